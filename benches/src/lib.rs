@@ -1,1 +1,1 @@
-
+//! Benchmarks for s3sim; see benches/README.md.

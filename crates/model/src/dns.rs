@@ -1,0 +1,420 @@
+//! DNS: S3 host names, the authoritative zone with per-resolver propagation, resolvers.
+
+use crate::bucket::{Bucket, BucketId};
+use crate::distribution::Delay;
+use crate::topology::{IpId, RegionId, Topology};
+use rand::RngExt;
+use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// Name a host a client can resolve.
+///
+/// ```
+/// use s3sim_model::dns::Host;
+/// assert_eq!(Host::BucketGlobal(3).bucket(), Some(3));
+/// assert_eq!(Host::PathRegional(1).bucket(), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Host {
+    /// `bucket.s3.amazonaws.com`: follows the bucket's region once the change propagates.
+    BucketGlobal(BucketId),
+    /// `bucket.s3.REGION.amazonaws.com`: a wildcard record, always that region.
+    BucketRegional(BucketId, RegionId),
+    /// `s3.amazonaws.com`: the default region.
+    PathGlobal,
+    /// `s3.REGION.amazonaws.com`.
+    PathRegional(RegionId),
+}
+
+impl Host {
+    /// The bucket named in the host, for virtual-hosted names.
+    pub fn bucket(self) -> Option<BucketId> {
+        match self {
+            Host::BucketGlobal(b) | Host::BucketRegional(b, _) => Some(b),
+            Host::PathGlobal | Host::PathRegional(_) => None,
+        }
+    }
+}
+
+/// Say where a name points, as the authoritative side publishes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The name resolves to this region's facilities.
+    Region(RegionId),
+    /// The name does not exist.
+    NxDomain,
+}
+
+/// Carry what a resolver hands a client: an endpoint IP or "no such name".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Connect here.
+    Ip(IpId),
+    /// NXDOMAIN.
+    NxDomain,
+}
+
+/// Configure the authoritative side of S3's DNS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DnsConfig {
+    /// TTL on S3's A records (observed about 5 s).
+    pub record_ttl: SimDuration,
+    /// Delay until a change reaches the authoritative node a given resolver asks.
+    pub propagation: Delay,
+    /// No resolver waits longer than this ("up to 24 hours").
+    pub propagation_cap: SimDuration,
+    /// Answer names of buckets that do not exist with NXDOMAIN instead of the
+    /// default region's wildcard (S3 has used the wildcard since 2019).
+    pub missing_bucket_nxdomain: bool,
+}
+
+/// Publish S3's records and decide which version each resolver sees when.
+///
+/// Only the global virtual-hosted name of a bucket ever changes; every change
+/// reaches resolver `r` after its own propagation delay, drawn from a stream keyed by
+/// (resolver, bucket, change) so that draws do not depend on event order.
+#[derive(Clone, Debug)]
+pub struct Authoritative {
+    config: DnsConfig,
+    default_region: RegionId,
+    /// Per bucket: the global name's (time, target) history; entry 0 is the start.
+    timelines: Vec<Vec<(SimTime, Target)>>,
+    streams: RandomStreams,
+}
+
+impl Authoritative {
+    /// Build the zone for the given buckets.
+    pub fn new(
+        config: DnsConfig,
+        default_region: RegionId,
+        buckets: &[Bucket],
+        streams: RandomStreams,
+    ) -> Self {
+        let missing = if config.missing_bucket_nxdomain {
+            Target::NxDomain
+        } else {
+            Target::Region(default_region)
+        };
+        let timelines = buckets
+            .iter()
+            .map(|b| global_timeline(b, missing))
+            .collect();
+        Authoritative {
+            config,
+            default_region,
+            timelines,
+            streams,
+        }
+    }
+
+    /// The configuration this zone was built from.
+    pub fn config(&self) -> &DnsConfig {
+        &self.config
+    }
+
+    /// The record as published at `t`, with its version (changes so far).
+    pub fn truth(&self, host: Host, t: SimTime) -> (Target, u16) {
+        match host {
+            Host::BucketGlobal(b) => {
+                let timeline = &self.timelines[b as usize];
+                let version = timeline.partition_point(|&(at, _)| at <= t).max(1) - 1;
+                (timeline[version].1, version as u16)
+            }
+            _ => (self.static_target(host), 0),
+        }
+    }
+
+    /// The record the authoritative node asked by `resolver` serves at `t`.
+    pub fn seen_by(&self, resolver: u32, host: Host, t: SimTime) -> (Target, u16) {
+        let Host::BucketGlobal(b) = host else {
+            return (self.static_target(host), 0);
+        };
+        let timeline = &self.timelines[b as usize];
+        let reached = (1..timeline.len())
+            .rev()
+            .find(|&k| timeline[k].0 + self.propagation_delay(resolver, b, k) <= t)
+            .unwrap_or(0);
+        (timeline[reached].1, reached as u16)
+    }
+
+    /// How long change `change` of bucket `bucket` takes to reach `resolver`'s node.
+    pub fn propagation_delay(&self, resolver: u32, bucket: BucketId, change: usize) -> SimDuration {
+        let key = (u64::from(resolver) << 32) ^ (u64::from(bucket) << 8) ^ change as u64;
+        let mut rng = self.streams.stream("propagation", key);
+        self.config
+            .propagation
+            .sample(&mut rng)
+            .min(self.config.propagation_cap)
+    }
+
+    fn static_target(&self, host: Host) -> Target {
+        match host {
+            Host::BucketRegional(_, r) | Host::PathRegional(r) => Target::Region(r),
+            Host::PathGlobal | Host::BucketGlobal(_) => Target::Region(self.default_region),
+        }
+    }
+}
+
+fn global_timeline(bucket: &Bucket, missing: Target) -> Vec<(SimTime, Target)> {
+    let present = Target::Region(bucket.region);
+    let mut timeline = vec![(
+        SimTime::ZERO,
+        if bucket.created_at.is_some() {
+            missing
+        } else {
+            present
+        },
+    )];
+    let mut push = |at: SimTime, target: Target| {
+        if timeline.last().is_some_and(|&(_, last)| last != target) {
+            timeline.push((at, target));
+        }
+    };
+    if let Some(created) = bucket.created_at {
+        push(created, present);
+    }
+    if let Some(deleted) = bucket.deleted_at {
+        push(deleted, missing);
+    }
+    timeline
+}
+
+/// Configure one group of recursive resolvers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolverConfig {
+    /// Floor on cached TTLs.
+    pub min_ttl: SimDuration,
+    /// Ceiling on cached TTLs.
+    pub max_ttl: SimDuration,
+    /// How long NXDOMAIN answers are cached.
+    pub negative_ttl: SimDuration,
+    /// Round trip between a client and its resolver (paid on every resolver query).
+    pub rtt: SimDuration,
+    /// Extra time a cache miss costs (the resolver asking the authoritative side).
+    pub miss_rtt: SimDuration,
+}
+
+/// Record a cached answer and how old its information is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// What the name resolved to.
+    pub answer: Answer,
+    /// Authoritative version the answer came from (compare with [`Authoritative::truth`]).
+    pub version: u16,
+    /// When this copy expires.
+    pub expires: SimTime,
+}
+
+/// Report one resolver query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResolverReply {
+    /// The answer with its version and the resolver's expiry for it.
+    pub record: Record,
+    /// Answered from the resolver's cache.
+    pub hit: bool,
+    /// Time the query cost the client.
+    pub latency: SimDuration,
+}
+
+type Fixed = BuildHasherDefault<std::hash::DefaultHasher>;
+
+/// Cache answers per name for their clamped TTL, like Unbound or BIND.
+///
+/// ```
+/// use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// use s3sim_model::distribution::Delay;
+/// use s3sim_model::dns::*;
+/// use s3sim_model::topology::*;
+/// let s = SimDuration::from_secs;
+/// let topo = Topology::new(
+///     vec![Region { name: "us-east-1".into(), opt_in: false }], 0,
+///     vec![Facility { name: "f".into(), region: 0, ips: 1, service_time: Delay::Fixed(s(0)) }],
+///     vec!["here".into()], vec![s(0)],
+/// );
+/// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
+///     propagation_cap: s(86400), missing_bucket_nxdomain: false };
+/// let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
+/// let config = ResolverConfig { min_ttl: s(60), max_ttl: s(3600), negative_ttl: s(60),
+///     rtt: SimDuration::from_millis(1), miss_rtt: SimDuration::from_millis(20) };
+/// let mut resolver = Resolver::new(0);
+/// let mut rng = RandomStreams::new(1).stream("doc", 0);
+/// let first = resolver.query(&config, &zone, &topo, Host::PathGlobal, SimTime::ZERO, &mut rng);
+/// let again = resolver.query(&config, &zone, &topo, Host::PathGlobal, SimTime::from_secs(59), &mut rng);
+/// assert!(!first.hit && again.hit);
+/// assert_eq!(first.record.expires, SimTime::from_secs(60)); // 5 s raised to min_ttl
+/// ```
+#[derive(Clone, Debug)]
+pub struct Resolver {
+    id: u32,
+    cache: HashMap<Host, Record, Fixed>,
+}
+
+impl Resolver {
+    /// An empty resolver with global id `id` (used to key its propagation delays).
+    pub fn new(id: u32) -> Self {
+        Resolver {
+            id,
+            cache: HashMap::default(),
+        }
+    }
+
+    /// Answer a query for `host` at `now`, from cache or from the authoritative side.
+    pub fn query(
+        &mut self,
+        config: &ResolverConfig,
+        zone: &Authoritative,
+        topology: &Topology,
+        host: Host,
+        now: SimTime,
+        rng: &mut SimRng,
+    ) -> ResolverReply {
+        if let Some(record) = self.cache.get(&host).filter(|r| now < r.expires) {
+            return ResolverReply {
+                record: *record,
+                hit: true,
+                latency: config.rtt,
+            };
+        }
+        let (target, version) = zone.seen_by(self.id, host, now);
+        let (answer, ttl) = match target {
+            Target::Region(region) => {
+                let ips = topology.ips_of_region(region);
+                let ttl = zone
+                    .config()
+                    .record_ttl
+                    .max(config.min_ttl)
+                    .min(config.max_ttl);
+                (Answer::Ip(rng.random_range(ips)), ttl)
+            }
+            Target::NxDomain => (Answer::NxDomain, config.negative_ttl),
+        };
+        let record = Record {
+            answer,
+            version,
+            expires: now + ttl,
+        };
+        self.cache.insert(host, record);
+        ResolverReply {
+            record,
+            hit: false,
+            latency: config.rtt + config.miss_rtt,
+        }
+    }
+
+    /// Drop every cached answer (a resolver restart).
+    pub fn flush(&mut self) {
+        self.cache.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(created: Option<u64>, deleted: Option<u64>) -> Bucket {
+        Bucket {
+            name: "b".into(),
+            region: 1,
+            created_at: created.map(SimTime::from_secs),
+            deleted_at: deleted.map(SimTime::from_secs),
+            location_constraint: true,
+        }
+    }
+
+    fn zone(buckets: &[Bucket], nxdomain: bool, delay: u64) -> Authoritative {
+        let config = DnsConfig {
+            record_ttl: SimDuration::from_secs(5),
+            propagation: Delay::Fixed(SimDuration::from_secs(delay)),
+            propagation_cap: SimDuration::from_secs(86_400),
+            missing_bucket_nxdomain: nxdomain,
+        };
+        Authoritative::new(config, 0, buckets, RandomStreams::new(1))
+    }
+
+    #[test]
+    fn global_name_flips_to_the_bucket_region_only_after_the_propagation_delay() {
+        let z = zone(&[bucket(Some(600), None)], false, 300);
+        let at = SimTime::from_secs;
+        assert_eq!(
+            z.truth(Host::BucketGlobal(0), at(599)),
+            (Target::Region(0), 0)
+        );
+        assert_eq!(
+            z.truth(Host::BucketGlobal(0), at(600)),
+            (Target::Region(1), 1)
+        );
+        assert_eq!(
+            z.seen_by(7, Host::BucketGlobal(0), at(899)),
+            (Target::Region(0), 0)
+        );
+        assert_eq!(
+            z.seen_by(7, Host::BucketGlobal(0), at(900)),
+            (Target::Region(1), 1)
+        );
+    }
+
+    #[test]
+    fn regional_and_path_names_never_change() {
+        let z = zone(&[bucket(Some(600), Some(900))], true, 300);
+        for t in [0, 700, 1000] {
+            let t = SimTime::from_secs(t);
+            assert_eq!(
+                z.seen_by(0, Host::BucketRegional(0, 1), t),
+                (Target::Region(1), 0)
+            );
+            assert_eq!(z.seen_by(0, Host::PathGlobal, t), (Target::Region(0), 0));
+            assert_eq!(
+                z.seen_by(0, Host::PathRegional(1), t),
+                (Target::Region(1), 0)
+            );
+        }
+    }
+
+    #[test]
+    fn missing_buckets_get_nxdomain_only_when_switched_on() {
+        let wildcard = zone(&[bucket(Some(600), Some(900))], false, 0);
+        let nx = zone(&[bucket(Some(600), Some(900))], true, 0);
+        let at = SimTime::from_secs;
+        assert_eq!(
+            wildcard.truth(Host::BucketGlobal(0), at(0)).0,
+            Target::Region(0)
+        );
+        assert_eq!(nx.truth(Host::BucketGlobal(0), at(0)).0, Target::NxDomain);
+        assert_eq!(
+            nx.truth(Host::BucketGlobal(0), at(700)),
+            (Target::Region(1), 1)
+        );
+        assert_eq!(
+            nx.truth(Host::BucketGlobal(0), at(900)),
+            (Target::NxDomain, 2)
+        );
+    }
+
+    #[test]
+    fn settled_bucket_has_no_history() {
+        let z = zone(&[bucket(None, None)], false, 300);
+        assert_eq!(
+            z.seen_by(3, Host::BucketGlobal(0), SimTime::ZERO),
+            (Target::Region(1), 0)
+        );
+    }
+
+    #[test]
+    fn propagation_delay_is_a_pure_function_of_resolver_bucket_and_change() {
+        let mut config = zone(&[], false, 0).config.clone();
+        config.propagation = Delay::Exponential {
+            mean: SimDuration::from_secs(600),
+        };
+        config.propagation_cap = SimDuration::from_secs(900);
+        let z = Authoritative::new(config, 0, &[bucket(Some(1), None)], RandomStreams::new(9));
+        let a = z.propagation_delay(4, 0, 1);
+        assert_eq!(a, z.propagation_delay(4, 0, 1));
+        assert_ne!(a, z.propagation_delay(5, 0, 1));
+        let max = (0..2000)
+            .map(|r| z.propagation_delay(r, 0, 1))
+            .max()
+            .unwrap();
+        assert_eq!(max, SimDuration::from_secs(900), "cap applies");
+    }
+}

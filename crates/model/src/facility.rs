@@ -1,0 +1,290 @@
+//! How an S3 facility answers a request: the table of DOMAIN.md §1.
+
+use crate::bucket::{Bucket, BucketId};
+use crate::dns::Host;
+use crate::topology::{RegionId, Topology};
+use s3sim_engine::SimTime;
+
+/// Classify what a client got back for one HTTP round trip (or why there was none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// 200 OK.
+    Ok,
+    /// 301 PermanentRedirect, never with a `Location`.
+    MovedPermanently,
+    /// 302 Found (the code some AWS docs name for the temporary redirect).
+    Found,
+    /// 307 TemporaryRedirect, with `Location`.
+    TemporaryRedirect,
+    /// 400 Bad Request (opt-in regions instead of a redirect).
+    BadRequest,
+    /// 404 NoSuchBucket.
+    NotFound,
+    /// The connection failed.
+    ConnectionError,
+    /// The name did not resolve.
+    NxDomain,
+}
+
+impl Status {
+    /// Every status, in reporting order.
+    pub const ALL: [Status; 8] = [
+        Status::Ok,
+        Status::MovedPermanently,
+        Status::Found,
+        Status::TemporaryRedirect,
+        Status::BadRequest,
+        Status::NotFound,
+        Status::ConnectionError,
+        Status::NxDomain,
+    ];
+
+    /// The HTTP code, if an HTTP answer arrived.
+    pub fn code(self) -> Option<u16> {
+        match self {
+            Status::Ok => Some(200),
+            Status::MovedPermanently => Some(301),
+            Status::Found => Some(302),
+            Status::TemporaryRedirect => Some(307),
+            Status::BadRequest => Some(400),
+            Status::NotFound => Some(404),
+            Status::ConnectionError | Status::NxDomain => None,
+        }
+    }
+
+    /// Whether this is a 3xx.
+    pub fn is_redirect(self) -> bool {
+        matches!(
+            self,
+            Status::MovedPermanently | Status::Found | Status::TemporaryRedirect
+        )
+    }
+
+    /// Short label used in outputs: `200`, `307`, `conn_error`, `nxdomain`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "200",
+            Status::MovedPermanently => "301",
+            Status::Found => "302",
+            Status::TemporaryRedirect => "307",
+            Status::BadRequest => "400",
+            Status::NotFound => "404",
+            Status::ConnectionError => "conn_error",
+            Status::NxDomain => "nxdomain",
+        }
+    }
+
+    /// The status with this HTTP code, if the model has one.
+    pub fn from_code(code: u16) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == Some(code))
+    }
+}
+
+/// Carry a facility's answer: status, `Location` and `x-amz-bucket-region`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Response {
+    /// What came back.
+    pub status: Status,
+    /// Where to resend the request (only on the temporary redirect).
+    pub location: Option<Host>,
+    /// The bucket's region, as S3 reports it on redirects and on 400.
+    pub bucket_region: Option<RegionId>,
+}
+
+impl Response {
+    /// A response with neither `Location` nor region.
+    pub fn bare(status: Status) -> Self {
+        Response {
+            status,
+            location: None,
+            bucket_region: None,
+        }
+    }
+}
+
+/// Configure the parts of S3's behaviour that sources disagree on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FacilityRules {
+    /// The temporary redirect's code: 307 (the example in AWS's docs) or 302 (its prose).
+    pub temporary_redirect: Status,
+}
+
+/// Answer a request for `bucket` addressed as `host` that reached a facility of `facility_region`.
+///
+/// ```
+/// use s3sim_engine::SimTime;
+/// use s3sim_model::bucket::Bucket;
+/// use s3sim_model::dns::Host;
+/// use s3sim_model::facility::{answer, FacilityRules, Status};
+/// let eu = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
+///     location_constraint: true };
+/// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
+/// let opt_in = [false, false];
+/// let at_default = answer(rules, &opt_in, &eu, 0, Host::BucketGlobal(0), 0, SimTime::ZERO);
+/// assert_eq!(at_default.status, Status::TemporaryRedirect);
+/// assert_eq!(at_default.location, Some(Host::BucketRegional(0, 1)));
+/// ```
+pub fn answer(
+    rules: FacilityRules,
+    opt_in: &[bool],
+    bucket: &Bucket,
+    bucket_id: BucketId,
+    host: Host,
+    facility_region: RegionId,
+    now: SimTime,
+) -> Response {
+    if !bucket.exists_at(now) {
+        return Response::bare(Status::NotFound);
+    }
+    let home = bucket.region;
+    let region = Some(home);
+    let permanent = Response {
+        status: Status::MovedPermanently,
+        location: None,
+        bucket_region: region,
+    };
+    let served_here = facility_region == home;
+    match host {
+        Host::BucketGlobal(_) if served_here => Response::bare(Status::Ok),
+        Host::BucketGlobal(_) if opt_in[usize::from(home)] => Response {
+            status: Status::BadRequest,
+            location: None,
+            bucket_region: region,
+        },
+        Host::BucketGlobal(_) => Response {
+            status: rules.temporary_redirect,
+            location: Some(Host::BucketRegional(bucket_id, home)),
+            bucket_region: region,
+        },
+        Host::BucketRegional(_, named) | Host::PathRegional(named)
+            if named == home && served_here =>
+        {
+            Response::bare(Status::Ok)
+        }
+        Host::PathGlobal if served_here && !bucket.location_constraint => {
+            Response::bare(Status::Ok)
+        }
+        Host::BucketRegional(..) | Host::PathRegional(_) | Host::PathGlobal => permanent,
+    }
+}
+
+/// The opt-in flag of every region, indexed by region id.
+pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
+    topology.regions.iter().map(|r| r.opt_in).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: FacilityRules = FacilityRules {
+        temporary_redirect: Status::TemporaryRedirect,
+    };
+    const OPT_IN: [bool; 3] = [false, false, true];
+
+    fn bucket(region: RegionId) -> Bucket {
+        Bucket {
+            name: "b".into(),
+            region,
+            created_at: Some(SimTime::from_secs(10)),
+            deleted_at: Some(SimTime::from_secs(20)),
+            location_constraint: region != 0,
+        }
+    }
+
+    fn status(b: &Bucket, host: Host, at_region: RegionId, t: u64) -> Status {
+        answer(RULES, &OPT_IN, b, 0, host, at_region, SimTime::from_secs(t)).status
+    }
+
+    #[test]
+    fn global_name_at_the_wrong_facility_redirects_with_location_and_region() {
+        let r = answer(
+            RULES,
+            &OPT_IN,
+            &bucket(1),
+            0,
+            Host::BucketGlobal(0),
+            0,
+            SimTime::from_secs(15),
+        );
+        assert_eq!(
+            r,
+            Response {
+                status: Status::TemporaryRedirect,
+                location: Some(Host::BucketRegional(0, 1)),
+                bucket_region: Some(1),
+            }
+        );
+        let rules = FacilityRules {
+            temporary_redirect: Status::Found,
+        };
+        let r = answer(
+            rules,
+            &OPT_IN,
+            &bucket(1),
+            0,
+            Host::BucketGlobal(0),
+            0,
+            SimTime::from_secs(15),
+        );
+        assert_eq!(r.status, Status::Found);
+    }
+
+    #[test]
+    fn opt_in_region_gets_400_with_region_instead_of_a_redirect() {
+        let r = answer(
+            RULES,
+            &OPT_IN,
+            &bucket(2),
+            0,
+            Host::BucketGlobal(0),
+            0,
+            SimTime::from_secs(15),
+        );
+        assert_eq!(
+            r,
+            Response {
+                status: Status::BadRequest,
+                location: None,
+                bucket_region: Some(2)
+            }
+        );
+    }
+
+    #[test]
+    fn path_style_and_wrong_regional_endpoint_get_301_without_location() {
+        let eu = bucket(1);
+        for host in [
+            Host::PathGlobal,
+            Host::PathRegional(0),
+            Host::BucketRegional(0, 0),
+        ] {
+            let r = answer(RULES, &OPT_IN, &eu, 0, host, 0, SimTime::from_secs(15));
+            assert_eq!(
+                r,
+                Response {
+                    status: Status::MovedPermanently,
+                    location: None,
+                    bucket_region: Some(1)
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn right_place_gets_200_and_missing_bucket_gets_404() {
+        let eu = bucket(1);
+        assert_eq!(status(&eu, Host::BucketGlobal(0), 1, 15), Status::Ok);
+        assert_eq!(status(&eu, Host::BucketRegional(0, 1), 1, 15), Status::Ok);
+        assert_eq!(status(&eu, Host::PathRegional(1), 1, 15), Status::Ok);
+        assert_eq!(status(&bucket(0), Host::PathGlobal, 0, 15), Status::Ok);
+        assert_eq!(
+            status(&eu, Host::BucketRegional(0, 1), 1, 5),
+            Status::NotFound
+        );
+        assert_eq!(
+            status(&eu, Host::BucketRegional(0, 1), 1, 20),
+            Status::NotFound
+        );
+    }
+}

@@ -1,0 +1,305 @@
+//! Binned counters and latency quantiles per client class, with constant memory per bin.
+
+use crate::facility::Status;
+use hdrhistogram::Histogram;
+use s3sim_engine::{SimDuration, SimTime};
+
+/// Name the counters kept per (bin, group).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counter {
+    /// Requests completed in the bin.
+    Requests,
+    /// Completed requests whose first response had this status (indexed by `Status::ALL`).
+    First(Status),
+    /// Requests that ended with 200.
+    Succeeded,
+    /// Requests that ended otherwise.
+    Failed,
+    /// HTTP round trips beyond the first.
+    ExtraRoundTrips,
+    /// DNS lookups made by clients (in-process cache or resolver).
+    Lookups,
+    /// Lookups answered by a record older than the authoritative truth.
+    StaleLookups,
+    /// Lookups that reached a resolver.
+    ResolverQueries,
+    /// Resolver queries answered from the resolver's cache.
+    ResolverHits,
+}
+
+/// Number of counters per (bin, group).
+pub const COUNTERS: usize = 8 + Status::ALL.len();
+
+impl Counter {
+    /// Every counter in storage order.
+    pub fn all() -> impl Iterator<Item = Counter> {
+        [Counter::Requests]
+            .into_iter()
+            .chain(Status::ALL.into_iter().map(Counter::First))
+            .chain([
+                Counter::Succeeded,
+                Counter::Failed,
+                Counter::ExtraRoundTrips,
+                Counter::Lookups,
+                Counter::StaleLookups,
+                Counter::ResolverQueries,
+                Counter::ResolverHits,
+            ])
+    }
+
+    /// Position in a counter row.
+    pub fn index(self) -> usize {
+        let status = |s| Status::ALL.iter().position(|&x| x == s).expect("listed");
+        let n = Status::ALL.len();
+        match self {
+            Counter::Requests => 0,
+            Counter::First(s) => 1 + status(s),
+            Counter::Succeeded => 1 + n,
+            Counter::Failed => 2 + n,
+            Counter::ExtraRoundTrips => 3 + n,
+            Counter::Lookups => 4 + n,
+            Counter::StaleLookups => 5 + n,
+            Counter::ResolverQueries => 6 + n,
+            Counter::ResolverHits => 7 + n,
+        }
+    }
+
+    /// Column name in outputs.
+    pub fn name(self) -> String {
+        match self {
+            Counter::Requests => "requests".into(),
+            Counter::First(s) => format!("status_{}", s.label()),
+            Counter::Succeeded => "succeeded".into(),
+            Counter::Failed => "failed".into(),
+            Counter::ExtraRoundTrips => "extra_round_trips".into(),
+            Counter::Lookups => "dns_lookups".into(),
+            Counter::StaleLookups => "stale_lookups".into(),
+            Counter::ResolverQueries => "resolver_queries".into(),
+            Counter::ResolverHits => "resolver_hits".into(),
+        }
+    }
+}
+
+/// One row of counters.
+pub type CounterRow = [u64; COUNTERS];
+
+/// Record what happened per time bin and per group (group 0 = all classes, then one
+/// per class), keeping only one latency histogram per group open at a time.
+///
+/// Requests are counted in the bin where they complete and lookups where they happen;
+/// events arrive in time order, so a bin's latency quantiles are final once a later
+/// bin is written to, and its histogram is reused.
+///
+/// ```
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_model::facility::Status;
+/// use s3sim_model::metrics::{Counter, Recorder};
+/// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
+/// let done = r.request_done(0, SimTime::from_secs(70), Status::TemporaryRedirect, true, 2,
+///     SimDuration::from_millis(120));
+/// let m = r.finish();
+/// assert_eq!(m.count(1, 0, Counter::First(Status::TemporaryRedirect)), 1);
+/// assert_eq!(m.count(1, 1, Counter::ExtraRoundTrips), 1);
+/// assert!((m.latency_ms(1, 0).0 - 120.0).abs() < 1.0);
+/// ```
+pub struct Recorder {
+    bin_width: SimDuration,
+    bins: usize,
+    groups: usize,
+    counts: Vec<CounterRow>,
+    quantiles: Vec<[f64; 2]>,
+    open_bin: usize,
+    open: Vec<Histogram<u32>>,
+}
+
+const LATENCY_RANGE_US: (u64, u64) = (1, 24 * 3_600 * 1_000_000);
+
+impl Recorder {
+    /// A recorder for `duration` cut into bins of `bin_width`, for `classes` classes.
+    pub fn new(bin_width: SimDuration, duration: SimDuration, classes: usize) -> Self {
+        let bins = duration.as_nanos().div_ceil(bin_width.as_nanos()).max(1) as usize;
+        let groups = classes + 1;
+        let histogram = Histogram::new_with_bounds(LATENCY_RANGE_US.0, LATENCY_RANGE_US.1, 2)
+            .expect("valid bounds");
+        Recorder {
+            bin_width,
+            bins,
+            groups,
+            counts: vec![[0; COUNTERS]; bins * groups],
+            quantiles: vec![[f64::NAN; 2]; bins * groups],
+            open_bin: 0,
+            open: vec![histogram; groups],
+        }
+    }
+
+    fn bin_of(&self, t: SimTime) -> usize {
+        ((t.as_nanos() / self.bin_width.as_nanos()) as usize).min(self.bins - 1)
+    }
+
+    fn add(&mut self, bin: usize, class: usize, counter: Counter, n: u64) {
+        for group in [0, class + 1] {
+            self.counts[bin * self.groups + group][counter.index()] += n;
+        }
+    }
+
+    /// Count a completed request of `class` and record its latency.
+    pub fn request_done(
+        &mut self,
+        class: usize,
+        now: SimTime,
+        first: Status,
+        succeeded: bool,
+        round_trips: u32,
+        latency: SimDuration,
+    ) {
+        let bin = self.bin_of(now);
+        self.advance_to(bin);
+        self.add(bin, class, Counter::Requests, 1);
+        self.add(bin, class, Counter::First(first), 1);
+        self.add(
+            bin,
+            class,
+            if succeeded {
+                Counter::Succeeded
+            } else {
+                Counter::Failed
+            },
+            1,
+        );
+        self.add(
+            bin,
+            class,
+            Counter::ExtraRoundTrips,
+            u64::from(round_trips.saturating_sub(1)),
+        );
+        let micros = latency.as_nanos() / 1_000;
+        for group in [0, class + 1] {
+            self.open[group].saturating_record(micros.max(1));
+        }
+    }
+
+    /// Count a DNS lookup by a client of `class`.
+    pub fn lookup(&mut self, class: usize, now: SimTime, stale: bool, resolver_hit: Option<bool>) {
+        let bin = self.bin_of(now);
+        self.add(bin, class, Counter::Lookups, 1);
+        self.add(bin, class, Counter::StaleLookups, u64::from(stale));
+        if let Some(hit) = resolver_hit {
+            self.add(bin, class, Counter::ResolverQueries, 1);
+            self.add(bin, class, Counter::ResolverHits, u64::from(hit));
+        }
+    }
+
+    fn advance_to(&mut self, bin: usize) {
+        if bin > self.open_bin {
+            self.close_open_bin();
+            self.open_bin = bin;
+        }
+    }
+
+    fn close_open_bin(&mut self) {
+        for (group, histogram) in self.open.iter_mut().enumerate() {
+            if !histogram.is_empty() {
+                let ms = |q| histogram.value_at_quantile(q) as f64 / 1_000.0;
+                self.quantiles[self.open_bin * self.groups + group] = [ms(0.5), ms(0.99)];
+                histogram.reset();
+            }
+        }
+    }
+
+    /// Close the last bin and hand over the results.
+    pub fn finish(mut self) -> BinnedMetrics {
+        self.close_open_bin();
+        BinnedMetrics {
+            bin_width: self.bin_width,
+            bins: self.bins,
+            groups: self.groups,
+            counts: self.counts,
+            quantiles: self.quantiles,
+        }
+    }
+}
+
+/// Hold one replica's finished per-bin counters and latency quantiles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BinnedMetrics {
+    /// Width of every bin.
+    pub bin_width: SimDuration,
+    /// Number of bins.
+    pub bins: usize,
+    /// Number of groups: 1 (all) + classes.
+    pub groups: usize,
+    counts: Vec<CounterRow>,
+    quantiles: Vec<[f64; 2]>,
+}
+
+impl BinnedMetrics {
+    /// A counter's value in one bin for one group (0 = all).
+    pub fn count(&self, bin: usize, group: usize, counter: Counter) -> u64 {
+        self.counts[bin * self.groups + group][counter.index()]
+    }
+
+    /// All counters of one bin and group.
+    pub fn row(&self, bin: usize, group: usize) -> &CounterRow {
+        &self.counts[bin * self.groups + group]
+    }
+
+    /// Latency (p50, p99) in milliseconds; NaN when no request completed.
+    pub fn latency_ms(&self, bin: usize, group: usize) -> (f64, f64) {
+        let [p50, p99] = self.quantiles[bin * self.groups + group];
+        (p50, p99)
+    }
+
+    /// A counter summed over all bins for one group.
+    pub fn total(&self, group: usize, counter: Counter) -> u64 {
+        (0..self.bins).map(|b| self.count(b, group, counter)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_indices_are_dense_and_unique() {
+        let idx: Vec<usize> = Counter::all().map(Counter::index).collect();
+        assert_eq!(idx, (0..COUNTERS).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn each_bin_gets_its_own_latency_quantiles() {
+        let min = SimDuration::from_secs(60);
+        let mut r = Recorder::new(min, SimDuration::from_secs(300), 2);
+        for ms in 1..=100 {
+            r.request_done(
+                1,
+                SimTime::from_secs(10),
+                Status::Ok,
+                true,
+                1,
+                SimDuration::from_millis(ms),
+            );
+        }
+        r.request_done(
+            0,
+            SimTime::from_secs(130),
+            Status::Ok,
+            true,
+            1,
+            SimDuration::from_millis(500),
+        );
+        let m = r.finish();
+        let (p50, p99) = m.latency_ms(0, 2);
+        assert!(
+            (p50 - 50.0).abs() <= 0.5 && (p99 - 99.0).abs() <= 1.0,
+            "{p50} {p99}"
+        );
+        assert!(m.latency_ms(1, 0).0.is_nan(), "bin 1 had no completion");
+        assert!((m.latency_ms(2, 0).0 - 500.0).abs() <= 5.0);
+        assert!(
+            m.latency_ms(2, 2).0.is_nan(),
+            "class 1 had nothing in bin 2"
+        );
+        assert_eq!(m.total(0, Counter::Requests), 101);
+        assert_eq!(m.total(1, Counter::Requests), 1);
+    }
+}

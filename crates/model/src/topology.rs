@@ -1,0 +1,140 @@
+//! Regions, client locations, facilities with their endpoint IPs, and round-trip times.
+
+use crate::distribution::Delay;
+use s3sim_engine::SimDuration;
+
+/// Index of a region in [`Topology::regions`].
+pub type RegionId = u16;
+/// Index of a client location in [`Topology::locations`].
+pub type LocationId = u16;
+/// Index of a facility in [`Topology::facilities`].
+pub type FacilityId = u16;
+/// Index of an endpoint IP address; facility `f` owns a contiguous range.
+pub type IpId = u32;
+
+/// Describe an AWS region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Region {
+    /// e.g. `eu-west-1`.
+    pub name: String,
+    /// Launched after 2019-03-20: wrong-location requests get 400 instead of a redirect.
+    pub opt_in: bool,
+}
+
+/// Describe one S3 facility: where it is, how many endpoint IPs, how long it works.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facility {
+    /// e.g. `us-east-1-a`.
+    pub name: String,
+    /// The region it serves.
+    pub region: RegionId,
+    /// Number of endpoint IPs DNS hands out for it (at least one).
+    pub ips: u32,
+    /// Time to produce an answer once a request has arrived.
+    pub service_time: Delay,
+}
+
+/// Hold the static geography of a scenario: regions, facilities, locations, round trips.
+///
+/// ```
+/// use s3sim_engine::SimDuration;
+/// use s3sim_model::distribution::Delay;
+/// use s3sim_model::topology::{Facility, Region, Topology};
+/// let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// let facility = |name: &str, region| Facility {
+///     name: name.into(), region, ips: 4, service_time: Delay::Fixed(SimDuration::from_millis(5)),
+/// };
+/// let topo = Topology::new(
+///     vec![region("us-east-1"), region("eu-west-1")],
+///     0,
+///     vec![facility("use1", 0), facility("euw1", 1)],
+///     vec!["europe".into()],
+///     vec![SimDuration::from_millis(80), SimDuration::from_millis(15)],
+/// );
+/// assert_eq!(topo.facility_of_ip(5), 1);
+/// assert_eq!(topo.rtt(0, 1), SimDuration::from_millis(15));
+/// assert_eq!(topo.ips_of_region(1), 4..8);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Topology {
+    /// All regions.
+    pub regions: Vec<Region>,
+    /// The region of the global names (us-east-1).
+    pub default_region: RegionId,
+    /// All facilities, grouped by region in ascending region order.
+    pub facilities: Vec<Facility>,
+    /// Client locations.
+    pub locations: Vec<String>,
+    /// Round trip from location `l` to region `r` at index `l * regions + r`.
+    rtt: Vec<SimDuration>,
+    /// First IP of each facility, plus the total at the end.
+    ip_starts: Vec<IpId>,
+    /// Facility range per region (facilities are sorted by region).
+    region_facilities: Vec<std::ops::Range<FacilityId>>,
+}
+
+impl Topology {
+    /// Build a topology; `rtt` is row-major, one row per location.
+    ///
+    /// Facilities are reordered by region (stable), so that a region's IPs are contiguous.
+    pub fn new(
+        regions: Vec<Region>,
+        default_region: RegionId,
+        mut facilities: Vec<Facility>,
+        locations: Vec<String>,
+        rtt: Vec<SimDuration>,
+    ) -> Self {
+        assert_eq!(
+            rtt.len(),
+            locations.len() * regions.len(),
+            "rtt matrix shape"
+        );
+        facilities.sort_by_key(|f| f.region);
+        let mut ip_starts = Vec::with_capacity(facilities.len() + 1);
+        let mut next = 0;
+        for f in &facilities {
+            ip_starts.push(next);
+            next += f.ips;
+        }
+        ip_starts.push(next);
+        let region_facilities = (0..regions.len())
+            .map(|r| {
+                let start = facilities.partition_point(|f| usize::from(f.region) < r);
+                let end = facilities.partition_point(|f| usize::from(f.region) <= r);
+                start as FacilityId..end as FacilityId
+            })
+            .collect();
+        Topology {
+            regions,
+            default_region,
+            facilities,
+            locations,
+            rtt,
+            ip_starts,
+            region_facilities,
+        }
+    }
+
+    /// Round trip between a client location and a region.
+    #[inline]
+    pub fn rtt(&self, location: LocationId, region: RegionId) -> SimDuration {
+        self.rtt[usize::from(location) * self.regions.len() + usize::from(region)]
+    }
+
+    /// The facility that owns an IP.
+    #[inline]
+    pub fn facility_of_ip(&self, ip: IpId) -> FacilityId {
+        (self.ip_starts.partition_point(|&start| start <= ip) - 1) as FacilityId
+    }
+
+    /// All endpoint IPs of a region's facilities (contiguous).
+    pub fn ips_of_region(&self, region: RegionId) -> std::ops::Range<IpId> {
+        let facilities = &self.region_facilities[usize::from(region)];
+        self.ip_starts[usize::from(facilities.start)]..self.ip_starts[usize::from(facilities.end)]
+    }
+
+    /// Whether a region has at least one facility.
+    pub fn has_facilities(&self, region: RegionId) -> bool {
+        !self.region_facilities[usize::from(region)].is_empty()
+    }
+}

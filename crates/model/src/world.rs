@@ -1,0 +1,550 @@
+//! Tie the model together: a request's life from arrival through DNS, facilities and
+//! redirects to completion, driven by the engine.
+
+use crate::bucket::{Bucket, BucketId};
+use crate::client::{
+    Arrivals, ClientClass, ClientMemory, Lifetime, Popularity, RedirectPolicy, RegionCache,
+};
+use crate::dns::{Answer, Authoritative, DnsConfig, Host, Resolver, ResolverConfig};
+use crate::facility::{self, FacilityRules, Response, Status};
+use crate::metrics::{BinnedMetrics, Recorder};
+use crate::topology::{FacilityId, Topology};
+use rand::RngExt;
+use rand_distr::{Distribution, Exp, Zipf};
+use s3sim_engine::{
+    Model, RandomStreams, Scheduler, SimDuration, SimRng, SimTime, StopAt, stable_hash,
+};
+
+/// Describe one group of identical recursive resolvers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolverGroup {
+    /// Name used in outputs.
+    pub name: String,
+    /// How many resolvers (each with its own cache and propagation delays).
+    pub count: u32,
+    /// Their caching and round trips.
+    pub config: ResolverConfig,
+}
+
+/// Hold everything one replica needs: a scenario resolved to dense ids.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorldConfig {
+    /// Simulated time span.
+    pub duration: SimDuration,
+    /// Width of a metrics bin.
+    pub bin: SimDuration,
+    /// Regions, facilities, locations, round trips.
+    pub topology: Topology,
+    /// Buckets and their lifecycles.
+    pub buckets: Vec<Bucket>,
+    /// The authoritative side.
+    pub dns: DnsConfig,
+    /// Recursive resolvers, in groups; resolver ids are assigned group by group.
+    pub resolver_groups: Vec<ResolverGroup>,
+    /// Client populations.
+    pub classes: Vec<ClientClass>,
+    /// Facility behaviour switches.
+    pub rules: FacilityRules,
+    /// Keep the full status sequence of the first this-many completed requests.
+    pub trace_limit: usize,
+}
+
+/// Record one request's path: every status it got and every host it tried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestTrace {
+    /// Client class index.
+    pub class: u16,
+    /// Client index within the class.
+    pub client: u32,
+    /// The bucket asked for.
+    pub bucket: BucketId,
+    /// When the request started.
+    pub started: SimTime,
+    /// When it completed.
+    pub finished: SimTime,
+    /// Host tried at each hop.
+    pub hosts: Vec<Host>,
+    /// Status of each hop.
+    pub statuses: Vec<Status>,
+}
+
+/// Report what one replica produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaOutput {
+    /// Per-bin metrics.
+    pub metrics: BinnedMetrics,
+    /// Traces of the first `trace_limit` completed requests.
+    pub traces: Vec<RequestTrace>,
+    /// Requests started.
+    pub issued: u64,
+    /// Requests completed (ok or failed).
+    pub completed: u64,
+    /// Requests still in flight when the run stopped.
+    pub in_flight: u64,
+    /// Events handled.
+    pub events: u64,
+}
+
+/// Run one replica of `config` with the random streams of `streams`.
+///
+/// ```
+/// # use s3sim_model::world::*;
+/// // See the `world` tests and the scenario crate for complete configurations.
+/// ```
+pub fn run_replica(config: &WorldConfig, streams: RandomStreams) -> ReplicaOutput {
+    let mut world = World::new(config, streams);
+    let mut sched = Scheduler::new();
+    world.prime(&mut sched);
+    let report = sched.run(&mut world, StopAt::time(config.duration.after_start()));
+    world.into_output(report.events)
+}
+
+/// The model's events: plain values, two words each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The next request of a class starts.
+    Arrival { class: u16 },
+    /// A request reaches its facility.
+    AtFacility { request: u32 },
+    /// A response (or DNS failure) reaches the client.
+    Response { request: u32 },
+}
+
+struct Request {
+    started: SimTime,
+    client: u32,
+    class: u16,
+    bucket: BucketId,
+    host: Host,
+    facility: FacilityId,
+    response: Response,
+    first: Option<Status>,
+    round_trips: u8,
+    region_redirect_used: bool,
+    trace: Option<Box<RequestTrace>>,
+}
+
+struct ClassRuntime {
+    arrivals: SimRng,
+    workload: SimRng,
+    zipf: Option<Zipf<f64>>,
+    next_periodic_client: u32,
+}
+
+/// Simulate S3 request routing for one replica; implements the engine's [`Model`].
+pub struct World<'a> {
+    config: &'a WorldConfig,
+    zone: Authoritative,
+    opt_in: Vec<bool>,
+    resolvers: Vec<Resolver>,
+    resolver_group: Vec<u16>,
+    clients: Vec<Vec<ClientMemory>>,
+    runtime: Vec<ClassRuntime>,
+    service_rng: SimRng,
+    dns_rng: SimRng,
+    phase_seed: u64,
+    requests: Vec<Request>,
+    free: Vec<u32>,
+    recorder: Recorder,
+    traces: Vec<RequestTrace>,
+    traced: usize,
+    issued: u64,
+    completed: u64,
+}
+
+impl<'a> World<'a> {
+    /// Build the initial state: empty caches, no requests in flight.
+    pub fn new(config: &'a WorldConfig, streams: RandomStreams) -> Self {
+        let zone = Authoritative::new(
+            config.dns.clone(),
+            config.topology.default_region,
+            &config.buckets,
+            streams,
+        );
+        let resolver_group: Vec<u16> = config
+            .resolver_groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, group)| std::iter::repeat_n(g as u16, group.count as usize))
+            .collect();
+        let resolvers = (0..resolver_group.len() as u32)
+            .map(Resolver::new)
+            .collect();
+        let clients = config
+            .classes
+            .iter()
+            .map(|c| vec![ClientMemory::default(); c.count as usize])
+            .collect();
+        let runtime = config
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ClassRuntime {
+                arrivals: streams.stream("arrivals", i as u64),
+                workload: streams.stream("workload", i as u64),
+                zipf: match c.popularity {
+                    Popularity::Zipf(s) => {
+                        Some(Zipf::new(c.buckets.len() as f64, s).expect("checked"))
+                    }
+                    Popularity::Uniform => None,
+                },
+                next_periodic_client: 0,
+            })
+            .collect();
+        World {
+            config,
+            zone,
+            opt_in: facility::opt_in_flags(&config.topology),
+            resolvers,
+            resolver_group,
+            clients,
+            runtime,
+            service_rng: streams.stream("service", 0),
+            dns_rng: streams.stream("dns-answers", 0),
+            phase_seed: streams.master_seed(),
+            requests: Vec::new(),
+            free: Vec::new(),
+            recorder: Recorder::new(config.bin, config.duration, config.classes.len()),
+            traces: Vec::new(),
+            traced: 0,
+            issued: 0,
+            completed: 0,
+        }
+    }
+
+    /// Schedule every class's first arrival.
+    pub fn prime(&mut self, sched: &mut Scheduler<Event>) {
+        for class in 0..self.config.classes.len() {
+            let c = &self.config.classes[class];
+            let first = match c.arrivals {
+                Arrivals::Poisson { .. } => c.start + self.interarrival(class),
+                Arrivals::Periodic { .. } => c.start,
+            };
+            if first < c.stop {
+                sched.at(
+                    first,
+                    Event::Arrival {
+                        class: class as u16,
+                    },
+                );
+            }
+        }
+    }
+
+    fn into_output(self, events: u64) -> ReplicaOutput {
+        ReplicaOutput {
+            metrics: self.recorder.finish(),
+            traces: self.traces,
+            issued: self.issued,
+            completed: self.completed,
+            in_flight: self.issued - self.completed,
+            events,
+        }
+    }
+
+    fn interarrival(&mut self, class: usize) -> SimDuration {
+        let c = &self.config.classes[class];
+        match c.arrivals {
+            Arrivals::Poisson { per_client_per_sec } => {
+                let rate = per_client_per_sec * f64::from(c.count);
+                let gap: f64 = Exp::new(rate)
+                    .expect("rate checked")
+                    .sample(&mut self.runtime[class].arrivals);
+                SimDuration::from_secs_f64(gap)
+            }
+            Arrivals::Periodic { interval } => {
+                SimDuration::from_nanos((interval.as_nanos() / u64::from(c.count)).max(1))
+            }
+        }
+    }
+
+    fn pick_client(&mut self, class: usize) -> u32 {
+        let c = &self.config.classes[class];
+        let rt = &mut self.runtime[class];
+        match c.arrivals {
+            Arrivals::Poisson { .. } => rt.arrivals.random_range(0..c.count),
+            Arrivals::Periodic { .. } => {
+                let client = rt.next_periodic_client;
+                rt.next_periodic_client = (client + 1) % c.count;
+                client
+            }
+        }
+    }
+
+    fn pick_bucket(&mut self, class: usize) -> BucketId {
+        let c = &self.config.classes[class];
+        let rt = &mut self.runtime[class];
+        let index = match &rt.zipf {
+            Some(zipf) => zipf.sample(&mut rt.workload) as usize - 1,
+            None => rt.workload.random_range(0..c.buckets.len()),
+        };
+        c.buckets[index.min(c.buckets.len() - 1)]
+    }
+
+    fn arrival(&mut self, class: usize, sched: &mut Scheduler<Event>) {
+        let next = sched.now() + self.interarrival(class);
+        if next < self.config.classes[class].stop {
+            sched.at(
+                next,
+                Event::Arrival {
+                    class: class as u16,
+                },
+            );
+        }
+        let client = self.pick_client(class);
+        let bucket = self.pick_bucket(class);
+        self.begin_process_epoch(class, client, sched.now());
+        let host = self.initial_host(class, client, bucket, sched.now());
+        let trace = (self.traced < self.config.trace_limit).then(|| {
+            self.traced += 1;
+            Box::new(RequestTrace {
+                class: class as u16,
+                client,
+                bucket,
+                started: sched.now(),
+                finished: sched.now(),
+                hosts: Vec::new(),
+                statuses: Vec::new(),
+            })
+        });
+        let request = Request {
+            started: sched.now(),
+            client,
+            class: class as u16,
+            bucket,
+            host,
+            facility: 0,
+            response: Response::bare(Status::Ok),
+            first: None,
+            round_trips: 0,
+            region_redirect_used: false,
+            trace,
+        };
+        let id = self.allocate(request);
+        self.issued += 1;
+        self.start_hop(id, sched);
+    }
+
+    fn begin_process_epoch(&mut self, class: usize, client: u32, now: SimTime) {
+        let memory = &mut self.clients[class][client as usize];
+        match self.config.classes[class].lifetime {
+            Lifetime::LongLived => {}
+            Lifetime::PerRequest => memory.forget_all(),
+            Lifetime::RestartEvery(period) => {
+                let key = [self.phase_seed, class as u64, u64::from(client)];
+                let bytes: Vec<u8> = key.iter().flat_map(|k| k.to_le_bytes()).collect();
+                let phase = stable_hash(&bytes) % period.as_nanos();
+                memory.enter_epoch(((now.as_nanos() + phase) / period.as_nanos()) as u32);
+            }
+        }
+    }
+
+    fn initial_host(&self, class: usize, client: u32, bucket: BucketId, now: SimTime) -> Host {
+        let c = &self.config.classes[class];
+        let memory = &self.clients[class][client as usize];
+        let home = self.config.buckets[bucket as usize].region;
+        match c.redirects {
+            RedirectPolicy::Sticky { .. } => memory.sticky(bucket),
+            RedirectPolicy::SdkRegion { .. } => memory
+                .region(bucket, now)
+                .map(|r| c.addressing.regional_host(bucket, r)),
+            RedirectPolicy::None | RedirectPolicy::FollowLocation { .. } => None,
+        }
+        .unwrap_or_else(|| c.addressing.host(bucket, home))
+    }
+
+    fn allocate(&mut self, request: Request) -> u32 {
+        match self.free.pop() {
+            Some(id) => {
+                self.requests[id as usize] = request;
+                id
+            }
+            None => {
+                self.requests.push(request);
+                (self.requests.len() - 1) as u32
+            }
+        }
+    }
+
+    fn start_hop(&mut self, id: u32, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let (class, client, host) = {
+            let r = &self.requests[id as usize];
+            (usize::from(r.class), r.client, r.host)
+        };
+        if let Some(trace) = self.requests[id as usize].trace.as_mut() {
+            trace.hosts.push(host);
+        }
+        let (answer, dns_latency) = self.resolve(class, client, host, now);
+        match answer {
+            Answer::NxDomain => {
+                self.requests[id as usize].response = Response::bare(Status::NxDomain);
+                sched.at(now + dns_latency, Event::Response { request: id });
+            }
+            Answer::Ip(ip) => {
+                let facility = self.config.topology.facility_of_ip(ip);
+                self.requests[id as usize].facility = facility;
+                let half = self.rtt(class, facility).as_nanos() / 2;
+                sched.at(
+                    now + dns_latency + SimDuration::from_nanos(half),
+                    Event::AtFacility { request: id },
+                );
+            }
+        }
+    }
+
+    fn rtt(&self, class: usize, facility: FacilityId) -> SimDuration {
+        let region = self.config.topology.facilities[usize::from(facility)].region;
+        self.config
+            .topology
+            .rtt(self.config.classes[class].location, region)
+    }
+
+    fn resolve(
+        &mut self,
+        class: usize,
+        client: u32,
+        host: Host,
+        now: SimTime,
+    ) -> (Answer, SimDuration) {
+        let truth = self.zone.truth(host, now).1;
+        let c = &self.config.classes[class];
+        let memory = &mut self.clients[class][client as usize];
+        if let Some((answer, version)) = memory.answer(host, now) {
+            self.recorder.lookup(class, now, version < truth, None);
+            return (answer, SimDuration::ZERO);
+        }
+        let resolver = c.resolver_of(client);
+        let group =
+            &self.config.resolver_groups[usize::from(self.resolver_group[resolver as usize])];
+        let reply = self.resolvers[resolver as usize].query(
+            &group.config,
+            &self.zone,
+            &self.config.topology,
+            host,
+            now,
+            &mut self.dns_rng,
+        );
+        let record = reply.record;
+        let negative = record.answer == Answer::NxDomain;
+        if let Some(expires) = c.dns.expiry(now, record.expires, negative) {
+            memory.remember_answer(host, record.answer, record.version, expires);
+        }
+        self.recorder
+            .lookup(class, now, record.version < truth, Some(reply.hit));
+        (record.answer, reply.latency)
+    }
+
+    fn at_facility(&mut self, id: u32, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let r = &self.requests[id as usize];
+        let bucket = r.bucket;
+        let facility = &self.config.topology.facilities[usize::from(r.facility)];
+        let response = facility::answer(
+            self.config.rules,
+            &self.opt_in,
+            &self.config.buckets[bucket as usize],
+            bucket,
+            r.host,
+            facility.region,
+            now,
+        );
+        let service = facility.service_time.sample(&mut self.service_rng);
+        let rtt = self.rtt(usize::from(r.class), r.facility);
+        let back = SimDuration::from_nanos(rtt.as_nanos() - rtt.as_nanos() / 2);
+        self.requests[id as usize].response = response;
+        sched.at(now + service + back, Event::Response { request: id });
+    }
+
+    fn response(&mut self, id: u32, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let r = &mut self.requests[id as usize];
+        let status = r.response.status;
+        if status != Status::NxDomain {
+            r.round_trips = r.round_trips.saturating_add(1);
+        }
+        r.first.get_or_insert(status);
+        if let Some(trace) = r.trace.as_mut() {
+            trace.statuses.push(status);
+        }
+        match self.next_host(id, now) {
+            Some(host) => {
+                self.requests[id as usize].host = host;
+                self.start_hop(id, sched);
+            }
+            None => self.finish(id, now),
+        }
+    }
+
+    /// Where the client sends the request next, per its redirect policy; `None` ends it.
+    fn next_host(&mut self, id: u32, now: SimTime) -> Option<Host> {
+        let r = &mut self.requests[id as usize];
+        let class = &self.config.classes[usize::from(r.class)];
+        let response = r.response;
+        let redirects_so_far = r.round_trips.saturating_sub(1);
+        let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
+        match &class.redirects {
+            _ if response.status == Status::Ok => None,
+            RedirectPolicy::None => None,
+            RedirectPolicy::FollowLocation { codes, max_hops } => response
+                .location
+                .filter(|_| codes.contains(&response.status) && redirects_so_far < *max_hops),
+            RedirectPolicy::Sticky { max_hops } => {
+                let next = response
+                    .location
+                    .filter(|_| response.status.is_redirect() && redirects_so_far < *max_hops)?;
+                memory.stick(r.bucket, next);
+                Some(next)
+            }
+            RedirectPolicy::SdkRegion { cache } => {
+                let learns = response.status.is_redirect() || response.status == Status::BadRequest;
+                let region = response
+                    .bucket_region
+                    .filter(|_| learns && !r.region_redirect_used)?;
+                r.region_redirect_used = true;
+                let expires = match cache {
+                    RegionCache::None => None,
+                    RegionCache::Forever => Some(SimTime::NEVER),
+                    RegionCache::Ttl(ttl) => Some(now + *ttl),
+                };
+                if let Some(expires) = expires {
+                    memory.learn_region(r.bucket, region, expires);
+                }
+                Some(class.addressing.regional_host(r.bucket, region))
+            }
+        }
+    }
+
+    fn finish(&mut self, id: u32, now: SimTime) {
+        let r = &mut self.requests[id as usize];
+        let succeeded = r.response.status == Status::Ok;
+        let first = r.first.expect("a response arrived");
+        let latency = now.since(r.started);
+        self.recorder.request_done(
+            usize::from(r.class),
+            now,
+            first,
+            succeeded,
+            u32::from(r.round_trips),
+            latency,
+        );
+        if let Some(mut trace) = r.trace.take() {
+            trace.finished = now;
+            self.traces.push(*trace);
+        }
+        self.completed += 1;
+        self.free.push(id);
+    }
+}
+
+impl Model for World<'_> {
+    type Event = Event;
+
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        match event {
+            Event::Arrival { class } => self.arrival(usize::from(class), sched),
+            Event::AtFacility { request } => self.at_facility(request, sched),
+            Event::Response { request } => self.response(request, sched),
+        }
+    }
+}
