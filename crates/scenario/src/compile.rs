@@ -1,0 +1,210 @@
+//! Turn a checked scenario into the model's configuration, names into dense ids.
+
+use crate::schema::*;
+use s3sim_model::WorldConfig;
+use s3sim_model::bucket::Bucket;
+use s3sim_model::client::*;
+use s3sim_model::distribution::Delay;
+use s3sim_model::dns::{DnsConfig, ResolverConfig};
+use s3sim_model::facility::{FacilityRules, Status};
+use s3sim_model::topology::{Facility, Region, Topology};
+use s3sim_model::world::ResolverGroup;
+
+fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> usize {
+    items
+        .iter()
+        .position(|x| key(x) == name)
+        .expect("references checked by validate")
+}
+
+/// Compile a scenario that passed [`crate::validate::check`].
+pub(crate) fn compile(s: &Scenario) -> WorldConfig {
+    let topology = topology(s);
+    let region_id = |name: &str| index_of(&s.regions, name, |r| &r.name) as u16;
+    let buckets = s
+        .buckets
+        .iter()
+        .map(|b| Bucket {
+            name: b.name.clone(),
+            region: region_id(&b.region),
+            created_at: b.created_at.map(|d| d.0.after_start()),
+            deleted_at: b.deleted_at.map(|d| d.0.after_start()),
+            location_constraint: b
+                .location_constraint
+                .unwrap_or(b.region != s.default_region),
+        })
+        .collect();
+    WorldConfig {
+        duration: s.duration.0,
+        bin: s.bin.0,
+        topology,
+        buckets,
+        dns: DnsConfig {
+            record_ttl: s.dns.record_ttl.0,
+            propagation: delay(&s.dns.propagation),
+            propagation_cap: s.dns.propagation_cap.0,
+            missing_bucket_nxdomain: s.dns.missing_bucket_nxdomain,
+        },
+        resolver_groups: s.resolvers.iter().map(resolver_group).collect(),
+        classes: s.clients.iter().map(|c| class(c, s)).collect(),
+        rules: FacilityRules {
+            temporary_redirect: Status::from_code(s.s3.temporary_redirect_code).expect("checked"),
+        },
+        trace_limit: 0,
+    }
+}
+
+fn topology(s: &Scenario) -> Topology {
+    let regions = s
+        .regions
+        .iter()
+        .map(|r| Region {
+            name: r.name.clone(),
+            opt_in: r.opt_in,
+        })
+        .collect();
+    let mut facilities = Vec::new();
+    for (id, r) in s.regions.iter().enumerate() {
+        let specs = if r.facilities.is_empty() {
+            vec![FacilitySpec {
+                name: r.name.clone(),
+                ips: 8,
+                service_time: DelaySpec::Fixed(crate::units::Dur::millis(10)),
+            }]
+        } else {
+            r.facilities.clone()
+        };
+        facilities.extend(specs.iter().map(|f| Facility {
+            name: f.name.clone(),
+            region: id as u16,
+            ips: f.ips,
+            service_time: delay(&f.service_time),
+        }));
+    }
+    let mut rtt = vec![s.rtt.default.0; s.locations.len() * s.regions.len()];
+    for pair in &s.rtt.pairs {
+        let l = index_of(&s.locations, &pair.from, String::as_str);
+        let r = index_of(&s.regions, &pair.to, |x| &x.name);
+        rtt[l * s.regions.len() + r] = pair.rtt.0;
+    }
+    let default_region = index_of(&s.regions, &s.default_region, |r| &r.name) as u16;
+    Topology::new(
+        regions,
+        default_region,
+        facilities,
+        s.locations.clone(),
+        rtt,
+    )
+}
+
+fn delay(d: &DelaySpec) -> Delay {
+    match d {
+        DelaySpec::Fixed(v) => Delay::Fixed(v.0),
+        DelaySpec::Uniform { low, high } => Delay::Uniform {
+            low: low.0,
+            high: high.0,
+        },
+        DelaySpec::Exponential { mean } => Delay::Exponential { mean: mean.0 },
+        DelaySpec::LogNormal { median, sigma } => Delay::LogNormal {
+            median: median.0,
+            sigma: *sigma,
+        },
+        DelaySpec::Quantiles(points) => {
+            Delay::Quantiles(points.iter().map(|&(p, d)| (p, d.0)).collect())
+        }
+    }
+}
+
+fn resolver_group(r: &ResolverSpec) -> ResolverGroup {
+    ResolverGroup {
+        name: r.name.clone(),
+        count: r.count,
+        config: ResolverConfig {
+            min_ttl: r.min_ttl.0,
+            max_ttl: r.max_ttl.0,
+            negative_ttl: r.negative_ttl.0,
+            rtt: r.rtt.0,
+            miss_rtt: r.miss_rtt.0,
+        },
+    }
+}
+
+fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
+    let group = c
+        .resolvers
+        .as_deref()
+        .map_or(0, |g| index_of(&s.resolvers, g, |r| &r.name));
+    let first: u32 = s.resolvers[..group].iter().map(|r| r.count).sum();
+    let buckets = if c.buckets.is_empty() {
+        (0..s.buckets.len() as u32).collect()
+    } else {
+        c.buckets
+            .iter()
+            .map(|b| index_of(&s.buckets, b, |x| &x.name) as u32)
+            .collect()
+    };
+    ClientClass {
+        name: c.name.clone(),
+        count: c.count as u32,
+        location: c
+            .location
+            .as_deref()
+            .map_or(0, |l| index_of(&s.locations, l, String::as_str)) as u16,
+        resolvers: first..first + s.resolvers[group].count,
+        buckets,
+        popularity: match c.popularity {
+            PopularitySpec::Uniform => Popularity::Uniform,
+            PopularitySpec::Zipf(e) => Popularity::Zipf(e),
+        },
+        arrivals: match c.arrivals {
+            ArrivalsSpec::Poisson(rate) => Arrivals::Poisson {
+                per_client_per_sec: rate.per_sec(),
+            },
+            ArrivalsSpec::Periodic(every) => Arrivals::Periodic { interval: every.0 },
+        },
+        start: c.start.0.after_start(),
+        stop: c
+            .stop
+            .map_or(s.duration.0.after_start(), |d| d.0.after_start()),
+        lifetime: match c.lifetime {
+            LifetimeSpec::LongLived => Lifetime::LongLived,
+            LifetimeSpec::RestartEvery(p) => Lifetime::RestartEvery(p.0),
+            LifetimeSpec::PerRequest => Lifetime::PerRequest,
+        },
+        addressing: match c.addressing {
+            AddressingSpec::VirtualGlobal => Addressing::VirtualGlobal,
+            AddressingSpec::VirtualRegional => Addressing::VirtualRegional,
+            AddressingSpec::PathGlobal => Addressing::PathGlobal,
+            AddressingSpec::PathRegional => Addressing::PathRegional,
+        },
+        dns: match c.dns {
+            DnsCacheSpec::None => DnsCachePolicy::None,
+            DnsCacheSpec::HonorTtl => DnsCachePolicy::HonorTtl,
+            DnsCacheSpec::Fixed(t) => DnsCachePolicy::Fixed(t.0),
+            DnsCacheSpec::AtLeast(t) => DnsCachePolicy::AtLeast(t.0),
+            DnsCacheSpec::Forever => DnsCachePolicy::Forever,
+            DnsCacheSpec::UntilRestart => DnsCachePolicy::UntilRestart,
+        },
+        redirects: redirects(&c.redirects),
+    }
+}
+
+fn redirects(r: &RedirectSpec) -> RedirectPolicy {
+    match r {
+        RedirectSpec::None => RedirectPolicy::None,
+        RedirectSpec::FollowLocation { codes, max_hops } => RedirectPolicy::FollowLocation {
+            codes: codes.iter().filter_map(|&c| Status::from_code(c)).collect(),
+            max_hops: *max_hops,
+        },
+        RedirectSpec::SdkRegion { cache } => RedirectPolicy::SdkRegion {
+            cache: match cache {
+                RegionCacheSpec::None => RegionCache::None,
+                RegionCacheSpec::Forever => RegionCache::Forever,
+                RegionCacheSpec::Ttl(t) => RegionCache::Ttl(t.0),
+            },
+        },
+        RedirectSpec::Sticky { max_hops } => RedirectPolicy::Sticky {
+            max_hops: *max_hops,
+        },
+    }
+}

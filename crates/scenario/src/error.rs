@@ -1,0 +1,103 @@
+//! Scenario errors: syntax with file:line:col and a snippet, semantics with field paths.
+
+use std::fmt;
+
+/// Point at one semantic problem by its field path.
+///
+/// ```
+/// let issue = s3sim_scenario::Issue::new("clients[1].dns", "fixed ttl must be > 0");
+/// assert_eq!(issue.to_string(), "clients[1].dns: fixed ttl must be > 0");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// Where, e.g. `clients[1].dns`.
+    pub path: String,
+    /// What is wrong and, where it helps, what would be right.
+    pub message: String,
+}
+
+impl Issue {
+    /// An issue at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Issue {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Say why a scenario could not be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {message}")]
+    Io { path: String, message: String },
+    /// The text is not a valid scenario (RON syntax, unknown field, wrong type).
+    #[error("{origin}:{line}:{col}: {message}\n{snippet}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        col: usize,
+        message: String,
+        snippet: String,
+    },
+    /// The scenario parses but makes no sense.
+    #[error("{origin}: invalid scenario:\n{}", render_issues(issues))]
+    Invalid { origin: String, issues: Vec<Issue> },
+}
+
+fn render_issues(issues: &[Issue]) -> String {
+    issues
+        .iter()
+        .map(|i| format!("  {i}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Turn a RON error into a [`ScenarioError::Syntax`] with an ariadne snippet.
+pub(crate) fn syntax_error(
+    source: &str,
+    origin: &str,
+    error: &ron::error::SpannedError,
+) -> ScenarioError {
+    let (line, col) = (error.span.start.line, error.span.start.col);
+    let message = error.code.to_string();
+    let offset = char_offset(source, line, col);
+    let end = (offset + 1).min(source.chars().count()).max(offset);
+    let mut out = Vec::new();
+    let report = ariadne::Report::build(ariadne::ReportKind::Error, (origin, offset..end))
+        .with_config(ariadne::Config::default().with_color(false))
+        .with_message(&message)
+        .with_label(ariadne::Label::new((origin, offset..end)).with_message(&message))
+        .finish();
+    let snippet = match report.write((origin, ariadne::Source::from(source)), &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(_) => String::new(),
+    };
+    ScenarioError::Syntax {
+        origin: origin.into(),
+        line,
+        col,
+        message,
+        snippet,
+    }
+}
+
+/// Character offset of a 1-based (line, column) position, clamped to the text.
+fn char_offset(source: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, text) in source.split('\n').enumerate() {
+        let len = text.chars().count();
+        if i + 1 == line {
+            return offset + (col.saturating_sub(1)).min(len);
+        }
+        offset += len + 1;
+    }
+    source.chars().count()
+}

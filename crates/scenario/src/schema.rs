@@ -1,0 +1,485 @@
+//! The scenario file format: every field, its unit and its default.
+//!
+//! Durations are strings (`"30s"`, `"5m"`, `"24h"`), rates are `"COUNT/UNIT"` strings,
+//! enums are written in snake case (`honor_ttl`, `fixed("30s")`), optional values may
+//! be written bare (`created_at: "10m"`), and unknown fields are errors.
+
+use crate::error::{ScenarioError, syntax_error};
+use crate::units::{Dur, Rate};
+use serde::{Deserialize, Serialize};
+
+/// Describe a whole study: geography, buckets, DNS, resolvers and client populations.
+///
+/// ```
+/// let text = r#"(
+///     name: "tiny", duration: "10m",
+///     regions: [(name: "us-east-1"), (name: "eu-west-1")],
+///     buckets: [(name: "b", region: "eu-west-1", created_at: "1m")],
+///     clients: [(name: "app", count: 10, arrivals: poisson("1/s"))],
+/// )"#;
+/// let s = s3sim_scenario::schema::from_ron(text, "tiny.ron").unwrap();
+/// assert_eq!(s.replicas, 8);
+/// assert_eq!(s.resolvers[0].count, 100);
+/// ```
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name; the default output directory is `results/<name>/`. Letters, digits, `-`, `_`, `.`.
+    pub name: String,
+    /// What the scenario shows (free text).
+    #[serde(default)]
+    pub description: String,
+    /// Simulated time span.
+    pub duration: Dur,
+    /// Width of a metrics time bin. Default `"1m"`.
+    #[serde(default = "defaults::bin")]
+    pub bin: Dur,
+    /// Master seed; replica k uses streams derived from (seed, k). Default 1.
+    #[serde(default = "defaults::seed")]
+    pub seed: u64,
+    /// Independent replicas, run in parallel. Default 8.
+    #[serde(default = "defaults::replicas")]
+    pub replicas: u32,
+    /// The region behind the global names. Default `"us-east-1"`.
+    #[serde(default = "defaults::default_region")]
+    pub default_region: String,
+    /// Regions and their facilities.
+    pub regions: Vec<RegionSpec>,
+    /// Client locations (for round trips). Default `["clients"]`.
+    #[serde(default = "defaults::locations")]
+    pub locations: Vec<String>,
+    /// Round trips between locations and regions.
+    #[serde(default)]
+    pub rtt: RttSpec,
+    /// Buckets.
+    pub buckets: Vec<BucketSpec>,
+    /// S3's authoritative DNS.
+    #[serde(default)]
+    pub dns: DnsSpec,
+    /// Recursive resolver groups. Default one group `"isp"` of 100 resolvers.
+    #[serde(default = "defaults::resolvers")]
+    pub resolvers: Vec<ResolverSpec>,
+    /// Client populations.
+    pub clients: Vec<ClientSpec>,
+    /// S3 behaviour switches.
+    #[serde(default)]
+    pub s3: S3Spec,
+}
+
+/// Describe a region.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSpec {
+    /// e.g. `"eu-west-1"`.
+    pub name: String,
+    /// Launched after 2019-03-20 (wrong-location requests get 400). Default false.
+    #[serde(default)]
+    pub opt_in: bool,
+    /// Facilities. Default: one facility named after the region with default settings.
+    #[serde(default)]
+    pub facilities: Vec<FacilitySpec>,
+}
+
+/// Describe a facility.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FacilitySpec {
+    /// Unique facility name.
+    pub name: String,
+    /// Endpoint IPs DNS hands out for it. Default 8.
+    #[serde(default = "defaults::ips")]
+    pub ips: u32,
+    /// Time to answer a request once it arrived. Default `fixed("10ms")`.
+    #[serde(default = "defaults::service_time")]
+    pub service_time: DelaySpec,
+}
+
+/// Give round trips: a default plus per-(location, region) overrides.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RttSpec {
+    /// Round trip for any pair not listed. Default `"50ms"`.
+    #[serde(default = "defaults::rtt")]
+    pub default: Dur,
+    /// Overrides.
+    #[serde(default)]
+    pub pairs: Vec<RttPair>,
+}
+
+impl Default for RttSpec {
+    fn default() -> Self {
+        RttSpec {
+            default: defaults::rtt(),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+/// Give the round trip between one location and one region.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RttPair {
+    /// A location name.
+    pub from: String,
+    /// A region name.
+    pub to: String,
+    /// Round-trip time.
+    pub rtt: Dur,
+}
+
+/// Describe a bucket.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BucketSpec {
+    /// Bucket name.
+    pub name: String,
+    /// Its region.
+    pub region: String,
+    /// Creation time; absent means created long before the run (DNS settled).
+    #[serde(default)]
+    pub created_at: Option<Dur>,
+    /// Deletion time; absent means never.
+    #[serde(default)]
+    pub deleted_at: Option<Dur>,
+    /// Created with a CreateBucketConfiguration. Default: true outside the default region.
+    #[serde(default)]
+    pub location_constraint: Option<bool>,
+}
+
+/// Describe S3's authoritative DNS.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DnsSpec {
+    /// TTL of S3's A records. Default `"5s"` (one public dig; unconfirmed).
+    #[serde(default = "defaults::record_ttl")]
+    pub record_ttl: Dur,
+    /// Delay until a new bucket's global name reaches the node a resolver asks,
+    /// drawn per resolver. Default `log_normal(median: "5m", sigma: 1.0)`.
+    #[serde(default = "defaults::propagation")]
+    pub propagation: DelaySpec,
+    /// No resolver waits longer. Default `"24h"`.
+    #[serde(default = "defaults::propagation_cap")]
+    pub propagation_cap: Dur,
+    /// Names of missing buckets get NXDOMAIN instead of the default region's wildcard.
+    /// Default false (S3 has answered them with a wildcard since 2019).
+    #[serde(default)]
+    pub missing_bucket_nxdomain: bool,
+}
+
+impl Default for DnsSpec {
+    fn default() -> Self {
+        DnsSpec {
+            record_ttl: defaults::record_ttl(),
+            propagation: defaults::propagation(),
+            propagation_cap: defaults::propagation_cap(),
+            missing_bucket_nxdomain: false,
+        }
+    }
+}
+
+/// Describe a group of identical recursive resolvers.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ResolverSpec {
+    /// Group name, referenced by clients.
+    pub name: String,
+    /// Number of resolvers; each has its own cache and its own propagation delay. Default 1.
+    #[serde(default = "defaults::one")]
+    pub count: u32,
+    /// Floor on cached TTLs. Default `"0s"` (Unbound).
+    #[serde(default = "defaults::zero")]
+    pub min_ttl: Dur,
+    /// Ceiling on cached TTLs. Default `"1d"` (Unbound).
+    #[serde(default = "defaults::max_ttl")]
+    pub max_ttl: Dur,
+    /// How long NXDOMAIN is cached. Default `"60s"`.
+    #[serde(default = "defaults::negative_ttl")]
+    pub negative_ttl: Dur,
+    /// Client-to-resolver round trip, paid on every query. Default `"1ms"`.
+    #[serde(default = "defaults::resolver_rtt")]
+    pub rtt: Dur,
+    /// Extra time of a cache miss. Default `"30ms"`.
+    #[serde(default = "defaults::miss_rtt")]
+    pub miss_rtt: Dur,
+}
+
+/// Describe a population of clients that behave alike.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {
+    /// Class name, shown in outputs.
+    pub name: String,
+    /// Number of clients. Default 1.
+    #[serde(default = "defaults::one_u64")]
+    pub count: u64,
+    /// Location name. Default: the first location.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Resolver group name. Default: the first group.
+    #[serde(default)]
+    pub resolvers: Option<String>,
+    /// Buckets used, most popular first. Default: all buckets.
+    #[serde(default)]
+    pub buckets: Vec<String>,
+    /// How requests spread over the buckets. Default `uniform`.
+    #[serde(default)]
+    pub popularity: PopularitySpec,
+    /// When each client sends requests.
+    pub arrivals: ArrivalsSpec,
+    /// First request time. Default `"0s"`.
+    #[serde(default = "defaults::zero")]
+    pub start: Dur,
+    /// No request after this. Default: the end of the run.
+    #[serde(default)]
+    pub stop: Option<Dur>,
+    /// Process lifetime. Default `long_lived`.
+    #[serde(default)]
+    pub lifetime: LifetimeSpec,
+    /// How the bucket is named. Default `virtual_global`.
+    #[serde(default)]
+    pub addressing: AddressingSpec,
+    /// In-process DNS caching. Default `none`.
+    #[serde(default)]
+    pub dns: DnsCacheSpec,
+    /// What the client does with redirects. Default `follow_location()`.
+    #[serde(default = "defaults::redirects")]
+    pub redirects: RedirectSpec,
+}
+
+/// Choose a delay distribution.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DelaySpec {
+    /// `fixed("5m")`
+    Fixed(Dur),
+    /// `uniform(low: "1m", high: "10m")`
+    Uniform { low: Dur, high: Dur },
+    /// `exponential(mean: "5m")`
+    Exponential { mean: Dur },
+    /// `log_normal(median: "5m", sigma: 1.0)`
+    LogNormal { median: Dur, sigma: f64 },
+    /// `quantiles([(0.0, "0s"), (0.5, "5m"), (1.0, "2h")])`: (probability, delay) points,
+    /// linearly interpolated; probabilities from 0 to 1, delays not decreasing.
+    Quantiles(Vec<(f64, Dur)>),
+}
+
+/// Choose how requests spread over a class's buckets.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum PopularitySpec {
+    /// Equally likely.
+    #[default]
+    Uniform,
+    /// `zipf(1.0)`: the i-th bucket with weight i^(−s).
+    Zipf(f64),
+}
+
+/// Choose when requests happen.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ArrivalsSpec {
+    /// `poisson("2/min")`: each client a Poisson process at this rate.
+    Poisson(Rate),
+    /// `periodic("30s")`: each client once per interval, clients evenly staggered.
+    Periodic(Dur),
+}
+
+/// Choose a process lifetime.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum LifetimeSpec {
+    /// Never restarts.
+    #[default]
+    LongLived,
+    /// `restart_every("6h")`: restarts (forgetting caches), each client at its own phase.
+    RestartEvery(Dur),
+    /// A new process per request: nothing is cached across requests.
+    PerRequest,
+}
+
+/// Choose the addressing style.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressingSpec {
+    /// `bucket.s3.amazonaws.com`
+    #[default]
+    VirtualGlobal,
+    /// `bucket.s3.REGION.amazonaws.com`
+    VirtualRegional,
+    /// `s3.amazonaws.com/bucket`
+    PathGlobal,
+    /// `s3.REGION.amazonaws.com/bucket`
+    PathRegional,
+}
+
+/// Choose in-process DNS caching.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DnsCacheSpec {
+    /// Ask the resolver every time.
+    #[default]
+    None,
+    /// Keep for the record's (resolver-clamped) TTL.
+    HonorTtl,
+    /// `fixed("30s")`: keep for a fixed time (JVM 30 s).
+    Fixed(Dur),
+    /// `at_least("60s")`: the TTL, but at least this (Chromium 60 s).
+    AtLeast(Dur),
+    /// Keep for the life of the process.
+    Forever,
+    /// Keep until the process restarts (PHP VM).
+    UntilRestart,
+}
+
+/// Choose what a client does with redirects.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RedirectSpec {
+    /// Give up on any redirect.
+    None,
+    /// `follow_location(codes: [302, 307], max_hops: 10)`: follow `Location` for these codes.
+    /// Defaults: codes `[301, 302, 307]`, max_hops 10.
+    FollowLocation {
+        #[serde(default = "defaults::codes")]
+        codes: Vec<u16>,
+        #[serde(default = "defaults::max_hops")]
+        max_hops: u8,
+    },
+    /// `sdk_region(cache: forever)`: learn the region, use the regional name (boto3).
+    /// Cache default `forever`.
+    SdkRegion {
+        #[serde(default)]
+        cache: RegionCacheSpec,
+    },
+    /// `sticky(max_hops: 10)`: follow `Location` and keep using it for the bucket.
+    Sticky {
+        #[serde(default = "defaults::max_hops")]
+        max_hops: u8,
+    },
+}
+
+/// Choose how long an SDK remembers a bucket's region.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RegionCacheSpec {
+    /// For one request only.
+    None,
+    /// For the life of the process.
+    #[default]
+    Forever,
+    /// `ttl("10m")`.
+    Ttl(Dur),
+}
+
+/// Configure S3 behaviour that sources disagree on.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct S3Spec {
+    /// Code of the temporary redirect: 307 (AWS's example) or 302 (AWS's prose). Default 307.
+    #[serde(default = "defaults::temporary_redirect_code")]
+    pub temporary_redirect_code: u16,
+}
+
+impl Default for S3Spec {
+    fn default() -> Self {
+        S3Spec {
+            temporary_redirect_code: defaults::temporary_redirect_code(),
+        }
+    }
+}
+
+/// Parse scenario text (syntax and types only; see [`crate::validate`] for meaning).
+pub fn from_ron(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(source)
+        .map_err(|e| syntax_error(source, origin, &e))
+}
+
+mod defaults {
+    use super::*;
+
+    pub fn bin() -> Dur {
+        Dur::secs(60)
+    }
+    pub fn seed() -> u64 {
+        1
+    }
+    pub fn replicas() -> u32 {
+        8
+    }
+    pub fn default_region() -> String {
+        "us-east-1".into()
+    }
+    pub fn locations() -> Vec<String> {
+        vec!["clients".into()]
+    }
+    pub fn ips() -> u32 {
+        8
+    }
+    pub fn service_time() -> DelaySpec {
+        DelaySpec::Fixed(Dur::millis(10))
+    }
+    pub fn rtt() -> Dur {
+        Dur::millis(50)
+    }
+    pub fn record_ttl() -> Dur {
+        Dur::secs(5)
+    }
+    pub fn propagation() -> DelaySpec {
+        DelaySpec::LogNormal {
+            median: Dur::secs(300),
+            sigma: 1.0,
+        }
+    }
+    pub fn propagation_cap() -> Dur {
+        Dur::secs(86_400)
+    }
+    pub fn resolvers() -> Vec<ResolverSpec> {
+        vec![ResolverSpec {
+            name: "isp".into(),
+            count: 100,
+            min_ttl: zero(),
+            max_ttl: max_ttl(),
+            negative_ttl: negative_ttl(),
+            rtt: resolver_rtt(),
+            miss_rtt: miss_rtt(),
+        }]
+    }
+    pub fn one() -> u32 {
+        1
+    }
+    pub fn one_u64() -> u64 {
+        1
+    }
+    pub fn zero() -> Dur {
+        Dur::secs(0)
+    }
+    pub fn max_ttl() -> Dur {
+        Dur::secs(86_400)
+    }
+    pub fn negative_ttl() -> Dur {
+        Dur::secs(60)
+    }
+    pub fn resolver_rtt() -> Dur {
+        Dur::millis(1)
+    }
+    pub fn miss_rtt() -> Dur {
+        Dur::millis(30)
+    }
+    pub fn codes() -> Vec<u16> {
+        vec![301, 302, 307]
+    }
+    pub fn max_hops() -> u8 {
+        10
+    }
+    pub fn redirects() -> RedirectSpec {
+        RedirectSpec::FollowLocation {
+            codes: codes(),
+            max_hops: max_hops(),
+        }
+    }
+    pub fn temporary_redirect_code() -> u16 {
+        307
+    }
+}

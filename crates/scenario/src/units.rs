@@ -1,0 +1,149 @@
+//! Scenario units written as strings: durations (`"30s"`) and rates (`"2/min"`).
+
+use s3sim_engine::SimDuration;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Read a duration written as a string, like `"250ms"`, `"30s"`, `"5m"`, `"24h"`, `"1h 30m"`.
+///
+/// ```
+/// let d: s3sim_scenario::units::Dur = ron::from_str("\"5m\"").unwrap();
+/// assert_eq!(d.0.as_secs_f64(), 300.0);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dur(pub SimDuration);
+
+impl Dur {
+    /// A duration of whole seconds.
+    pub const fn secs(s: u64) -> Self {
+        Dur(SimDuration::from_secs(s))
+    }
+
+    /// A duration of milliseconds.
+    pub const fn millis(ms: u64) -> Self {
+        Dur(SimDuration::from_millis(ms))
+    }
+}
+
+impl<'de> Deserialize<'de> for Dur {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse::<SimDuration>()
+            .map(Dur)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Dur {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl fmt::Display for Dur {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Read an event rate written as `"COUNT/UNIT"`: `"2/s"`, `"30/min"`, `"1/h"`, `"0.5/d"`.
+///
+/// ```
+/// let r: s3sim_scenario::units::Rate = ron::from_str("\"30/min\"").unwrap();
+/// assert_eq!(r.per_sec(), 0.5);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rate {
+    per_sec: f64,
+    text_unit_secs: f64,
+}
+
+impl Rate {
+    /// Events per second.
+    pub fn per_sec(self) -> f64 {
+        self.per_sec
+    }
+}
+
+fn parse_rate(text: &str) -> Result<Rate, String> {
+    let hint = "write a rate like \"2/s\", \"30/min\", \"1/h\" or \"5/d\"";
+    let (count, unit) = text
+        .split_once('/')
+        .ok_or_else(|| format!("invalid rate \"{text}\": {hint}"))?;
+    let count: f64 = count
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid rate \"{text}\": \"{count}\" is not a number; {hint}"))?;
+    let unit_secs = match unit.trim() {
+        "s" | "sec" | "second" => 1.0,
+        "m" | "min" | "minute" => 60.0,
+        "h" | "hour" => 3_600.0,
+        "d" | "day" => 86_400.0,
+        other => {
+            return Err(format!(
+                "invalid rate \"{text}\": unknown unit \"{other}\"; {hint}"
+            ));
+        }
+    };
+    Ok(Rate {
+        per_sec: count / unit_secs,
+        text_unit_secs: unit_secs,
+    })
+}
+
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_rate(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Rate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = match self.text_unit_secs {
+            1.0 => "s",
+            60.0 => "min",
+            3_600.0 => "h",
+            _ => "d",
+        };
+        write!(f, "{}/{unit}", self.per_sec * self.text_unit_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_convert_to_per_second() {
+        assert_eq!(parse_rate("2/s").unwrap().per_sec(), 2.0);
+        assert_eq!(parse_rate("1/h").unwrap().per_sec(), 1.0 / 3600.0);
+        assert_eq!(parse_rate("0.5 / d").unwrap().per_sec(), 0.5 / 86_400.0);
+        assert_eq!(parse_rate("30/min").unwrap().to_string(), "30/min");
+    }
+
+    #[test]
+    fn bad_rates_explain_the_expected_form() {
+        assert!(
+            parse_rate("fast")
+                .unwrap_err()
+                .contains("write a rate like")
+        );
+        assert!(
+            parse_rate("x/s")
+                .unwrap_err()
+                .contains("\"x\" is not a number")
+        );
+        assert!(
+            parse_rate("3/fortnight")
+                .unwrap_err()
+                .contains("unknown unit \"fortnight\"")
+        );
+    }
+}
