@@ -1,1 +1,166 @@
-fn main() {}
+//! `s3sim`: run S3 routing / DNS propagation scenarios and validate scenario files.
+//!
+//! A thin shell over the library crates: parse arguments, load, run, write, report.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use s3sim_model::facility::Status;
+use s3sim_model::metrics::Counter;
+use s3sim_report::metric::Metric;
+use s3sim_report::{RunOptions, RunResult};
+use s3sim_scenario::LoadedScenario;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Simulate how requests find Amazon S3 while names, caches and endpoints change.
+#[derive(Parser)]
+#[command(name = "s3sim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario (the built-in default when none is given) and write its results.
+    Run(RunArgs),
+    /// Check scenario files; exit 1 if any is invalid.
+    Validate {
+        /// Scenario files (RON).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Default)]
+struct RunArgs {
+    /// Scenario file (RON); default: the built-in new-bucket-propagation story.
+    scenario: Option<PathBuf>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of replicas (default: the scenario's).
+    #[arg(long)]
+    replicas: Option<u32>,
+    /// Output directory (default: results/<scenario name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: RAYON_NUM_THREADS or all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(args) => run(args),
+        Command::Validate { files } => validate(&files),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(path: Option<&Path>) -> Result<LoadedScenario, s3sim_scenario::ScenarioError> {
+    match path {
+        Some(path) => s3sim_scenario::load(path),
+        None => s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, s3sim_scenario::DEFAULT_SCENARIO_ORIGIN),
+    }
+}
+
+fn validate(files: &[PathBuf]) -> Result<ExitCode> {
+    let mut failed = 0;
+    for file in files {
+        match s3sim_scenario::load(file) {
+            Ok(loaded) => println!("ok: {} ({})", file.display(), loaded.scenario.name),
+            Err(error) => {
+                failed += 1;
+                eprintln!("error: {error}");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} scenario files invalid", files.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    if let Some(threads) = args.threads {
+        if threads == 0 {
+            bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("starting worker threads")?;
+    }
+    let loaded = match load(args.scenario.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let options = RunOptions {
+        seed: args.seed.unwrap_or(loaded.scenario.seed),
+        replicas: args.replicas.unwrap_or(loaded.scenario.replicas),
+        progress: std::io::stderr().is_terminal(),
+    };
+    if options.replicas == 0 || options.replicas > s3sim_scenario::validate::MAX_REPLICAS {
+        bail!("--replicas must be between 1 and {}", s3sim_scenario::validate::MAX_REPLICAS);
+    }
+    let out = args.out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
+    println!(
+        "s3sim {}: scenario {} ({}), {} replicas, seed {}, {} simulated each",
+        env!("CARGO_PKG_VERSION"),
+        loaded.scenario.name,
+        loaded.origin,
+        options.replicas,
+        options.seed,
+        loaded.world.duration
+    );
+    let started = Instant::now();
+    let result = s3sim_report::run(&loaded.world, options);
+    let wall = started.elapsed().as_secs_f64();
+    let files = s3sim_report::write_results(&out, &loaded, options, &result)?;
+    print_summary(&result, wall);
+    println!("wrote:");
+    for file in files {
+        println!("  {}", file.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(result: &RunResult, wall_s: f64) {
+    let agg = &result.aggregate;
+    let issued: u64 = result.outputs.iter().map(|o| o.issued).sum();
+    println!(
+        "simulated {issued} requests in {wall_s:.2} s wall time ({:.0} requests/s over all threads)",
+        issued as f64 / wall_s.max(1e-9)
+    );
+    println!(
+        "{:<16} {:>12} {:>14} {:>12} {:>12} {:>14}",
+        "class", "requests", "redirect_rate", "share_307", "error_rate", "stale_dns"
+    );
+    for (g, name) in agg.groups.iter().enumerate() {
+        let pct = |m: Metric| {
+            let e = agg.total(g, m);
+            if e.n == 0 { "-".to_string() } else { format!("{:.3}%", 100.0 * e.mean) }
+        };
+        println!(
+            "{:<16} {:>12.0} {:>14} {:>12} {:>12} {:>14}",
+            name,
+            agg.total(g, Metric::Count(Counter::Requests)).mean,
+            pct(Metric::RedirectRate),
+            pct(Metric::Share(Status::TemporaryRedirect)),
+            pct(Metric::ErrorRate),
+            pct(Metric::StaleDnsShare),
+        );
+    }
+    println!("(means over replicas; per-bin values with 95% CIs are in timeseries.csv)");
+}

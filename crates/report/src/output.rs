@@ -1,0 +1,173 @@
+//! Write a run's results: CSV time series, JSON summary, the input, charts; atomically.
+
+use crate::aggregate::Aggregate;
+use crate::charts::{self, ChartError};
+use crate::metric::Metric;
+use crate::stats::Estimate;
+use crate::{RunOptions, RunResult};
+use s3sim_model::metrics::Counter;
+use s3sim_scenario::LoadedScenario;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Say why results could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file or directory operation failed.
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    /// A chart failed.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// Serialising failed.
+    #[error("{path}: {message}")]
+    Encode { path: String, message: String },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.display().to_string(), source }
+}
+
+/// Write every output of `result` into `dir`, replacing what was there.
+///
+/// Files are first written into a temporary directory beside `dir`, which is then
+/// renamed into place; on any error nothing under `dir` changes.
+pub fn write_results(
+    dir: &Path,
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    result: &RunResult,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let staging = tempfile::Builder::new().prefix(".s3sim-").tempdir_in(parent).map_err(io(parent))?;
+    let mut files = vec![
+        write_file(staging.path(), "timeseries.csv", timeseries_csv(&result.aggregate).as_bytes())?,
+        write_file(staging.path(), "summary.json", summary_json(loaded, options, result)?.as_bytes())?,
+        write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?,
+    ];
+    let title = &loaded.scenario.name;
+    files.extend(charts::render_all(staging.path(), &result.aggregate, &crate::markers(&loaded.world), title)?);
+    replace_dir(staging, dir)?;
+    Ok(files.iter().map(|f| dir.join(f.file_name().expect("file"))).collect())
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(io(&path))?;
+    Ok(path)
+}
+
+fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), OutputError> {
+    let staged = staging.keep();
+    if dir.exists() {
+        let old = staged.with_extension("old");
+        std::fs::rename(dir, &old).map_err(io(dir))?;
+        std::fs::rename(&staged, dir).map_err(io(dir))?;
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        std::fs::rename(&staged, dir).map_err(io(dir))?;
+    }
+    Ok(())
+}
+
+/// The tidy time series: `time_s,class,metric,mean,ci95_low,ci95_high`, one row per
+/// defined (bin, group, metric).
+pub fn timeseries_csv(aggregate: &Aggregate) -> String {
+    let mut out = String::from("time_s,class,metric,mean,ci95_low,ci95_high\n");
+    let names: Vec<String> = aggregate.metrics.iter().map(|m| m.name()).collect();
+    let classes: Vec<String> = aggregate.groups.iter().map(|g| csv_field(g)).collect();
+    for bin in 0..aggregate.bins {
+        let time = aggregate.bin_start_s(bin);
+        for (group, class) in classes.iter().enumerate() {
+            for (metric, name) in aggregate.metrics.iter().zip(&names) {
+                let e = aggregate.get(bin, group, *metric);
+                if e.n > 0 {
+                    out.push_str(&format!("{time},{class},{name},{},{},{}\n", e.mean, e.low, e.high));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    scenario: &'a str,
+    description: &'a str,
+    source: &'a str,
+    scenario_hash: String,
+    s3sim_version: &'a str,
+    seed: u64,
+    replicas: u32,
+    duration_s: f64,
+    bin_s: f64,
+    requests_issued: Estimate,
+    requests_in_flight_at_end: Estimate,
+    events: Estimate,
+    classes: Vec<ClassSummary>,
+}
+
+#[derive(Serialize)]
+struct ClassSummary {
+    class: String,
+    requests: Estimate,
+    first_status: Vec<(String, Estimate)>,
+    succeeded: Estimate,
+    failed: Estimate,
+    redirect_rate: Estimate,
+    error_rate: Estimate,
+    stale_dns_share: Estimate,
+    resolver_hit_ratio: Estimate,
+    extra_round_trips_per_request: Estimate,
+}
+
+fn summary_json(loaded: &LoadedScenario, options: RunOptions, result: &RunResult) -> Result<String, OutputError> {
+    let agg = &result.aggregate;
+    let per_replica = |f: fn(&s3sim_model::world::ReplicaOutput) -> u64| {
+        Estimate::from_samples(&result.outputs.iter().map(|o| f(o) as f64).collect::<Vec<_>>())
+    };
+    let classes = (0..agg.groups.len())
+        .map(|g| ClassSummary {
+            class: agg.groups[g].clone(),
+            requests: agg.total(g, Metric::Count(Counter::Requests)),
+            first_status: s3sim_model::facility::Status::ALL
+                .iter()
+                .map(|&s| (s.label().to_string(), agg.total(g, Metric::Count(Counter::First(s)))))
+                .collect(),
+            succeeded: agg.total(g, Metric::Count(Counter::Succeeded)),
+            failed: agg.total(g, Metric::Count(Counter::Failed)),
+            redirect_rate: agg.total(g, Metric::RedirectRate),
+            error_rate: agg.total(g, Metric::ErrorRate),
+            stale_dns_share: agg.total(g, Metric::StaleDnsShare),
+            resolver_hit_ratio: agg.total(g, Metric::ResolverHitRatio),
+            extra_round_trips_per_request: agg.total(g, Metric::ExtraRoundTripsPerRequest),
+        })
+        .collect();
+    let summary = Summary {
+        scenario: &loaded.scenario.name,
+        description: &loaded.scenario.description,
+        source: &loaded.origin,
+        scenario_hash: loaded.source_hash(),
+        s3sim_version: env!("CARGO_PKG_VERSION"),
+        seed: options.seed,
+        replicas: options.replicas,
+        duration_s: loaded.world.duration.as_secs_f64(),
+        bin_s: loaded.world.bin.as_secs_f64(),
+        requests_issued: per_replica(|o| o.issued),
+        requests_in_flight_at_end: per_replica(|o| o.in_flight),
+        events: per_replica(|o| o.events),
+        classes,
+    };
+    serde_json::to_string_pretty(&summary)
+        .map(|s| s + "\n")
+        .map_err(|e| OutputError::Encode { path: "summary.json".into(), message: e.to_string() })
+}

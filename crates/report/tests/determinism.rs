@@ -1,0 +1,80 @@
+//! Same scenario and seed give byte-identical outputs, for any thread count.
+
+use s3sim_engine::SimDuration;
+use s3sim_report::{RunOptions, RunResult};
+use s3sim_scenario::LoadedScenario;
+use std::path::Path;
+
+fn short_default() -> LoadedScenario {
+    let mut loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "default").unwrap();
+    loaded.world.duration = SimDuration::from_secs(40 * 60);
+    loaded
+}
+
+const OPTIONS: RunOptions = RunOptions { seed: 7, replicas: 6, progress: false };
+
+fn run_on(threads: usize, loaded: &LoadedScenario) -> RunResult {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    pool.install(|| s3sim_report::run(&loaded.world, OPTIONS))
+}
+
+fn write(dir: &Path, loaded: &LoadedScenario, result: &RunResult) -> Vec<(String, Vec<u8>)> {
+    s3sim_report::write_results(dir, loaded, OPTIONS, result).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn outputs_are_byte_identical_with_one_and_four_threads_and_across_runs() {
+    let loaded = short_default();
+    let tmp = tempfile::tempdir().unwrap();
+    let one = write(&tmp.path().join("one"), &loaded, &run_on(1, &loaded));
+    let four = write(&tmp.path().join("four"), &loaded, &run_on(4, &loaded));
+    let again = write(&tmp.path().join("again"), &loaded, &run_on(4, &loaded));
+    let names: Vec<&str> = one.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"timeseries.csv") && names.contains(&"summary.json"), "{names:?}");
+    assert_eq!(one, four, "1 vs 4 threads");
+    assert_eq!(four, again, "two runs");
+}
+
+#[test]
+fn a_different_seed_changes_the_results() {
+    let loaded = short_default();
+    let a = run_on(2, &loaded);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let b = pool.install(|| s3sim_report::run(&loaded.world, RunOptions { seed: 8, ..OPTIONS }));
+    assert_ne!(
+        s3sim_report::timeseries_csv(&a.aggregate),
+        s3sim_report::timeseries_csv(&b.aggregate),
+        "the seed must matter"
+    );
+}
+
+#[test]
+fn timeseries_header_is_exactly_the_documented_one() {
+    let loaded = short_default();
+    let csv = s3sim_report::timeseries_csv(&run_on(2, &loaded).aggregate);
+    assert_eq!(csv.lines().next(), Some("time_s,class,metric,mean,ci95_low,ci95_high"));
+    let row = csv.lines().find(|l| l.starts_with("900,all,redirect_rate,")).expect("a 15-min row");
+    let fields: Vec<f64> = row.split(',').skip(3).map(|f| f.parse().unwrap()).collect();
+    assert!(fields[1] <= fields[0] && fields[0] <= fields[2], "{row}");
+}
+
+#[test]
+fn a_failed_write_leaves_the_previous_results_untouched() {
+    let loaded = short_default();
+    let result = run_on(2, &loaded);
+    let tmp = tempfile::tempdir().unwrap();
+    let blocker = tmp.path().join("file-not-dir");
+    std::fs::write(&blocker, b"x").unwrap();
+    let err = s3sim_report::write_results(&blocker.join("out"), &loaded, OPTIONS, &result).unwrap_err();
+    assert!(err.to_string().contains("file-not-dir"), "{err}");
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
+}
