@@ -4,7 +4,6 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use s3sim_model::facility::Status;
 use s3sim_model::metrics::Counter;
 use s3sim_report::metric::Metric;
 use s3sim_report::{RunOptions, RunResult};
@@ -70,7 +69,10 @@ fn main() -> ExitCode {
 fn load(path: Option<&Path>) -> Result<LoadedScenario, s3sim_scenario::ScenarioError> {
     match path {
         Some(path) => s3sim_scenario::load(path),
-        None => s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, s3sim_scenario::DEFAULT_SCENARIO_ORIGIN),
+        None => s3sim_scenario::parse(
+            s3sim_scenario::DEFAULT_SCENARIO,
+            s3sim_scenario::DEFAULT_SCENARIO_ORIGIN,
+        ),
     }
 }
 
@@ -97,7 +99,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         if threads == 0 {
             bail!("--threads must be at least 1");
         }
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("starting worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("starting worker threads")?;
     }
     let loaded = match load(args.scenario.as_deref()) {
         Ok(loaded) => loaded,
@@ -112,9 +117,14 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         progress: std::io::stderr().is_terminal(),
     };
     if options.replicas == 0 || options.replicas > s3sim_scenario::validate::MAX_REPLICAS {
-        bail!("--replicas must be between 1 and {}", s3sim_scenario::validate::MAX_REPLICAS);
+        bail!(
+            "--replicas must be between 1 and {}",
+            s3sim_scenario::validate::MAX_REPLICAS
+        );
     }
-    let out = args.out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
     println!(
         "s3sim {}: scenario {} ({}), {} replicas, seed {}, {} simulated each",
         env!("CARGO_PKG_VERSION"),
@@ -144,22 +154,26 @@ fn print_summary(result: &RunResult, wall_s: f64) {
         issued as f64 / wall_s.max(1e-9)
     );
     println!(
-        "{:<16} {:>12} {:>14} {:>12} {:>12} {:>14}",
-        "class", "requests", "redirect_rate", "share_307", "error_rate", "stale_dns"
+        "{:<18} {:>10} {:>14} {:>11} {:>10} {:>16}",
+        "class", "requests", "redirect_rate", "error_rate", "stale_dns", "extra_rtt/req"
     );
     for (g, name) in agg.groups.iter().enumerate() {
         let pct = |m: Metric| {
             let e = agg.total(g, m);
-            if e.n == 0 { "-".to_string() } else { format!("{:.3}%", 100.0 * e.mean) }
+            if e.n == 0 {
+                "-".to_string()
+            } else {
+                format!("{:.3}%", 100.0 * e.mean)
+            }
         };
         println!(
-            "{:<16} {:>12.0} {:>14} {:>12} {:>12} {:>14}",
+            "{:<18} {:>10.0} {:>14} {:>11} {:>10} {:>16.4}",
             name,
             agg.total(g, Metric::Count(Counter::Requests)).mean,
             pct(Metric::RedirectRate),
-            pct(Metric::Share(Status::TemporaryRedirect)),
             pct(Metric::ErrorRate),
             pct(Metric::StaleDnsShare),
+            agg.total(g, Metric::ExtraRoundTripsPerRequest).mean,
         );
     }
     println!("(means over replicas; per-bin values with 95% CIs are in timeseries.csv)");

@@ -87,10 +87,8 @@ pub struct ReplicaOutput {
 
 /// Run one replica of `config` with the random streams of `streams`.
 ///
-/// ```
-/// # use s3sim_model::world::*;
-/// // See the `world` tests and the scenario crate for complete configurations.
-/// ```
+/// Complete configurations come from the scenario crate; the model's integration
+/// tests (`tests/status_sequences.rs`) build small ones in code.
 pub fn run_replica(config: &WorldConfig, streams: RandomStreams) -> ReplicaOutput {
     let mut world = World::new(config, streams);
     let mut sched = Scheduler::new();

@@ -30,13 +30,18 @@ impl Aggregate {
     /// Combine replica outputs (all from the same scenario, in replica order).
     pub fn new(class_names: &[String], outputs: &[ReplicaOutput]) -> Self {
         let first = &outputs[0].metrics;
-        let groups: Vec<String> = std::iter::once("all".to_string()).chain(class_names.iter().cloned()).collect();
+        let groups: Vec<String> = std::iter::once("all".to_string())
+            .chain(class_names.iter().cloned())
+            .collect();
         let metrics: Vec<Metric> = Metric::all().collect();
         let mut values = Vec::with_capacity(first.bins * groups.len() * metrics.len());
         for bin in 0..first.bins {
             for group in 0..groups.len() {
                 for &metric in &metrics {
-                    let samples: Vec<f64> = outputs.iter().map(|o| metric.value(&o.metrics, bin, group)).collect();
+                    let samples: Vec<f64> = outputs
+                        .iter()
+                        .map(|o| metric.value(&o.metrics, bin, group))
+                        .collect();
                     values.push(Estimate::from_samples(&samples));
                 }
             }
@@ -61,12 +66,16 @@ impl Aggregate {
     }
 
     fn metric_index(&self, metric: Metric) -> usize {
-        self.metrics.iter().position(|&m| m == metric).expect("every metric is aggregated")
+        self.metrics
+            .iter()
+            .position(|&m| m == metric)
+            .expect("every metric is aggregated")
     }
 
     /// The estimate of `metric` in `bin` for `group` (0 = all).
     pub fn get(&self, bin: usize, group: usize, metric: Metric) -> Estimate {
-        self.values[(bin * self.groups.len() + group) * self.metrics.len() + self.metric_index(metric)]
+        self.values
+            [(bin * self.groups.len() + group) * self.metrics.len() + self.metric_index(metric)]
     }
 
     /// The estimate of `metric` over the whole run for `group` (rates: totals' ratios).

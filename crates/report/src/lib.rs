@@ -18,8 +18,8 @@ pub use output::{OutputError, timeseries_csv, write_results};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use s3sim_engine::RandomStreams;
-use s3sim_model::world::{ReplicaOutput, run_replica};
 use s3sim_model::WorldConfig;
+use s3sim_model::world::{ReplicaOutput, run_replica};
 
 /// Say how to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +56,10 @@ pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
     let outputs: Vec<ReplicaOutput> = (0..options.replicas)
         .into_par_iter()
         .map(|k| {
-            let output = run_replica(world, RandomStreams::for_replica(options.seed, u64::from(k)));
+            let output = run_replica(
+                world,
+                RandomStreams::for_replica(options.seed, u64::from(k)),
+            );
             bar.inc(1);
             output
         })
@@ -72,8 +75,10 @@ fn progress_bar(options: RunOptions) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(u64::from(options.replicas));
-    let style = ProgressStyle::with_template("{spinner} replicas {pos}/{len} [{bar:30}] {elapsed} (eta {eta})")
-        .map(|s| s.progress_chars("=> "));
+    let style = ProgressStyle::with_template(
+        "{spinner} replicas {pos}/{len} [{bar:30}] {elapsed} (eta {eta})",
+    )
+    .map(|s| s.progress_chars("=> "));
     if let Ok(style) = style {
         bar.set_style(style);
     }
@@ -86,8 +91,14 @@ pub fn markers(world: &WorldConfig) -> Vec<Marker> {
         .buckets
         .iter()
         .flat_map(|b| {
-            let created = b.created_at.map(|t| Marker { time_s: t.as_secs_f64(), label: format!("{} created", b.name) });
-            let deleted = b.deleted_at.map(|t| Marker { time_s: t.as_secs_f64(), label: format!("{} deleted", b.name) });
+            let created = b.created_at.map(|t| Marker {
+                time_s: t.as_secs_f64(),
+                label: format!("{} created", b.name),
+            });
+            let deleted = b.deleted_at.map(|t| Marker {
+                time_s: t.as_secs_f64(),
+                label: format!("{} deleted", b.name),
+            });
             created.into_iter().chain(deleted)
         })
         .filter(|m| m.time_s > 0.0 && m.time_s < world.duration.as_secs_f64())

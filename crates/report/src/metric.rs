@@ -83,14 +83,19 @@ impl Metric {
         match self {
             Metric::Count(c) => get(c),
             Metric::RedirectRate => {
-                let redirects: f64 =
-                    Status::ALL.iter().filter(|s| s.is_redirect()).map(|&s| get(Counter::First(s))).sum();
+                let redirects: f64 = Status::ALL
+                    .iter()
+                    .filter(|s| s.is_redirect())
+                    .map(|&s| get(Counter::First(s)))
+                    .sum();
                 ratio(redirects, requests)
             }
             Metric::ErrorRate => ratio(get(Counter::Failed), requests),
             Metric::Share(s) => ratio(get(Counter::First(s)), requests),
             Metric::StaleDnsShare => ratio(get(Counter::StaleLookups), get(Counter::Lookups)),
-            Metric::ResolverHitRatio => ratio(get(Counter::ResolverHits), get(Counter::ResolverQueries)),
+            Metric::ResolverHitRatio => {
+                ratio(get(Counter::ResolverHits), get(Counter::ResolverQueries))
+            }
             Metric::ExtraRoundTripsPerRequest => ratio(get(Counter::ExtraRoundTrips), requests),
             Metric::LatencyP50 | Metric::LatencyP99 => f64::NAN,
         }

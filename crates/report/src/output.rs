@@ -15,7 +15,10 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     /// A file or directory operation failed.
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     /// A chart failed.
     #[error(transparent)]
     Chart(#[from] ChartError),
@@ -25,7 +28,10 @@ pub enum OutputError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.display().to_string(), source }
+    move |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Write every output of `result` into `dir`, replacing what was there.
@@ -38,18 +44,40 @@ pub fn write_results(
     options: RunOptions,
     result: &RunResult,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let staging = tempfile::Builder::new().prefix(".s3sim-").tempdir_in(parent).map_err(io(parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".s3sim-")
+        .tempdir_in(parent)
+        .map_err(io(parent))?;
     let mut files = vec![
-        write_file(staging.path(), "timeseries.csv", timeseries_csv(&result.aggregate).as_bytes())?,
-        write_file(staging.path(), "summary.json", summary_json(loaded, options, result)?.as_bytes())?,
+        write_file(
+            staging.path(),
+            "timeseries.csv",
+            timeseries_csv(&result.aggregate).as_bytes(),
+        )?,
+        write_file(
+            staging.path(),
+            "summary.json",
+            summary_json(loaded, options, result)?.as_bytes(),
+        )?,
         write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?,
     ];
     let title = &loaded.scenario.name;
-    files.extend(charts::render_all(staging.path(), &result.aggregate, &crate::markers(&loaded.world), title)?);
+    files.extend(charts::render_all(
+        staging.path(),
+        &result.aggregate,
+        &crate::markers(&loaded.world),
+        title,
+    )?);
     replace_dir(staging, dir)?;
-    Ok(files.iter().map(|f| dir.join(f.file_name().expect("file"))).collect())
+    Ok(files
+        .iter()
+        .map(|f| dir.join(f.file_name().expect("file")))
+        .collect())
 }
 
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
@@ -83,7 +111,10 @@ pub fn timeseries_csv(aggregate: &Aggregate) -> String {
             for (metric, name) in aggregate.metrics.iter().zip(&names) {
                 let e = aggregate.get(bin, group, *metric);
                 if e.n > 0 {
-                    out.push_str(&format!("{time},{class},{name},{},{},{}\n", e.mean, e.low, e.high));
+                    out.push_str(&format!(
+                        "{time},{class},{name},{},{},{}\n",
+                        e.mean, e.low, e.high
+                    ));
                 }
             }
         }
@@ -130,10 +161,20 @@ struct ClassSummary {
     extra_round_trips_per_request: Estimate,
 }
 
-fn summary_json(loaded: &LoadedScenario, options: RunOptions, result: &RunResult) -> Result<String, OutputError> {
+fn summary_json(
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    result: &RunResult,
+) -> Result<String, OutputError> {
     let agg = &result.aggregate;
     let per_replica = |f: fn(&s3sim_model::world::ReplicaOutput) -> u64| {
-        Estimate::from_samples(&result.outputs.iter().map(|o| f(o) as f64).collect::<Vec<_>>())
+        Estimate::from_samples(
+            &result
+                .outputs
+                .iter()
+                .map(|o| f(o) as f64)
+                .collect::<Vec<_>>(),
+        )
     };
     let classes = (0..agg.groups.len())
         .map(|g| ClassSummary {
@@ -141,7 +182,12 @@ fn summary_json(loaded: &LoadedScenario, options: RunOptions, result: &RunResult
             requests: agg.total(g, Metric::Count(Counter::Requests)),
             first_status: s3sim_model::facility::Status::ALL
                 .iter()
-                .map(|&s| (s.label().to_string(), agg.total(g, Metric::Count(Counter::First(s)))))
+                .map(|&s| {
+                    (
+                        s.label().to_string(),
+                        agg.total(g, Metric::Count(Counter::First(s))),
+                    )
+                })
                 .collect(),
             succeeded: agg.total(g, Metric::Count(Counter::Succeeded)),
             failed: agg.total(g, Metric::Count(Counter::Failed)),
@@ -169,5 +215,8 @@ fn summary_json(loaded: &LoadedScenario, options: RunOptions, result: &RunResult
     };
     serde_json::to_string_pretty(&summary)
         .map(|s| s + "\n")
-        .map_err(|e| OutputError::Encode { path: "summary.json".into(), message: e.to_string() })
+        .map_err(|e| OutputError::Encode {
+            path: "summary.json".into(),
+            message: e.to_string(),
+        })
 }

@@ -35,15 +35,30 @@ impl Estimate {
         let values: Vec<f64> = samples.iter().copied().filter(|v| !v.is_nan()).collect();
         let n = values.len();
         if n == 0 {
-            return Estimate { mean: f64::NAN, low: f64::NAN, high: f64::NAN, n: 0 };
+            return Estimate {
+                mean: f64::NAN,
+                low: f64::NAN,
+                high: f64::NAN,
+                n: 0,
+            };
         }
         let mean = values.iter().sum::<f64>() / n as f64;
         if n == 1 {
-            return Estimate { mean, low: mean, high: mean, n: 1 };
+            return Estimate {
+                mean,
+                low: mean,
+                high: mean,
+                n: 1,
+            };
         }
         let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
         let half = t_quantile_975(n - 1) * (variance / n as f64).sqrt();
-        Estimate { mean, low: mean - half, high: mean + half, n: n as u32 }
+        Estimate {
+            mean,
+            low: mean - half,
+            high: mean + half,
+            n: n as u32,
+        }
     }
 
     /// Whether `value` lies inside the interval.
@@ -54,5 +69,7 @@ impl Estimate {
 
 /// The 97.5 % quantile of Student's t with `dof` degrees of freedom.
 pub fn t_quantile_975(dof: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, dof as f64).expect("dof >= 1").inverse_cdf(0.975)
+    StudentsT::new(0.0, 1.0, dof as f64)
+        .expect("dof >= 1")
+        .inverse_cdf(0.975)
 }

@@ -8,7 +8,11 @@ use s3sim_report::{Aggregate, RunOptions};
 
 fn run(text: &str) -> Aggregate {
     let loaded = s3sim_scenario::parse(text, "test").unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions { seed: loaded.scenario.seed, replicas: loaded.scenario.replicas, progress: false };
+    let options = RunOptions {
+        seed: loaded.scenario.seed,
+        replicas: loaded.scenario.replicas,
+        progress: false,
+    };
     s3sim_report::run(&loaded.world, options).aggregate
 }
 
@@ -34,7 +38,11 @@ fn resolver_cache_scenario(rate_per_s: f64, duration_s: u64) -> String {
 /// under-counts misses at its edges.
 fn steady_state_hit_ratio(text: &str) -> Estimate {
     let loaded = s3sim_scenario::parse(text, "test").unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions { seed: loaded.scenario.seed, replicas: loaded.scenario.replicas, progress: false };
+    let options = RunOptions {
+        seed: loaded.scenario.seed,
+        replicas: loaded.scenario.replicas,
+        progress: false,
+    };
     let result = s3sim_report::run(&loaded.world, options);
     let ratios: Vec<f64> = result
         .outputs
@@ -85,7 +93,11 @@ fn propagation_scenario() -> String {
 }
 
 fn exp_cdf(t: f64) -> f64 {
-    if t <= 0.0 { 0.0 } else { 1.0 - (-t / MEAN_DELAY_S).exp() }
+    if t <= 0.0 {
+        0.0
+    } else {
+        1.0 - (-t / MEAN_DELAY_S).exp()
+    }
 }
 
 #[test]
@@ -114,7 +126,11 @@ fn stale_share_stays_between_the_propagation_bounds() {
 fn nothing_is_stale_before_the_bucket_exists() {
     let agg = run(&propagation_scenario());
     for bin in 0..10 {
-        assert_eq!(agg.get(bin, 0, Metric::StaleDnsShare).mean, 0.0, "bin {bin}");
+        assert_eq!(
+            agg.get(bin, 0, Metric::StaleDnsShare).mean,
+            0.0,
+            "bin {bin}"
+        );
         assert!(agg.get(bin, 0, Metric::Count(Counter::Lookups)).mean > 1000.0);
     }
 }
@@ -124,11 +140,27 @@ fn every_request_is_answered_failed_or_still_in_flight() {
     let loaded = s3sim_scenario::parse(&propagation_scenario(), "test").unwrap();
     let mut world = loaded.world.clone();
     world.duration = SimDuration::from_secs(1200);
-    let result = s3sim_report::run(&world, RunOptions { seed: 5, replicas: 2, progress: false });
+    let result = s3sim_report::run(
+        &world,
+        RunOptions {
+            seed: 5,
+            replicas: 2,
+            progress: false,
+        },
+    );
     for (output, k) in result.outputs.iter().zip(0..) {
-        let done = output.metrics.total(0, Counter::Succeeded) + output.metrics.total(0, Counter::Failed);
+        let done =
+            output.metrics.total(0, Counter::Succeeded) + output.metrics.total(0, Counter::Failed);
         assert_eq!(output.completed, done, "replica {k}");
-        assert_eq!(output.issued, output.completed + output.in_flight, "replica {k}");
-        assert!(output.in_flight < 100, "only the last round trips are open: {}", output.in_flight);
+        assert_eq!(
+            output.issued,
+            output.completed + output.in_flight,
+            "replica {k}"
+        );
+        assert!(
+            output.in_flight < 100,
+            "only the last round trips are open: {}",
+            output.in_flight
+        );
     }
 }

@@ -11,10 +11,17 @@ fn short_default() -> LoadedScenario {
     loaded
 }
 
-const OPTIONS: RunOptions = RunOptions { seed: 7, replicas: 6, progress: false };
+const OPTIONS: RunOptions = RunOptions {
+    seed: 7,
+    replicas: 6,
+    progress: false,
+};
 
 fn run_on(threads: usize, loaded: &LoadedScenario) -> RunResult {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     pool.install(|| s3sim_report::run(&loaded.world, OPTIONS))
 }
 
@@ -24,7 +31,10 @@ fn write(dir: &Path, loaded: &LoadedScenario, result: &RunResult) -> Vec<(String
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     files.sort();
@@ -39,7 +49,10 @@ fn outputs_are_byte_identical_with_one_and_four_threads_and_across_runs() {
     let four = write(&tmp.path().join("four"), &loaded, &run_on(4, &loaded));
     let again = write(&tmp.path().join("again"), &loaded, &run_on(4, &loaded));
     let names: Vec<&str> = one.iter().map(|(n, _)| n.as_str()).collect();
-    assert!(names.contains(&"timeseries.csv") && names.contains(&"summary.json"), "{names:?}");
+    assert!(
+        names.contains(&"timeseries.csv") && names.contains(&"summary.json"),
+        "{names:?}"
+    );
     assert_eq!(one, four, "1 vs 4 threads");
     assert_eq!(four, again, "two runs");
 }
@@ -48,7 +61,10 @@ fn outputs_are_byte_identical_with_one_and_four_threads_and_across_runs() {
 fn a_different_seed_changes_the_results() {
     let loaded = short_default();
     let a = run_on(2, &loaded);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     let b = pool.install(|| s3sim_report::run(&loaded.world, RunOptions { seed: 8, ..OPTIONS }));
     assert_ne!(
         s3sim_report::timeseries_csv(&a.aggregate),
@@ -61,8 +77,14 @@ fn a_different_seed_changes_the_results() {
 fn timeseries_header_is_exactly_the_documented_one() {
     let loaded = short_default();
     let csv = s3sim_report::timeseries_csv(&run_on(2, &loaded).aggregate);
-    assert_eq!(csv.lines().next(), Some("time_s,class,metric,mean,ci95_low,ci95_high"));
-    let row = csv.lines().find(|l| l.starts_with("900,all,redirect_rate,")).expect("a 15-min row");
+    assert_eq!(
+        csv.lines().next(),
+        Some("time_s,class,metric,mean,ci95_low,ci95_high")
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("900,all,redirect_rate,"))
+        .expect("a 15-min row");
     let fields: Vec<f64> = row.split(',').skip(3).map(|f| f.parse().unwrap()).collect();
     assert!(fields[1] <= fields[0] && fields[0] <= fields[2], "{row}");
 }
@@ -74,7 +96,8 @@ fn a_failed_write_leaves_the_previous_results_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let blocker = tmp.path().join("file-not-dir");
     std::fs::write(&blocker, b"x").unwrap();
-    let err = s3sim_report::write_results(&blocker.join("out"), &loaded, OPTIONS, &result).unwrap_err();
+    let err =
+        s3sim_report::write_results(&blocker.join("out"), &loaded, OPTIONS, &result).unwrap_err();
     assert!(err.to_string().contains("file-not-dir"), "{err}");
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
 }

@@ -81,20 +81,28 @@ fn topology(s: &Scenario) -> Topology {
             service_time: delay(&f.service_time),
         }));
     }
-    let mut rtt = vec![s.rtt.default.0; s.locations.len() * s.regions.len()];
+    let places = places(s);
+    let n = s.regions.len();
+    let mut rtt = vec![s.rtt.default.0; places.len() * n];
+    for r in 0..n {
+        rtt[(s.locations.len() + r) * n + r] = s.rtt.same_region.0;
+    }
     for pair in &s.rtt.pairs {
-        let l = index_of(&s.locations, &pair.from, String::as_str);
-        let r = index_of(&s.regions, &pair.to, |x| &x.name);
-        rtt[l * s.regions.len() + r] = pair.rtt.0;
+        let from = index_of(&places, &pair.from, String::as_str);
+        let to = index_of(&s.regions, &pair.to, |x| &x.name);
+        rtt[from * n + to] = pair.rtt.0;
+        if let Some(from_region) = from.checked_sub(s.locations.len()) {
+            rtt[(s.locations.len() + to) * n + from_region] = pair.rtt.0;
+        }
     }
     let default_region = index_of(&s.regions, &s.default_region, |r| &r.name) as u16;
-    Topology::new(
-        regions,
-        default_region,
-        facilities,
-        s.locations.clone(),
-        rtt,
-    )
+    Topology::new(regions, default_region, facilities, places, rtt)
+}
+
+/// Client places: the scenario's locations, then every region (clients inside a region).
+fn places(s: &Scenario) -> Vec<String> {
+    let regions = s.regions.iter().map(|r| r.name.clone());
+    s.locations.iter().cloned().chain(regions).collect()
 }
 
 fn delay(d: &DelaySpec) -> Delay {
@@ -149,7 +157,7 @@ fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
         location: c
             .location
             .as_deref()
-            .map_or(0, |l| index_of(&s.locations, l, String::as_str)) as u16,
+            .map_or(0, |l| index_of(&places(s), l, String::as_str)) as u16,
         resolvers: first..first + s.resolvers[group].count,
         buckets,
         popularity: match c.popularity {

@@ -45,7 +45,8 @@ pub struct Scenario {
     pub default_region: String,
     /// Regions and their facilities.
     pub regions: Vec<RegionSpec>,
-    /// Client locations (for round trips). Default `["clients"]`.
+    /// Client locations (for round trips); region names are places too (clients in a
+    /// region, e.g. on EC2). Default `["clients"]`.
     #[serde(default = "defaults::locations")]
     pub locations: Vec<String>,
     /// Round trips between locations and regions.
@@ -94,13 +95,16 @@ pub struct FacilitySpec {
     pub service_time: DelaySpec,
 }
 
-/// Give round trips: a default plus per-(location, region) overrides.
+/// Give round trips: a default plus per-(place, region) overrides.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RttSpec {
     /// Round trip for any pair not listed. Default `"50ms"`.
     #[serde(default = "defaults::rtt")]
     pub default: Dur,
+    /// Round trip from a region to itself (clients inside the region). Default `"2ms"`.
+    #[serde(default = "defaults::same_region")]
+    pub same_region: Dur,
     /// Overrides.
     #[serde(default)]
     pub pairs: Vec<RttPair>,
@@ -110,16 +114,17 @@ impl Default for RttSpec {
     fn default() -> Self {
         RttSpec {
             default: defaults::rtt(),
+            same_region: defaults::same_region(),
             pairs: Vec::new(),
         }
     }
 }
 
-/// Give the round trip between one location and one region.
+/// Give the round trip between one place (location or region) and one region.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RttPair {
-    /// A location name.
+    /// A location or region name; the pair applies in both directions between regions.
     pub from: String,
     /// A region name.
     pub to: String,
@@ -212,7 +217,7 @@ pub struct ClientSpec {
     /// Number of clients. Default 1.
     #[serde(default = "defaults::one_u64")]
     pub count: u64,
-    /// Location name. Default: the first location.
+    /// Location or region name. Default: the first location.
     #[serde(default)]
     pub location: Option<String>,
     /// Resolver group name. Default: the first group.
@@ -422,6 +427,9 @@ mod defaults {
     }
     pub fn rtt() -> Dur {
         Dur::millis(50)
+    }
+    pub fn same_region() -> Dur {
+        Dur::millis(2)
     }
     pub fn record_ttl() -> Dur {
         Dur::secs(5)

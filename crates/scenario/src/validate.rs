@@ -196,13 +196,16 @@ impl Checker {
             }
         }
         let regions = names(s.regions.iter().map(|r| r.name.as_str()));
+        for (i, l) in s.locations.iter().enumerate() {
+            if regions.contains(l.as_str()) {
+                let message = format!("\"{l}\" is a region name; regions are places already");
+                self.issue(format!("locations[{i}]"), message);
+            }
+        }
+        let places: BTreeSet<&str> = seen.union(&regions).copied().collect();
         for (i, pair) in s.rtt.pairs.iter().enumerate() {
-            self.reference(
-                &format!("rtt.pairs[{i}].from"),
-                "location",
-                &pair.from,
-                &seen,
-            );
+            let path = format!("rtt.pairs[{i}].from");
+            self.reference(&path, "location or region", &pair.from, &places);
             self.reference(&format!("rtt.pairs[{i}].to"), "region", &pair.to, &regions);
         }
     }
@@ -361,9 +364,19 @@ impl Checker {
         if c.count == 0 {
             self.issue(format!("{path}.count"), "must be > 0");
         }
-        let locations = names(s.locations.iter().map(String::as_str));
+        let places = names(
+            s.locations
+                .iter()
+                .map(String::as_str)
+                .chain(s.regions.iter().map(|r| r.name.as_str())),
+        );
         if let Some(l) = &c.location {
-            self.reference(&format!("{path}.location"), "location", l, &locations);
+            self.reference(
+                &format!("{path}.location"),
+                "location or region",
+                l,
+                &places,
+            );
         }
         let groups = names(s.resolvers.iter().map(|r| r.name.as_str()));
         if let Some(g) = &c.resolvers {

@@ -169,3 +169,37 @@ fn unreadable_file_names_the_path() {
         "{err}"
     );
 }
+
+#[test]
+fn regions_are_places_with_their_own_round_trips() {
+    let text = MINIMAL.replace(
+        "duration: \"30m\",",
+        "duration: \"30m\", rtt: (default: \"90ms\", pairs: [(from: \"us-east-1\", to: \"eu-west-1\", rtt: \"70ms\")]),",
+    )
+    .replace("(name: \"jvm\", count: 10,", "(name: \"jvm\", count: 10, location: \"eu-west-1\",");
+    let world = parse(&text, "t").unwrap().world;
+    let topo = &world.topology;
+    let place = |name: &str| topo.locations.iter().position(|l| l == name).unwrap() as u16;
+    let ms = s3sim_engine::SimDuration::from_millis;
+    assert_eq!(topo.rtt(place("clients"), 1), ms(90));
+    assert_eq!(topo.rtt(place("eu-west-1"), 1), ms(2), "same region");
+    assert_eq!(topo.rtt(place("us-east-1"), 1), ms(70));
+    assert_eq!(
+        topo.rtt(place("eu-west-1"), 0),
+        ms(70),
+        "symmetric between regions"
+    );
+    assert_eq!(world.classes[1].location, place("eu-west-1"));
+}
+
+#[test]
+fn a_location_may_not_reuse_a_region_name() {
+    let issues = invalid(&MINIMAL.replace(
+        "duration: \"30m\",",
+        "duration: \"30m\", locations: [\"eu-west-1\"],",
+    ));
+    assert_eq!(
+        issues,
+        ["locations[0]: \"eu-west-1\" is a region name; regions are places already"]
+    );
+}
