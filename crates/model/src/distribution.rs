@@ -181,7 +181,7 @@ mod tests {
         );
         assert_eq!(table.cdf(s(200)), 0.75);
         assert_eq!(table.cdf(s(1000)), 1.0);
-        assert_eq!(table.mean(), s(100));
+        assert_eq!(table.mean(), s(125)); // 0.5·(0+100)/2 + 0.5·(100+300)/2
     }
 
     #[test]

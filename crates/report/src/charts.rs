@@ -1,6 +1,6 @@
 //! Charts of a run: redirect rates, outcome shares and DNS staleness over time.
 //!
-//! Every chart is first described as plain data (a [`ChartSpec`]: lines with their
+//! Every chart is first described as plain data (a `ChartSpec`: lines with their
 //! confidence bands, stacked layers, scenario markers, legend) and then drawn by one
 //! renderer that works on any plotters backend, so the PNG and the SVG of a chart are
 //! the same picture. Bins without data (no replica had a value) break lines instead of
@@ -9,6 +9,7 @@
 
 use crate::aggregate::Aggregate;
 use crate::metric::Metric;
+use crisp::CrispText;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -184,8 +185,11 @@ struct TimeAxis {
 
 impl TimeAxis {
     fn of(aggregate: &Aggregate) -> TimeAxis {
-        let bin_s = aggregate.bin_width.as_secs_f64();
-        let total_s = bin_s * aggregate.bins as f64;
+        TimeAxis::new(aggregate.bin_width.as_secs_f64(), aggregate.bins)
+    }
+
+    fn new(bin_s: f64, bins: usize) -> TimeAxis {
+        let total_s = bin_s * bins as f64;
         let (seconds_per_unit, desc) = if total_s > 6.0 * 3600.0 {
             (3600.0, "time since start (h)")
         } else {
@@ -379,7 +383,7 @@ fn note(aggregate: &Aggregate, bands: bool) -> String {
     let replicas = aggregate.replicas;
     let plural = if replicas == 1 { "" } else { "s" };
     let bin = fmt_duration(aggregate.bin_width.as_secs_f64());
-    let band = if bands {
+    let band = if bands && replicas > 1 {
         "; shaded: 95% confidence interval of the mean"
     } else {
         ""
@@ -393,13 +397,23 @@ fn redirect_rate_spec(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> Ch
         format!("{title}: redirect rate over time (all clients)"),
         "share of requests (first response)",
     );
+    // The codes seen somewhere; 307 alone (flat at zero) when none is, so the chart
+    // still says "no redirects" rather than being empty.
+    let mut codes: Vec<(Status, Vec<Vec<Point>>)> = Status::ALL
+        .into_iter()
+        .filter(|s| s.is_redirect())
+        .map(|s| (s, metric_runs(aggregate, axis, 0, Metric::Share(s))))
+        .filter(|(_, runs)| runs.iter().flatten().any(|p| p.mean > 0.0 || p.high > 0.0))
+        .collect();
+    if codes.is_empty() {
+        let status = Status::TemporaryRedirect;
+        codes.push((
+            status,
+            metric_runs(aggregate, axis, 0, Metric::Share(status)),
+        ));
+    }
     let mut top: f64 = 0.0;
-    for status in Status::ALL.into_iter().filter(|s| s.is_redirect()) {
-        let runs = metric_runs(aggregate, axis, 0, Metric::Share(status));
-        let seen = runs.iter().flatten().any(|p| p.mean > 0.0 || p.high > 0.0);
-        if !seen && status != Status::TemporaryRedirect {
-            continue;
-        }
+    for (status, runs) in codes {
         top = top.max(max_of(&runs, true));
         let color = redirect_color(status);
         let band = Some(color.mix(0.22));
@@ -457,7 +471,9 @@ fn outcomes_spec(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> ChartSp
             continue;
         }
         let runs = split_runs(shares.iter().enumerate().map(|(bin, values)| {
-            let values = values.as_ref()?;
+            // A bin where this status is absent breaks its layer: a zero-height
+            // polygon would still paint a one-pixel line.
+            let values = values.as_ref().filter(|v| v[k] > 0.0)?;
             let (start, end) = axis.bin_range(aggregate, bin);
             let low = lower[bin].min(1.0);
             let high = (lower[bin] + values[k]).min(1.0);
@@ -590,7 +606,8 @@ fn msg<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
-/// Register the embedded DejaVu Sans under the family name every chart uses; once.
+/// Register the embedded DejaVu Sans under the family name every chart uses (plotters
+/// measures text with it, and the SVG names it); once.
 fn fonts() -> Result<(), String> {
     static FONTS: OnceLock<Result<(), String>> = OnceLock::new();
     FONTS
@@ -614,18 +631,24 @@ fn render_file(path: &Path, spec: &ChartSpec) -> Result<(), String> {
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     if svg {
         let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, spec)?;
+        draw(&root, spec, true)?;
         root.present().map_err(msg)
     } else {
-        let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, spec)?;
+        let root = CrispText::new(BitMapBackend::new(path, (WIDTH, HEIGHT)))?.into_drawing_area();
+        draw(&root, spec, false)?;
         root.present().map_err(msg)
     }
 }
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> Result<(), String> {
+/// Draw `spec` on `root`; `vector` backends get plain polylines (their renderer joins
+/// wide lines well), bitmaps get [`thick_polyline`].
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    vector: bool,
+) -> Result<(), String> {
     root.fill(&WHITE).map_err(msg)?;
     let (width, _) = root.dim_in_pixel();
     let page = root.margin(12, 10, 12, 16);
@@ -656,7 +679,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> 
     if !spec.legend_outside {
         let (mut chart, labels) = build(&body, spec)?;
         if let Some(at) = free_corner(&chart, spec, legend.size) {
-            draw_contents(&body, &mut chart, spec, &labels)?;
+            draw_contents(&body, &mut chart, spec, &labels, vector)?;
             return legend.draw(&chart.plotting_area().strip_coord_spec(), at);
         }
     }
@@ -664,7 +687,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> 
     let split = (body_w as i32 - legend.size.0 - 24).max(body_w as i32 / 2);
     let (left, right) = body.split_horizontally(split);
     let (mut chart, labels) = build(&left, spec)?;
-    draw_contents(&left, &mut chart, spec, &labels)?;
+    draw_contents(&left, &mut chart, spec, &labels, vector)?;
     let plot_top = chart.plotting_area().get_base_pixel().1 - right.get_base_pixel().1;
     legend.draw(&right, (12, plot_top))
 }
@@ -703,7 +726,7 @@ fn build_with_top<'a, DB: DrawingBackend>(
         .margin_left(6)
         .margin_bottom(4)
         .x_label_area_size(62)
-        .y_label_area_size(96)
+        .y_label_area_size(84)
         .build_cartesian_2d(0f64..x_end, 0f64..y_max)
         .map_err(msg)
 }
@@ -716,13 +739,35 @@ fn fmt_x(v: f64) -> String {
     }
 }
 
-/// Decimals enough for ticks about a tenth of `y_max` apart.
-fn y_decimals(y_max: f64) -> usize {
-    let step = y_max / 10.0;
-    if !(step.is_finite() && step > 0.0) {
-        return 2;
+const X_TICKS: usize = 13;
+const Y_TICKS: usize = 11;
+
+/// The spacing plotters chooses for at most `max_points` ticks on `0..range`: the
+/// largest of 10^k, 10^k/2, 10^k/5 that does not give more points (its algorithm).
+fn tick_step(range: f64, max_points: usize) -> f64 {
+    if !(range.is_finite() && range > 0.0) || max_points == 0 {
+        return 1.0;
     }
-    (-step.log10()).ceil().clamp(1.0, 6.0) as usize
+    let points = |step: f64| 1 + (range / step + 1e-9).floor() as usize;
+    let mut step = 10f64.powf(range.log10().floor());
+    if points(step) > max_points {
+        step *= 10.0;
+    }
+    loop {
+        let coarse = step;
+        for divisor in [2.0, 5.0, 10.0] {
+            if points(coarse / divisor) > max_points {
+                return step;
+            }
+            step = coarse / divisor;
+        }
+    }
+}
+
+/// Decimals that show every tick of `0..range` exactly (steps are 1, 2 or 5 × 10^k).
+fn tick_decimals(range: f64, max_points: usize) -> usize {
+    let step = tick_step(range, max_points);
+    (-(step.log10() + 1e-9).floor()).clamp(0.0, 9.0) as usize
 }
 
 fn draw_contents<DB: DrawingBackend>(
@@ -730,8 +775,9 @@ fn draw_contents<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     spec: &ChartSpec,
     labels: &[MarkerLabel],
+    vector: bool,
 ) -> Result<(), String> {
-    let decimals = y_decimals(spec.y_max);
+    let decimals = tick_decimals(spec.y_max, Y_TICKS);
     let y_fmt = move |v: &f64| format!("{v:.decimals$}");
     let x_fmt = |v: &f64| fmt_x(*v);
     chart
@@ -740,8 +786,8 @@ fn draw_contents<DB: DrawingBackend>(
         .y_desc(spec.y_desc.as_str())
         .axis_desc_style(font(AXIS_DESC_PX))
         .label_style(font(TICK_PX))
-        .x_labels(13)
-        .y_labels(11)
+        .x_labels(X_TICKS)
+        .y_labels(Y_TICKS)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .bold_line_style(RGBColor(218, 218, 218))
@@ -805,33 +851,29 @@ fn draw_contents<DB: DrawingBackend>(
             .map_err(msg)?;
     }
 
-    // Lines, in order (the emphasised "all" line is last, on top).
+    // Lines, in order (the emphasised "all" line is last, on top). Drawn on the whole
+    // chart area rather than the plot, which would clip a line at zero to half width.
+    let (area_x, area_y) = area.get_base_pixel();
     for series in &spec.series {
-        let style = ShapeStyle {
-            color: series.color.to_rgba(),
-            filled: false,
-            stroke_width: series.width,
-        };
         for run in &series.runs {
-            if run.len() == 1 {
-                let p = run[0];
-                let dot = Circle::new(
-                    (p.x, clamp(p.mean)),
-                    series.width + 1,
-                    series.color.filled(),
-                );
-                chart.draw_series(std::iter::once(dot)).map_err(msg)?;
+            let points: Vec<(i32, i32)> = run
+                .iter()
+                .map(|p| {
+                    let (x, y) = chart.backend_coord(&(p.x, clamp(p.mean)));
+                    (x - area_x, y - area_y)
+                })
+                .collect();
+            if vector && points.len() > 1 {
+                let style = series.color.stroke_width(series.width);
+                area.draw(&PathElement::new(points, style)).map_err(msg)?;
             } else {
-                let points: Vec<(f64, f64)> = run.iter().map(|p| (p.x, clamp(p.mean))).collect();
-                chart
-                    .draw_series(LineSeries::new(points, style))
-                    .map_err(msg)?;
+                thick_polyline(area, &points, series.width, series.color)?;
             }
         }
     }
 
     // Marker labels above the plot, where they hide nothing.
-    let plot_top = chart.plotting_area().get_base_pixel().1 - area.get_base_pixel().1;
+    let plot_top = chart.plotting_area().get_base_pixel().1 - area_y;
     let style = font(MARKER_PX)
         .color(&MARKER_TEXT)
         .pos(Pos::new(HPos::Left, VPos::Top));
@@ -847,6 +889,54 @@ fn draw_contents<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A polyline `width` pixels wide with round joins and ends, in `area` pixels: one
+/// quad per segment and a disc per vertex (plotters' own wide lines spike at sharp
+/// turns and at their ends). Colours are opaque, so overlaps do not show.
+fn thick_polyline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[(i32, i32)],
+    width: u32,
+    color: RGBColor,
+) -> Result<(), String> {
+    if width <= 1 && points.len() > 1 {
+        return area
+            .draw(&PathElement::new(points.to_vec(), color))
+            .map_err(msg);
+    }
+    let radius = f64::from(width.max(1)) / 2.0;
+    let disc = (radius.floor() as i32).max(1);
+    for &(x, y) in points {
+        area.draw(&Circle::new((x, y), disc, color.filled()))
+            .map_err(msg)?;
+    }
+    for pair in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        let (dx, dy) = (f64::from(x1 - x0), f64::from(y1 - y0));
+        let length = dx.hypot(dy);
+        if length < 0.5 {
+            continue;
+        }
+        let (nx, ny) = (-dy / length * radius, dx / length * radius);
+        // Overlap the neighbouring segments by a pixel so that rounding leaves no gaps.
+        let (ex, ey) = (dx / length, dy / length);
+        let corner = |x: i32, y: i32, side: f64, along: f64| {
+            (
+                (f64::from(x) + side * nx + along * ex).round() as i32,
+                (f64::from(y) + side * ny + along * ey).round() as i32,
+            )
+        };
+        let quad = vec![
+            corner(x0, y0, 1.0, -1.0),
+            corner(x1, y1, 1.0, 1.0),
+            corner(x1, y1, -1.0, 1.0),
+            corner(x0, y0, -1.0, -1.0),
+        ];
+        area.draw(&Polygon::new(quad, color.filled()))
+            .map_err(msg)?;
+    }
+    Ok(())
+}
+
 /// A marker's label, placed above the plot: left edge in `area` pixels, row 0 nearest
 /// the plot.
 struct MarkerLabel {
@@ -858,9 +948,11 @@ struct MarkerLabel {
 }
 
 const MARKER_ROW_GAP: i32 = 6;
+/// Rows of marker labels at most; more would squeeze the plot.
+const MAX_MARKER_ROWS: i32 = 4;
 
 /// Centre each marker label on its line, inside `area`, moving it up a row when it
-/// would overlap an earlier label.
+/// would overlap an earlier label (and leaving it out past [`MAX_MARKER_ROWS`]).
 fn layout_marker_labels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart<'_, DB>,
@@ -882,6 +974,9 @@ fn layout_marker_labels<DB: DrawingBackend>(
             .any(|p| p.row == row && p.left < left + w + 12 && left < p.left + p.w + 12)
         {
             row += 1;
+        }
+        if row >= MAX_MARKER_ROWS {
+            continue; // Crowded: the dashed line stays, the label goes.
         }
         placed.push(MarkerLabel {
             text: text.clone(),
@@ -943,7 +1038,7 @@ fn free_corner<DB: DrawingBackend>(
         (GAP, plot_h - h - GAP - 8),
     ];
     candidates.into_iter().find(|&(x, y)| {
-        let rect = (x - 6, y - 6, x + w + 6, y + h + 6);
+        let rect = (x - 10, y - 10, x + w + 10, y + h + 10);
         !samples
             .iter()
             .any(|&(px, py)| px >= rect.0 && px <= rect.2 && py >= rect.1 && py <= rect.3)
@@ -955,6 +1050,8 @@ struct LegendLayout<'e> {
     entries: &'e [LegendEntry],
     size: (i32, i32),
     row_h: i32,
+    rows: usize,
+    column_w: i32,
 }
 
 const LEGEND_PAD: i32 = 12;
@@ -974,15 +1071,25 @@ impl<'e> LegendLayout<'e> {
             text_h = text_h.max(h as i32);
         }
         let row_h = text_h.max(LEGEND_PX as i32) + 10;
-        let rows = entries.len() as i32;
+        // As many rows as fit in the area's height (less room for the x axis); more
+        // entries go into further columns.
+        let (_, area_h) = area.dim_in_pixel();
+        let fit = (area_h as i32 - 110 - LEGEND_PAD * 2 + 6) / row_h;
+        let rows = entries.len().min(fit.max(1) as usize).max(1);
+        let columns = entries.len().div_ceil(rows).max(1);
+        let rows = entries.len().div_ceil(columns).max(1);
+        let columns = columns as i32;
+        let column_w = SWATCH_W + 10 + text_w + LEGEND_PAD;
         let size = (
-            LEGEND_PAD * 2 + SWATCH_W + 10 + text_w,
-            LEGEND_PAD * 2 + rows * row_h - 6,
+            LEGEND_PAD + columns * column_w,
+            LEGEND_PAD * 2 + rows as i32 * row_h - 6,
         );
         Ok(LegendLayout {
             entries,
             size,
             row_h,
+            rows,
+            column_w,
         })
     }
 
@@ -1005,8 +1112,10 @@ impl<'e> LegendLayout<'e> {
         .map_err(msg)?;
         let style = font(LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Center));
         for (k, entry) in self.entries.iter().enumerate() {
-            let cy = y + LEGEND_PAD + k as i32 * self.row_h + (self.row_h - 6) / 2;
-            let (sx0, sx1) = (x + LEGEND_PAD, x + LEGEND_PAD + SWATCH_W);
+            let (column, row) = ((k / self.rows) as i32, (k % self.rows) as i32);
+            let cy = y + LEGEND_PAD + row * self.row_h + (self.row_h - 6) / 2;
+            let sx0 = x + LEGEND_PAD + column * self.column_w;
+            let sx1 = sx0 + SWATCH_W;
             match entry.swatch {
                 Swatch::Line { color, width, band } => {
                     if let Some(band) = band {
@@ -1039,6 +1148,250 @@ impl<'e> LegendLayout<'e> {
             .map_err(msg)?;
         }
         Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Bitmap text.
+
+mod crisp {
+    use ab_glyph::{Font, FontRef, Glyph, PxScale, ScaleFont};
+    use plotters::prelude::{BitMapBackend, DrawingBackend};
+    use plotters::style::FontStyle;
+    use plotters::style::text_anchor::{HPos, VPos};
+    use plotters_backend::{
+        BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+    };
+    use std::sync::OnceLock;
+
+    /// The embedded faces, parsed once: regular and bold.
+    fn faces() -> Result<&'static (FontRef<'static>, FontRef<'static>), String> {
+        static FACES: OnceLock<Result<(FontRef<'static>, FontRef<'static>), String>> =
+            OnceLock::new();
+        FACES
+            .get_or_init(|| {
+                let parse = |bytes: &'static [u8]| {
+                    FontRef::try_from_slice(bytes)
+                        .map_err(|_| "the embedded DejaVu Sans font cannot be parsed".to_string())
+                };
+                Ok((
+                    parse(dejavu::sans::regular())?,
+                    parse(dejavu::sans::bold())?,
+                ))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// A bitmap backend that rasterises text itself.
+    ///
+    /// plotters' ab_glyph path places each glyph at a truncated pen position and drops its
+    /// side bearing, so at tick-label sizes digits sit unevenly ("0.05 0"). This wrapper
+    /// draws glyphs at their exact (subpixel) positions with coverage-based alpha, and
+    /// measures text the same way plotters does (advances plus kerning; height
+    /// `size / 1.24`), so layouts are unchanged. Everything else goes to the bitmap.
+    pub(super) struct CrispText<'a> {
+        inner: BitMapBackend<'a>,
+        regular: &'static FontRef<'static>,
+        bold: &'static FontRef<'static>,
+    }
+
+    impl<'a> CrispText<'a> {
+        pub(super) fn new(inner: BitMapBackend<'a>) -> Result<Self, String> {
+            let (regular, bold) = faces()?;
+            Ok(CrispText {
+                inner,
+                regular,
+                bold,
+            })
+        }
+
+        fn face(&self, style: FontStyle) -> &'static FontRef<'static> {
+            match style {
+                FontStyle::Bold => self.bold,
+                _ => self.regular,
+            }
+        }
+    }
+
+    /// Glyphs of `text` at pen positions on a baseline at y = 0, and the advance width.
+    fn layout_line(face: &FontRef<'static>, size: f32, text: &str) -> (Vec<Glyph>, f32) {
+        let scaled = face.as_scaled(PxScale::from(size));
+        let mut glyphs = Vec::with_capacity(text.len());
+        let mut pen = 0f32;
+        let mut previous = None;
+        for c in text.chars() {
+            let id = scaled.glyph_id(c);
+            if let Some(previous) = previous {
+                pen += scaled.kern(previous, id);
+            }
+            glyphs.push(id.with_scale_and_position(size, ab_glyph::point(pen, 0.0)));
+            pen += scaled.h_advance(id);
+            previous = Some(id);
+        }
+        (glyphs, pen)
+    }
+
+    /// The height plotters' ab_glyph layout gives a line of text.
+    fn line_height(size: f64) -> f64 {
+        size / 1.24
+    }
+
+    impl<'a> DrawingBackend for CrispText<'a> {
+        type ErrorType = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
+
+        fn get_size(&self) -> (u32, u32) {
+            self.inner.get_size()
+        }
+
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.ensure_prepared()
+        }
+
+        fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.present()
+        }
+
+        fn draw_pixel(
+            &mut self,
+            point: BackendCoord,
+            color: BackendColor,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_pixel(point, color)
+        }
+
+        fn draw_line<S: BackendStyle>(
+            &mut self,
+            from: BackendCoord,
+            to: BackendCoord,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_line(from, to, style)
+        }
+
+        fn draw_rect<S: BackendStyle>(
+            &mut self,
+            upper_left: BackendCoord,
+            bottom_right: BackendCoord,
+            style: &S,
+            fill: bool,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_rect(upper_left, bottom_right, style, fill)
+        }
+
+        fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            path: I,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_path(path, style)
+        }
+
+        fn draw_circle<S: BackendStyle>(
+            &mut self,
+            center: BackendCoord,
+            radius: u32,
+            style: &S,
+            fill: bool,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_circle(center, radius, style, fill)
+        }
+
+        fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            vert: I,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.fill_polygon(vert, style)
+        }
+
+        fn blit_bitmap(
+            &mut self,
+            pos: BackendCoord,
+            size: (u32, u32),
+            src: &[u8],
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.blit_bitmap(pos, size, src)
+        }
+
+        fn estimate_text_size<S: BackendTextStyle>(
+            &self,
+            text: &str,
+            style: &S,
+        ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+            let (_, width) = layout_line(self.face(style.style()), style.size() as f32, text);
+            Ok((
+                width.max(0.0).ceil() as u32,
+                line_height(style.size()) as u32,
+            ))
+        }
+
+        fn draw_text<S: BackendTextStyle>(
+            &mut self,
+            text: &str,
+            style: &S,
+            pos: BackendCoord,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            let color = style.color();
+            if color.alpha <= 0.0 {
+                return Ok(());
+            }
+            let face = self.face(style.style());
+            let size = style.size() as f32;
+            let (glyphs, width) = layout_line(face, size, text);
+            let height = line_height(style.size()) as f32;
+            let anchor = style.anchor();
+            let dx = match anchor.h_pos {
+                HPos::Left => 0.0,
+                HPos::Center => -width / 2.0,
+                HPos::Right => -width,
+            };
+            let top = match anchor.v_pos {
+                VPos::Top => 0.0,
+                VPos::Center => -height / 2.0,
+                VPos::Bottom => -height,
+            };
+            // Centre the capitals in the layout box: baseline = middle + cap height / 2.
+            let cap = face
+                .outline_glyph(face.as_scaled(PxScale::from(size)).scaled_glyph('H'))
+                .map_or(size * 0.6, |h| -h.px_bounds().min.y);
+            let baseline = top + (height + cap) / 2.0;
+            let transform = style.transform();
+            let (w, h) = self.get_size();
+            let mut result = Ok(());
+            for mut glyph in glyphs {
+                glyph.position.x += dx;
+                glyph.position.y += baseline;
+                let Some(outline) = face.outline_glyph(glyph) else {
+                    continue;
+                };
+                let bounds = outline.px_bounds();
+                let inner = &mut self.inner;
+                outline.draw(|x, y, coverage| {
+                    if coverage <= 0.0 || result.is_err() {
+                        return;
+                    }
+                    let gx = bounds.min.x as i32 + x as i32;
+                    let gy = bounds.min.y as i32 + y as i32;
+                    let (rx, ry) = transform.transform(gx, gy);
+                    let (px, py) = (pos.0 + rx, pos.1 + ry);
+                    if px >= 0 && py >= 0 && (px as u32) < w && (py as u32) < h {
+                        let alpha = color.alpha * f64::from(coverage.min(1.0));
+                        result = inner.draw_pixel(
+                            (px, py),
+                            BackendColor {
+                                alpha,
+                                rgb: color.rgb,
+                            },
+                        );
+                    }
+                });
+                result
+                    .as_ref()
+                    .map_err(|_| DrawingErrorKind::FontError("text drawing failed".into()))?;
+            }
+            result
+        }
     }
 }
 
@@ -1139,9 +1492,12 @@ mod tests {
         assert_eq!(y_top(f64::NAN), 0.05);
         assert!((y_top(0.5) - 0.55).abs() < 1e-12);
         assert_eq!(y_top(0.95), 1.0);
-        assert_eq!(y_decimals(0.55), 2);
-        assert_eq!(y_decimals(1.0), 1);
-        assert_eq!(y_decimals(0.05), 3);
+        assert_eq!(tick_decimals(0.79, 11), 1);
+        assert_eq!(tick_decimals(1.0, 11), 1);
+        assert_eq!(tick_decimals(0.05, 11), 3);
+        assert_eq!(tick_decimals(0.3, 11), 2);
+        assert_eq!(tick_step(120.0, 13), 10.0);
+        assert_eq!(tick_step(24.0, 13), 2.0);
     }
 
     #[test]
@@ -1169,27 +1525,97 @@ mod tests {
         assert_eq!(spec.legend.len(), spec.layers.len());
     }
 
-    /// Render the full default scenario into /tmp/charts-preview for a human to look at.
     #[test]
-    #[ignore]
-    fn preview_default_scenario() {
+    fn degenerate_inputs_do_not_panic() {
         let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+        let mut world = loaded.world.clone();
+        world.duration = SimDuration::from_secs(690);
+        let base = world.classes[0].clone();
+        world.classes = (0..24)
+            .map(|k| {
+                let mut class = base.clone();
+                class.name = format!("class number {k} with a rather long name");
+                class
+            })
+            .collect();
         let result = crate::run(
-            &loaded.world,
+            &world,
             RunOptions {
-                seed: loaded.scenario.seed,
-                replicas: 8,
+                seed: 3,
+                replicas: 1,
                 progress: false,
             },
         );
-        let dir = Path::new("/tmp/charts-preview");
-        let files = render_all(
-            dir,
-            &result.aggregate,
-            &crate::markers(&loaded.world),
-            &loaded.scenario.name,
-        )
-        .unwrap();
-        println!("{files:?}");
+        let markers: Vec<Marker> = [0.0, 600.0, 600.0, 601.0, 690.0, 1e9, -5.0, f64::NAN]
+            .iter()
+            .chain(&[300.0; 40])
+            .map(|&time_s| Marker {
+                time_s,
+                label: format!("event at {time_s} s"),
+            })
+            .collect();
+        let title = "a very long scenario name that goes on and on & on <and> keeps going well past the width";
+        let dir = tempfile::tempdir().unwrap();
+        let files = render_all(dir.path(), &result.aggregate, &markers, title).unwrap();
+        assert_eq!(files.len(), 5);
+        let svg = std::fs::read_to_string(dir.path().join("redirect_rate.svg")).unwrap();
+        assert!(svg.contains("&amp; on &lt;and&gt;"));
+    }
+
+    #[test]
+    fn time_axis_switches_to_hours_after_six() {
+        let six = TimeAxis::new(60.0, 360);
+        assert_eq!((six.desc, six.end), ("time since start (min)", 360.0));
+        let seven = TimeAxis::new(60.0, 420);
+        assert_eq!((seven.desc, seven.end), ("time since start (h)", 7.0));
+        assert_eq!(TimeAxis::new(60.0, 0).end, 1.0);
+        let marks = [
+            Marker {
+                time_s: 3600.0,
+                label: "b".into(),
+            },
+            Marker {
+                time_s: 1800.0,
+                label: "a".into(),
+            },
+            Marker {
+                time_s: f64::NAN,
+                label: "nan".into(),
+            },
+            Marker {
+                time_s: 1e6,
+                label: "late".into(),
+            },
+        ];
+        assert_eq!(
+            seven.markers(&marks),
+            vec![(0.5, "a".to_string()), (1.0, "b".to_string())]
+        );
+    }
+
+    /// Render every scenario of `scenarios/` into /tmp/charts-preview/<name>/ to look at.
+    #[test]
+    #[ignore]
+    fn preview_scenarios() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let source = std::fs::read_to_string(&path).unwrap();
+            let loaded = s3sim_scenario::parse(&source, &path.display().to_string()).unwrap();
+            let options = RunOptions {
+                seed: loaded.scenario.seed,
+                replicas: loaded.scenario.replicas,
+                progress: false,
+            };
+            let result = crate::run(&loaded.world, options);
+            let out = Path::new("/tmp/charts-preview").join(&loaded.scenario.name);
+            let markers = crate::markers(&loaded.world);
+            render_all(&out, &result.aggregate, &markers, &loaded.scenario.name).unwrap();
+            println!("{}", out.display());
+        }
     }
 }

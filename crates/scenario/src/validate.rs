@@ -293,7 +293,7 @@ impl Checker {
             );
         }
         for (i, w) in points.windows(2).enumerate() {
-            if !(w[1].0 > w[0].0) {
+            if w[1].0.partial_cmp(&w[0].0) != Some(std::cmp::Ordering::Greater) {
                 self.issue(
                     format!("{path}[{}]", i + 1),
                     format!("probability {} does not rise above {}", w[1].0, w[0].0),
