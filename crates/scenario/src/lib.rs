@@ -7,12 +7,15 @@
 
 mod compile;
 pub mod error;
+pub mod patch;
 pub mod schema;
+pub mod sweep;
 pub mod units;
 pub mod validate;
 
 pub use error::{Issue, ScenarioError};
 pub use schema::Scenario;
+pub use sweep::SweepPoint;
 
 use s3sim_model::WorldConfig;
 use std::path::Path;
@@ -37,8 +40,10 @@ pub struct LoadedScenario {
     pub origin: String,
     /// The parsed scenario, defaults filled in.
     pub scenario: Scenario,
-    /// The model configuration it compiles to.
+    /// The model configuration it compiles to (without any sweep setting).
     pub world: WorldConfig,
+    /// Its sweep points; exactly one when there is no sweep.
+    pub points: Vec<SweepPoint>,
 }
 
 impl LoadedScenario {
@@ -60,15 +65,18 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
 /// Parse and check scenario text; `origin` names it in error messages.
 pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError> {
     let scenario = schema::from_ron(source, origin)?;
-    validate::check(&scenario).map_err(|issues| ScenarioError::Invalid {
+    let invalid = |issues| ScenarioError::Invalid {
         origin: origin.into(),
         issues,
-    })?;
+    };
+    validate::check(&scenario).map_err(invalid)?;
+    let points = sweep::expand(&scenario).map_err(invalid)?;
     let world = compile::compile(&scenario);
     Ok(LoadedScenario {
         source: source.into(),
         origin: origin.into(),
         scenario,
         world,
+        points,
     })
 }

@@ -65,6 +65,140 @@ pub struct Scenario {
     /// S3 behaviour switches.
     #[serde(default)]
     pub s3: S3Spec,
+    /// Run the scenario at several values of some fields (see [`SweepSpec`]).
+    #[serde(default)]
+    pub sweep: Option<SweepSpec>,
+    /// Assertions on the outcome, checked by `s3sim check` (see [`Expectation`]).
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+}
+
+/// Declare a parameter sweep: fields by path, each with a list of values.
+///
+/// Every point runs the same replicas with the same random streams (common random
+/// numbers), so differences between points are the parameters', not noise.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// `product` (every combination) or `zip` (the i-th value of every field together).
+    #[serde(default)]
+    pub mode: SweepMode,
+    /// The swept fields.
+    pub fields: Vec<SweepField>,
+}
+
+/// Choose how the values of several swept fields combine.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepMode {
+    /// The cartesian product, the last field varying fastest.
+    #[default]
+    Product,
+    /// Lists of equal length, taken element by element.
+    Zip,
+}
+
+/// Sweep one field: its path and the values to try, written as in the scenario.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepField {
+    /// Field path, e.g. `resolvers[0].max_ttl` or `clients[*].dns`.
+    pub path: String,
+    /// Values in RON, e.g. `["1h", "10m"]` or `[fixed("30s"), forever]`.
+    pub values: Vec<SweepValue>,
+}
+
+/// Hold one swept value as RON text, parsed only once its field's type is known.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct SweepValue(pub Box<ron::value::RawValue>);
+
+impl SweepValue {
+    /// The value's RON text.
+    pub fn ron(&self) -> &str {
+        self.0.get_ron().trim()
+    }
+}
+
+impl PartialEq for SweepValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.ron() == other.ron()
+    }
+}
+
+/// State one assertion about a run's outcome; it holds when its 95 % CI is within the bound.
+///
+/// Metrics are the names of `timeseries.csv` (counters and rates; latency quantiles are
+/// not averaged over windows). A window `from`..`to` defaults to the whole run; in a
+/// sweep, `point` (0-based) restricts the assertion to one point, otherwise every point
+/// must satisfy it.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Expectation {
+    /// `mean_below(metric: "redirect_rate", from: "75m", max: 0.01)`: the metric over the
+    /// window (rates: ratio of the window's totals) has its CI at or below `max`.
+    MeanBelow {
+        metric: String,
+        #[serde(default = "defaults::all")]
+        class: String,
+        #[serde(default)]
+        from: Option<Dur>,
+        #[serde(default)]
+        to: Option<Dur>,
+        max: f64,
+        #[serde(default)]
+        point: Option<usize>,
+    },
+    /// `mean_above(metric: "redirect_rate", from: "10m", to: "15m", min: 0.3)`.
+    MeanAbove {
+        metric: String,
+        #[serde(default = "defaults::all")]
+        class: String,
+        #[serde(default)]
+        from: Option<Dur>,
+        #[serde(default)]
+        to: Option<Dur>,
+        min: f64,
+        #[serde(default)]
+        point: Option<usize>,
+    },
+    /// `settles_below(metric: "redirect_rate", threshold: 0.01, by: "75m")`: the start of
+    /// the first bin after which the metric stays at or below `threshold` (bins without
+    /// data do not count against it) has its CI at or before `by`.
+    SettlesBelow {
+        metric: String,
+        #[serde(default = "defaults::all")]
+        class: String,
+        threshold: f64,
+        by: Dur,
+        #[serde(default)]
+        point: Option<usize>,
+    },
+    /// `total_between(metric: "status_404", min: 0, max: 10)`: the metric over the whole
+    /// run (counters: total per replica) has its CI within [min, max].
+    TotalBetween {
+        metric: String,
+        #[serde(default = "defaults::all")]
+        class: String,
+        min: f64,
+        max: f64,
+        #[serde(default)]
+        point: Option<usize>,
+    },
+    /// `point_less(metric: "redirect_rate", lower: 2, higher: 0)`: in a sweep, the metric
+    /// at point `lower` is below the one at point `higher`: the CI of their per-replica
+    /// difference (paired by common random numbers) lies below zero.
+    PointLess {
+        metric: String,
+        #[serde(default = "defaults::all")]
+        class: String,
+        #[serde(default)]
+        from: Option<Dur>,
+        #[serde(default)]
+        to: Option<Dur>,
+        lower: usize,
+        higher: usize,
+    },
 }
 
 /// Describe a region.
@@ -489,5 +623,8 @@ mod defaults {
     }
     pub fn temporary_redirect_code() -> u16 {
         307
+    }
+    pub fn all() -> String {
+        "all".into()
     }
 }

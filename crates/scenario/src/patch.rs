@@ -1,0 +1,249 @@
+//! Set one scenario field by its path (`clients[0].dns`, `resolvers[*].max_ttl`).
+//!
+//! Sweeps need to override any field of a parsed scenario with a value written in RON.
+//! Each schema struct lists its fields once (in [`patchable!`] below) and each leaf
+//! type parses the RON text itself, so a bad path names the fields that exist there
+//! and a bad value gets the leaf type's own error message.
+
+use crate::schema::*;
+use crate::units::{Dur, Rate};
+
+/// One step of a field path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// `.name`
+    Field(String),
+    /// `[3]`
+    Index(usize),
+    /// `[*]`: every element.
+    All,
+}
+
+/// Split `clients[0].dns` into segments.
+///
+/// ```
+/// use s3sim_scenario::patch::{parse_path, Segment};
+/// assert_eq!(
+///     parse_path("clients[*].dns").unwrap(),
+///     [Segment::Field("clients".into()), Segment::All, Segment::Field("dns".into())],
+/// );
+/// assert!(parse_path("clients[x]").is_err());
+/// ```
+pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
+    let mut segments = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "\"{path}\" is not a field path (write e.g. clients[0].dns)"
+            ));
+        }
+        segments.push(Segment::Field(name.into()));
+        while !rest.is_empty() {
+            let (index, after) = rest
+                .split_once(']')
+                .ok_or_else(|| format!("\"{path}\": missing ']'"))?;
+            segments.push(match index {
+                "*" => Segment::All,
+                _ => Segment::Index(
+                    index
+                        .parse()
+                        .map_err(|_| format!("\"{path}\": bad index \"{index}\""))?,
+                ),
+            });
+            rest = after.strip_prefix('[').unwrap_or(after);
+            if !after.is_empty() && !after.starts_with('[') {
+                return Err(format!("\"{path}\": unexpected \"{after}\""));
+            }
+        }
+    }
+    Ok(segments)
+}
+
+/// Overwrite the part of a value that a path names with a value written in RON.
+pub trait Patch {
+    /// Set the field at `path` (relative to `self`) to `ron`.
+    fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String>;
+}
+
+fn parse_leaf<T: serde::de::DeserializeOwned>(ron: &str) -> Result<T, String> {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(ron)
+        .map_err(|e| format!("value {ron}: {}", e.code))
+}
+
+macro_rules! leaves {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Patch for $ty {
+            fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+                match path.first() {
+                    None => {
+                        *self = parse_leaf(ron)?;
+                        Ok(())
+                    }
+                    Some(_) => Err("this field has no sub-fields".into()),
+                }
+            }
+        }
+    )*};
+}
+
+leaves!(
+    String,
+    bool,
+    u8,
+    u16,
+    u32,
+    u64,
+    f64,
+    Dur,
+    Rate,
+    Option<Dur>,
+    Option<String>,
+    Option<bool>,
+    DelaySpec,
+    PopularitySpec,
+    ArrivalsSpec,
+    LifetimeSpec,
+    AddressingSpec,
+    DnsCacheSpec,
+    RedirectSpec,
+    RegionCacheSpec,
+);
+
+impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
+    fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+        match path.first() {
+            None => {
+                *self = parse_leaf(ron)?;
+                Ok(())
+            }
+            Some(Segment::Index(i)) => {
+                let len = self.len();
+                let item = self
+                    .get_mut(*i)
+                    .ok_or_else(|| format!("index {i} out of range (the list has {len})"))?;
+                item.patch(&path[1..], ron)
+            }
+            Some(Segment::All) => self
+                .iter_mut()
+                .try_for_each(|item| item.patch(&path[1..], ron)),
+            Some(Segment::Field(f)) => Err(format!("\"{f}\": this is a list; use [index] or [*]")),
+        }
+    }
+}
+
+macro_rules! patchable {
+    ($ty:ty { $($field:ident),* $(,)? }) => {
+        impl Patch for $ty {
+            fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+                match path.first() {
+                    Some(Segment::Field(name)) => match name.as_str() {
+                        $(stringify!($field) => self.$field.patch(&path[1..], ron),)*
+                        other => Err(format!(
+                            "unknown field \"{other}\" (known: {})",
+                            [$(stringify!($field)),*].join(", ")
+                        )),
+                    },
+                    None => {
+                        *self = parse_leaf(ron)?;
+                        Ok(())
+                    }
+                    Some(_) => Err("this is not a list".into()),
+                }
+            }
+        }
+    };
+}
+
+patchable!(Scenario {
+    name,
+    description,
+    duration,
+    bin,
+    seed,
+    replicas,
+    default_region,
+    regions,
+    locations,
+    rtt,
+    buckets,
+    dns,
+    resolvers,
+    clients,
+    s3,
+});
+patchable!(RegionSpec {
+    name,
+    opt_in,
+    facilities
+});
+patchable!(FacilitySpec {
+    name,
+    ips,
+    service_time
+});
+patchable!(RttSpec {
+    default,
+    same_region,
+    pairs
+});
+patchable!(RttPair { from, to, rtt });
+patchable!(BucketSpec {
+    name,
+    region,
+    created_at,
+    deleted_at,
+    location_constraint
+});
+patchable!(DnsSpec {
+    record_ttl,
+    propagation,
+    propagation_cap,
+    missing_bucket_nxdomain
+});
+patchable!(ResolverSpec {
+    name,
+    count,
+    min_ttl,
+    max_ttl,
+    negative_ttl,
+    rtt,
+    miss_rtt
+});
+patchable!(ClientSpec {
+    name,
+    count,
+    location,
+    resolvers,
+    buckets,
+    popularity,
+    arrivals,
+    start,
+    stop,
+    lifetime,
+    addressing,
+    dns,
+    redirects,
+});
+patchable!(S3Spec {
+    temporary_redirect_code
+});
+
+/// Set the field at `path` of `scenario` to the RON value `ron`.
+///
+/// ```
+/// let mut s = s3sim_scenario::schema::from_ron(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+/// s3sim_scenario::patch::set(&mut s, "resolvers[0].max_ttl", "\"10m\"").unwrap();
+/// assert_eq!(s.resolvers[0].max_ttl.to_string(), "10m");
+/// let err = s3sim_scenario::patch::set(&mut s, "resolvers[0].max_tl", "\"1m\"").unwrap_err();
+/// assert!(err.contains("unknown field \"max_tl\" (known: name, count, min_ttl, max_ttl"));
+/// ```
+pub fn set(scenario: &mut Scenario, path: &str, ron: &str) -> Result<(), String> {
+    let segments = parse_path(path)?;
+    if matches!(segments.first(), Some(Segment::Field(f)) if f == "sweep" || f == "expect") {
+        return Err("sweep and expect cannot be swept".into());
+    }
+    scenario.patch(&segments, ron)
+}
