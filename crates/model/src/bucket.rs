@@ -34,7 +34,7 @@ pub struct Bucket {
 }
 
 impl Bucket {
-    /// Whether the bucket exists at `t` (S3's own view, no propagation).
+    /// Tell whether the bucket exists at `t` (S3's own view, no propagation).
     pub fn exists_at(&self, t: SimTime) -> bool {
         self.created_at.is_none_or(|c| c <= t) && self.deleted_at.is_none_or(|d| t < d)
     }

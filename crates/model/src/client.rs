@@ -7,6 +7,19 @@ use crate::topology::{LocationId, RegionId};
 use s3sim_engine::{SimDuration, SimTime};
 
 /// Choose how a client names the bucket.
+///
+/// The style decides which DNS name a request resolves, and only the global
+/// virtual-hosted name (`bucket.s3.amazonaws.com`) ever changes: the other three are
+/// immune to propagation but meet other errors (301 on the wrong regional endpoint).
+///
+/// ```
+/// use s3sim_model::client::Addressing;
+/// use s3sim_model::dns::Host;
+/// assert_eq!(Addressing::VirtualGlobal.host(7, 1), Host::BucketGlobal(7));
+/// assert_eq!(Addressing::PathRegional.host(7, 1), Host::PathRegional(1));
+/// assert_eq!(Addressing::VirtualGlobal.regional_host(7, 1), Host::BucketRegional(7, 1));
+/// assert_eq!(Addressing::PathGlobal.regional_host(7, 1), Host::PathRegional(1));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Addressing {
     /// `bucket.s3.amazonaws.com/key`
@@ -20,7 +33,7 @@ pub enum Addressing {
 }
 
 impl Addressing {
-    /// The host for a bucket in `region` (the region the client was configured with).
+    /// Name the host for a bucket in `region` (the region the client was configured with).
     pub fn host(self, bucket: BucketId, region: RegionId) -> Host {
         match self {
             Addressing::VirtualGlobal => Host::BucketGlobal(bucket),
@@ -30,7 +43,7 @@ impl Addressing {
         }
     }
 
-    /// The regional host an SDK switches to once it knows the bucket's region.
+    /// Name the regional host an SDK switches to once it knows the bucket's region.
     pub fn regional_host(self, bucket: BucketId, region: RegionId) -> Host {
         match self {
             Addressing::VirtualGlobal | Addressing::VirtualRegional => {
@@ -42,6 +55,24 @@ impl Addressing {
 }
 
 /// Choose how long a client keeps a DNS answer in process.
+///
+/// Runtimes differ widely here, and an in-process cache that outlives the resolver's
+/// TTL keeps a client on a stale record long after the resolvers have the new one.
+///
+/// ```
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_model::client::DnsCachePolicy;
+/// let (now, resolver_expiry) = (SimTime::from_secs(100), SimTime::from_secs(105));
+/// let expiry = |policy: DnsCachePolicy| policy.expiry(now, resolver_expiry, false);
+/// assert_eq!(expiry(DnsCachePolicy::None), None);
+/// assert_eq!(expiry(DnsCachePolicy::HonorTtl), Some(resolver_expiry));
+/// assert_eq!(expiry(DnsCachePolicy::Fixed(SimDuration::from_secs(30))),
+///     Some(SimTime::from_secs(130)));
+/// assert_eq!(expiry(DnsCachePolicy::AtLeast(SimDuration::from_secs(60))),
+///     Some(SimTime::from_secs(160)));
+/// // NXDOMAIN is never pinned beyond what the resolver said.
+/// assert_eq!(DnsCachePolicy::Forever.expiry(now, resolver_expiry, true), None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DnsCachePolicy {
     /// Ask the resolver every time (boto3, Go, getaddrinfo).
@@ -60,7 +91,8 @@ pub enum DnsCachePolicy {
 }
 
 impl DnsCachePolicy {
-    /// When an answer the resolver says is good until `resolver_expiry` expires in process.
+    /// Decide when an answer the resolver says is good until `resolver_expiry` expires
+    /// in process; `None` means it is not cached at all.
     pub fn expiry(self, now: SimTime, resolver_expiry: SimTime, negative: bool) -> Option<SimTime> {
         match (self, negative) {
             (DnsCachePolicy::None, _) => None,
@@ -74,6 +106,56 @@ impl DnsCachePolicy {
 }
 
 /// Choose how long an SDK remembers a bucket's region.
+///
+/// Used by [`RedirectPolicy::SdkRegion`]: a remembered region sends later requests
+/// straight to the regional name, skipping the redirect.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
+/// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
+/// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(ms(5)) };
+/// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// # let config = WorldConfig {
+/// #     duration: s(3600), bin: s(60),
+/// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #         vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![ms(10); 2]),
+/// #     buckets: vec![bucket("photos"), bucket("logs")],
+/// #     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
+/// #         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
+/// #     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
+/// #         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400), negative_ttl: s(60),
+/// #             rtt: ms(1), miss_rtt: ms(20) } }],
+/// #     classes: vec![ClientClass { name: "c".into(), count: 1, location: 0, resolvers: 0..1,
+/// #         buckets: vec![0], popularity: Popularity::Uniform,
+/// #         arrivals: Arrivals::Periodic { interval: s(60) },
+/// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
+/// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
+/// #     trace_limit: 10_000,
+/// # };
+/// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
+/// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
+/// // one request a minute from t = 120 s, addressed `photos.s3.amazonaws.com`.
+/// let statuses = |class: ClientClass| {
+///     let mut c = config.clone();
+///     c.classes[0] = class;
+///     let out = run_replica(&c, RandomStreams::new(1));
+///     out.traces.into_iter().map(|t| t.statuses).collect::<Vec<_>>()
+/// };
+/// let (t307, ok) = (Status::TemporaryRedirect, Status::Ok);
+/// let sdk = |cache| ClientClass { redirects: RedirectPolicy::SdkRegion { cache }, ..config.classes[0].clone() };
+/// // Requests at t = 120, 180 and 240 s, all before the global name propagates.
+/// assert_eq!(statuses(sdk(RegionCache::None))[..3], [vec![t307, ok], vec![t307, ok], vec![t307, ok]]);
+/// assert_eq!(statuses(sdk(RegionCache::Forever))[..3], [vec![t307, ok], vec![ok], vec![ok]]);
+/// assert_eq!(statuses(sdk(RegionCache::Ttl(s(90))))[..3], [vec![t307, ok], vec![ok], vec![t307, ok]]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegionCache {
     /// Learn for this request only (AWS SDK for JavaScript v3).
@@ -85,6 +167,57 @@ pub enum RegionCache {
 }
 
 /// Choose what a client does with a 3xx (and with a 400 that names a region).
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
+/// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
+/// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(ms(5)) };
+/// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// # let config = WorldConfig {
+/// #     duration: s(3600), bin: s(60),
+/// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #         vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![ms(10); 2]),
+/// #     buckets: vec![bucket("photos"), bucket("logs")],
+/// #     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
+/// #         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
+/// #     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
+/// #         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400), negative_ttl: s(60),
+/// #             rtt: ms(1), miss_rtt: ms(20) } }],
+/// #     classes: vec![ClientClass { name: "c".into(), count: 1, location: 0, resolvers: 0..1,
+/// #         buckets: vec![0], popularity: Popularity::Uniform,
+/// #         arrivals: Arrivals::Periodic { interval: s(60) },
+/// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
+/// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
+/// #     trace_limit: 10_000,
+/// # };
+/// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
+/// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
+/// // one request a minute from t = 120 s, addressed `photos.s3.amazonaws.com`.
+/// let statuses = |class: ClientClass| {
+///     let mut c = config.clone();
+///     c.classes[0] = class;
+///     let out = run_replica(&c, RandomStreams::new(1));
+///     out.traces.into_iter().map(|t| t.statuses).collect::<Vec<_>>()
+/// };
+/// let (t307, ok) = (Status::TemporaryRedirect, Status::Ok);
+/// let with = |redirects| ClientClass { redirects, ..config.classes[0].clone() };
+/// let first = |redirects| statuses(with(redirects)).remove(0);
+/// assert_eq!(first(RedirectPolicy::None), [t307]);
+/// let curl = RedirectPolicy::FollowLocation { codes: vec![t307], max_hops: 1 };
+/// assert_eq!(first(curl), [t307, ok]);
+/// assert_eq!(first(RedirectPolicy::SdkRegion { cache: RegionCache::None }), [t307, ok]);
+/// // A sticky client keeps the regional endpoint it was sent to.
+/// let sticky = statuses(with(RedirectPolicy::Sticky { max_hops: 1 }));
+/// assert_eq!(sticky[..2], [vec![t307, ok], vec![ok]]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RedirectPolicy {
     /// Give up on any redirect (curl without `-L`).
@@ -100,6 +233,56 @@ pub enum RedirectPolicy {
 }
 
 /// Choose how long a client process lives; a restart forgets every cache.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
+/// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
+/// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(ms(5)) };
+/// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// # let config = WorldConfig {
+/// #     duration: s(3600), bin: s(60),
+/// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #         vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![ms(10); 2]),
+/// #     buckets: vec![bucket("photos"), bucket("logs")],
+/// #     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
+/// #         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
+/// #     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
+/// #         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400), negative_ttl: s(60),
+/// #             rtt: ms(1), miss_rtt: ms(20) } }],
+/// #     classes: vec![ClientClass { name: "c".into(), count: 1, location: 0, resolvers: 0..1,
+/// #         buckets: vec![0], popularity: Popularity::Uniform,
+/// #         arrivals: Arrivals::Periodic { interval: s(60) },
+/// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
+/// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
+/// #     trace_limit: 10_000,
+/// # };
+/// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
+/// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
+/// // one request a minute from t = 120 s, addressed `photos.s3.amazonaws.com`.
+/// let statuses = |class: ClientClass| {
+///     let mut c = config.clone();
+///     c.classes[0] = class;
+///     let out = run_replica(&c, RandomStreams::new(1));
+///     out.traces.into_iter().map(|t| t.statuses).collect::<Vec<_>>()
+/// };
+/// let (t307, ok) = (Status::TemporaryRedirect, Status::Ok);
+/// let sdk = |lifetime| ClientClass {
+///     lifetime,
+///     redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
+///     ..config.classes[0].clone()
+/// };
+/// // The second request (t = 180 s) remembers the region only in a long-lived process.
+/// assert_eq!(statuses(sdk(Lifetime::LongLived))[1], [ok]);
+/// assert_eq!(statuses(sdk(Lifetime::PerRequest))[1], [t307, ok]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lifetime {
     /// Never restarts during the run.
@@ -111,6 +294,53 @@ pub enum Lifetime {
 }
 
 /// Choose which bucket a request goes to.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
+/// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
+/// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(ms(5)) };
+/// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// # let config = WorldConfig {
+/// #     duration: s(3600), bin: s(60),
+/// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #         vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![ms(10); 2]),
+/// #     buckets: vec![bucket("photos"), bucket("logs")],
+/// #     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
+/// #         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
+/// #     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
+/// #         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400), negative_ttl: s(60),
+/// #             rtt: ms(1), miss_rtt: ms(20) } }],
+/// #     classes: vec![ClientClass { name: "c".into(), count: 1, location: 0, resolvers: 0..1,
+/// #         buckets: vec![0], popularity: Popularity::Uniform,
+/// #         arrivals: Arrivals::Periodic { interval: s(60) },
+/// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
+/// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
+/// #     trace_limit: 10_000,
+/// # };
+/// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
+/// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
+/// // one request a minute from t = 120 s, addressed `photos.s3.amazonaws.com`.
+/// let share_of_first = |popularity| {
+///     let mut c = config.clone();
+///     c.classes[0].count = 10; // one request every 6 s
+///     c.classes[0].buckets = vec![0, 1];
+///     c.classes[0].popularity = popularity;
+///     let traces = run_replica(&c, RandomStreams::new(1)).traces;
+///     traces.iter().filter(|t| t.bucket == 0).count() as f64 / traces.len() as f64
+/// };
+/// let uniform = share_of_first(Popularity::Uniform);
+/// assert!((0.4..0.6).contains(&uniform), "{uniform}");
+/// let zipf = share_of_first(Popularity::Zipf(2.0)); // weights 1 and 1/4: 80 %
+/// assert!((0.7..0.9).contains(&zipf), "{zipf}");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Popularity {
     /// Every bucket of the workload equally likely.
@@ -120,6 +350,52 @@ pub enum Popularity {
 }
 
 /// Choose when a client's requests start.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
+/// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
+/// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(ms(5)) };
+/// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// # let config = WorldConfig {
+/// #     duration: s(3600), bin: s(60),
+/// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #         vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![ms(10); 2]),
+/// #     buckets: vec![bucket("photos"), bucket("logs")],
+/// #     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
+/// #         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
+/// #     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
+/// #         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400), negative_ttl: s(60),
+/// #             rtt: ms(1), miss_rtt: ms(20) } }],
+/// #     classes: vec![ClientClass { name: "c".into(), count: 1, location: 0, resolvers: 0..1,
+/// #         buckets: vec![0], popularity: Popularity::Uniform,
+/// #         arrivals: Arrivals::Periodic { interval: s(60) },
+/// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
+/// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
+/// #     trace_limit: 10_000,
+/// # };
+/// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
+/// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
+/// // one request a minute from t = 120 s, addressed `photos.s3.amazonaws.com`.
+/// let mut c = config.clone();
+/// c.classes[0].count = 2;
+/// c.classes[0].arrivals = Arrivals::Periodic { interval: s(600) };
+/// let out = run_replica(&c, RandomStreams::new(1));
+/// let starts: Vec<_> = out.traces.iter().take(3).map(|t| (t.client, t.started)).collect();
+/// let at = SimTime::from_secs;
+/// assert_eq!(starts, [(0, at(120)), (1, at(420)), (0, at(720))]); // staggered by 600/2 s
+///
+/// c.classes[0].arrivals = Arrivals::Poisson { per_client_per_sec: 0.5 };
+/// let issued = run_replica(&c, RandomStreams::new(1)).issued; // about 1/s for 3480 s
+/// assert!((3000..4000).contains(&issued), "{issued}");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Arrivals {
     /// Each client a Poisson process with this rate per second.
@@ -129,6 +405,27 @@ pub enum Arrivals {
 }
 
 /// Describe one population of clients that behave alike.
+///
+/// Clients of a class share every policy and differ only in their caches, their
+/// resolver and, for periodic arrivals, their phase; that keeps a million clients cheap.
+///
+/// ```
+/// # use s3sim_engine::SimTime;
+/// use s3sim_model::client::*;
+/// let class = ClientClass {
+///     name: "boto3".into(),
+///     count: 1000,
+///     resolvers: 4..6,
+/// #   location: 0, buckets: vec![0], popularity: Popularity::Uniform,
+/// #   arrivals: Arrivals::Poisson { per_client_per_sec: 1.0 },
+/// #   start: SimTime::ZERO, stop: SimTime::NEVER, lifetime: Lifetime::LongLived,
+/// #   addressing: Addressing::VirtualGlobal, dns: DnsCachePolicy::None,
+/// #   redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
+///     // ...
+/// };
+/// let resolvers: Vec<u32> = (0..4).map(|client| class.resolver_of(client)).collect();
+/// assert_eq!(resolvers, [4, 5, 4, 5]);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientClass {
     /// Name used in outputs.
@@ -160,7 +457,7 @@ pub struct ClientClass {
 }
 
 impl ClientClass {
-    /// The resolver of client `client`.
+    /// Pick the (global) resolver id of client `client`.
     pub fn resolver_of(&self, client: u32) -> u32 {
         let n = self.resolvers.end - self.resolvers.start;
         self.resolvers.start + client % n
@@ -221,7 +518,7 @@ impl ClientMemory {
         self.memos.clear();
     }
 
-    /// A cached, unexpired DNS answer for `host` with its version.
+    /// Look up a cached, unexpired DNS answer for `host` with its version.
     pub fn answer(&self, host: Host, now: SimTime) -> Option<(Answer, u16)> {
         self.memos.iter().find_map(|m| match *m {
             Memo::Dns {
@@ -246,7 +543,7 @@ impl ClientMemory {
         });
     }
 
-    /// The region learned for `bucket`, if still remembered.
+    /// Look up the region learned for `bucket`, if still remembered.
     pub fn region(&self, bucket: BucketId, now: SimTime) -> Option<RegionId> {
         self.memos.iter().find_map(|m| match *m {
             Memo::Region {
@@ -269,7 +566,7 @@ impl ClientMemory {
         });
     }
 
-    /// The endpoint a redirect gave for `bucket`, if the client sticks to one.
+    /// Look up the endpoint a redirect gave for `bucket`, if the client sticks to one.
     pub fn sticky(&self, bucket: BucketId) -> Option<Host> {
         self.memos.iter().find_map(|m| match *m {
             Memo::Sticky { bucket: b, host } if b == bucket => Some(host),

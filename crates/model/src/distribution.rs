@@ -54,7 +54,7 @@ impl Delay {
         }
     }
 
-    /// Probability that a draw is at most `d`.
+    /// Compute the probability that a draw is at most `d`.
     pub fn cdf(&self, d: SimDuration) -> f64 {
         let x = d.as_secs_f64();
         match self {
@@ -78,7 +78,7 @@ impl Delay {
         }
     }
 
-    /// The mean delay, for reporting and sanity checks.
+    /// Compute the mean delay, for reporting and sanity checks.
     pub fn mean(&self) -> SimDuration {
         match self {
             Delay::Fixed(d) => *d,

@@ -28,7 +28,7 @@ pub enum Host {
 }
 
 impl Host {
-    /// The bucket named in the host, for virtual-hosted names.
+    /// Return the bucket named in the host, for virtual-hosted names.
     pub fn bucket(self) -> Option<BucketId> {
         match self {
             Host::BucketGlobal(b) | Host::BucketRegional(b, _) => Some(b),
@@ -38,6 +38,26 @@ impl Host {
 }
 
 /// Say where a name points, as the authoritative side publishes it.
+///
+/// A target is a region, not an IP: which of the region's endpoint IPs a client gets is
+/// decided per query by the resolver.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::bucket::Bucket;
+/// # use s3sim_model::distribution::Delay;
+/// # use s3sim_model::dns::*;
+/// # let s = SimDuration::from_secs;
+/// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: true };
+/// let photos = Bucket { name: "photos".into(), region: 1,
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+/// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
+/// let at = SimTime::from_secs;
+/// assert_eq!(zone.truth(Host::BucketGlobal(0), at(0)).0, Target::NxDomain);
+/// assert_eq!(zone.truth(Host::BucketGlobal(0), at(600)).0, Target::Region(1));
+/// assert_eq!(zone.truth(Host::PathGlobal, at(0)).0, Target::Region(0));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     /// The name resolves to this region's facilities.
@@ -47,6 +67,32 @@ pub enum Target {
 }
 
 /// Carry what a resolver hands a client: an endpoint IP or "no such name".
+///
+/// The IP, not the name, decides which facility (and so which region) a request reaches.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::bucket::Bucket;
+/// # use s3sim_model::distribution::Delay;
+/// # use s3sim_model::dns::*;
+/// # let s = SimDuration::from_secs;
+/// # use s3sim_model::topology::*;
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(s(0)) };
+/// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
+/// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+/// let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
+/// let config = ResolverConfig { min_ttl: s(0), max_ttl: s(60), negative_ttl: s(60),
+///     rtt: s(0), miss_rtt: s(0) };
+/// let mut rng = RandomStreams::new(1).stream("doc", 0);
+/// let reply = Resolver::new(0).query(&config, &zone, &topo, Host::PathRegional(1),
+///     SimTime::ZERO, &mut rng);
+/// let Answer::Ip(ip) = reply.record.answer else { panic!("s3.eu-west-1 resolves") };
+/// assert_eq!(topo.facility_of_ip(ip), 1);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Answer {
     /// Connect here.
@@ -56,6 +102,27 @@ pub enum Answer {
 }
 
 /// Configure the authoritative side of S3's DNS.
+///
+/// Propagation is a distribution with a cap because AWS states only a bound ("up to
+/// 24 hours"); scenarios pick the shape, the cap keeps every draw within the bound.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::bucket::Bucket;
+/// # use s3sim_model::distribution::Delay;
+/// # use s3sim_model::dns::*;
+/// # let s = SimDuration::from_secs;
+/// let dns = DnsConfig {
+///     record_ttl: s(5),
+///     propagation: Delay::Fixed(s(48 * 3600)),
+///     propagation_cap: s(24 * 3600),
+///     missing_bucket_nxdomain: false,
+/// };
+/// let photos = Bucket { name: "photos".into(), region: 1,
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+/// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
+/// assert_eq!(zone.propagation_delay(0, 0, 1), s(24 * 3600), "capped");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct DnsConfig {
     /// TTL on S3's A records (observed about 5 s).
@@ -74,6 +141,26 @@ pub struct DnsConfig {
 /// Only the global virtual-hosted name of a bucket ever changes; every change
 /// reaches resolver `r` after its own propagation delay, drawn from a stream keyed by
 /// (resolver, bucket, change) so that draws do not depend on event order.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::bucket::Bucket;
+/// # use s3sim_model::distribution::Delay;
+/// # use s3sim_model::dns::*;
+/// # let s = SimDuration::from_secs;
+/// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+/// let photos = Bucket { name: "photos".into(), region: 1,
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+/// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
+/// let (name, at) = (Host::BucketGlobal(0), SimTime::from_secs);
+/// // Published at creation (version 1) ...
+/// assert_eq!(zone.truth(name, at(599)), (Target::Region(0), 0));
+/// assert_eq!(zone.truth(name, at(600)), (Target::Region(1), 1));
+/// // ... but served to resolver 7 only once the 300 s delay has passed.
+/// assert_eq!(zone.seen_by(7, name, at(899)), (Target::Region(0), 0));
+/// assert_eq!(zone.seen_by(7, name, at(900)), (Target::Region(1), 1));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Authoritative {
     config: DnsConfig,
@@ -108,12 +195,12 @@ impl Authoritative {
         }
     }
 
-    /// The configuration this zone was built from.
+    /// Return the configuration this zone was built from.
     pub fn config(&self) -> &DnsConfig {
         &self.config
     }
 
-    /// The record as published at `t`, with its version (changes so far).
+    /// Look up the record as published at `t`, with its version (changes so far).
     pub fn truth(&self, host: Host, t: SimTime) -> (Target, u16) {
         match host {
             Host::BucketGlobal(b) => {
@@ -125,7 +212,7 @@ impl Authoritative {
         }
     }
 
-    /// The record the authoritative node asked by `resolver` serves at `t`.
+    /// Look up the record the authoritative node asked by `resolver` serves at `t`.
     pub fn seen_by(&self, resolver: u32, host: Host, t: SimTime) -> (Target, u16) {
         let Host::BucketGlobal(b) = host else {
             return (self.static_target(host), 0);
@@ -138,7 +225,7 @@ impl Authoritative {
         (timeline[reached].1, reached as u16)
     }
 
-    /// How long change `change` of bucket `bucket` takes to reach `resolver`'s node.
+    /// Compute how long change `change` of bucket `bucket` takes to reach `resolver`'s node.
     pub fn propagation_delay(&self, resolver: u32, bucket: BucketId, change: usize) -> SimDuration {
         let key = (u64::from(resolver) << 32) ^ (u64::from(bucket) << 8) ^ change as u64;
         let mut rng = self.streams.stream("propagation", key);
@@ -181,6 +268,36 @@ fn global_timeline(bucket: &Bucket, missing: Target) -> Vec<(SimTime, Target)> {
 }
 
 /// Configure one group of recursive resolvers.
+///
+/// Real resolvers do not keep S3's 5 s TTL as given: many raise it to a floor, and all
+/// cap it, which is what makes stale answers outlive a DNS change.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::bucket::Bucket;
+/// # use s3sim_model::distribution::Delay;
+/// # use s3sim_model::dns::*;
+/// # let s = SimDuration::from_secs;
+/// # use s3sim_model::topology::*;
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(s(0)) };
+/// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
+/// let dns = DnsConfig { record_ttl: s(7200), propagation: Delay::Fixed(s(0)),
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: true };
+/// let missing = Bucket { name: "gone".into(), region: 1,
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+/// let zone = Authoritative::new(dns, 0, &[missing], RandomStreams::new(1));
+/// let config = ResolverConfig { min_ttl: s(60), max_ttl: s(3600), negative_ttl: s(30),
+///     rtt: s(0), miss_rtt: s(0) };
+/// let mut rng = RandomStreams::new(1).stream("doc", 0);
+/// let mut resolver = Resolver::new(0);
+/// let mut ask = |host| resolver.query(&config, &zone, &topo, host, SimTime::ZERO, &mut rng);
+/// assert_eq!(ask(Host::PathGlobal).record.expires, SimTime::from_secs(3600)); // 7200 s capped
+/// let nx = ask(Host::BucketGlobal(0)).record;
+/// assert_eq!((nx.answer, nx.expires), (Answer::NxDomain, SimTime::from_secs(30)));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolverConfig {
     /// Floor on cached TTLs.
@@ -196,6 +313,37 @@ pub struct ResolverConfig {
 }
 
 /// Record a cached answer and how old its information is.
+///
+/// The version lets metrics tell a stale answer from a fresh one without comparing
+/// targets: it is stale when older than [`Authoritative::truth`]'s version.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::bucket::Bucket;
+/// # use s3sim_model::distribution::Delay;
+/// # use s3sim_model::dns::*;
+/// # let s = SimDuration::from_secs;
+/// # use s3sim_model::topology::*;
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(s(0)) };
+/// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
+/// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+/// let photos = Bucket { name: "photos".into(), region: 1,
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+/// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
+/// let config = ResolverConfig { min_ttl: s(0), max_ttl: s(60), negative_ttl: s(60),
+///     rtt: s(0), miss_rtt: s(0) };
+/// let mut rng = RandomStreams::new(1).stream("doc", 0);
+/// let now = SimTime::from_secs(700); // created, not yet propagated
+/// let record = Resolver::new(0)
+///     .query(&config, &zone, &topo, Host::BucketGlobal(0), now, &mut rng)
+///     .record;
+/// assert!(record.version < zone.truth(Host::BucketGlobal(0), now).1, "stale");
+/// assert_eq!(record.expires, now + s(5));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record {
     /// What the name resolved to.
@@ -207,6 +355,34 @@ pub struct Record {
 }
 
 /// Report one resolver query.
+///
+/// ```
+/// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// # use s3sim_model::bucket::Bucket;
+/// # use s3sim_model::distribution::Delay;
+/// # use s3sim_model::dns::*;
+/// # let s = SimDuration::from_secs;
+/// # use s3sim_model::topology::*;
+/// # let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
+/// #     service_time: Delay::Fixed(s(0)) };
+/// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+/// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
+/// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+/// let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
+/// let ms = SimDuration::from_millis;
+/// let config = ResolverConfig { min_ttl: s(0), max_ttl: s(60), negative_ttl: s(60),
+///     rtt: ms(1), miss_rtt: ms(20) };
+/// let mut rng = RandomStreams::new(1).stream("doc", 0);
+/// let mut resolver = Resolver::new(0);
+/// let mut ask = |t| resolver.query(&config, &zone, &topo, Host::PathGlobal, t, &mut rng);
+/// let miss = ask(SimTime::ZERO);
+/// let hit = ask(SimTime::from_secs(1));
+/// assert_eq!((miss.hit, miss.latency), (false, ms(21)));
+/// assert_eq!((hit.hit, hit.latency), (true, ms(1)));
+/// assert_eq!(hit.record, miss.record);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResolverReply {
     /// The answer with its version and the resolver's expiry for it.
@@ -251,7 +427,7 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// An empty resolver with global id `id` (used to key its propagation delays).
+    /// Create an empty resolver with global id `id` (used to key its propagation delays).
     pub fn new(id: u32) -> Self {
         Resolver {
             id,

@@ -6,6 +6,22 @@ use crate::topology::{RegionId, Topology};
 use s3sim_engine::SimTime;
 
 /// Classify what a client got back for one HTTP round trip (or why there was none).
+///
+/// Failures without an HTTP answer (a refused connection, NXDOMAIN) are statuses too,
+/// so that every hop of a request, and every request's first answer, is one value that
+/// can be counted and traced alike.
+///
+/// ```
+/// use s3sim_model::facility::Status;
+/// assert_eq!(Status::TemporaryRedirect.code(), Some(307));
+/// assert!(Status::Found.is_redirect() && !Status::BadRequest.is_redirect());
+/// assert_eq!(Status::NxDomain.code(), None);
+/// assert_eq!(Status::ConnectionError.label(), "conn_error");
+/// for status in Status::ALL.into_iter().filter(|s| s.code().is_some()) {
+///     assert_eq!(Status::from_code(status.code().unwrap()), Some(status));
+/// }
+/// assert_eq!(Status::from_code(418), None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
     /// 200 OK.
@@ -39,7 +55,7 @@ impl Status {
         Status::NxDomain,
     ];
 
-    /// The HTTP code, if an HTTP answer arrived.
+    /// Return the HTTP code, if an HTTP answer arrived.
     pub fn code(self) -> Option<u16> {
         match self {
             Status::Ok => Some(200),
@@ -52,7 +68,7 @@ impl Status {
         }
     }
 
-    /// Whether this is a 3xx.
+    /// Tell whether this is a 3xx.
     pub fn is_redirect(self) -> bool {
         matches!(
             self,
@@ -60,7 +76,7 @@ impl Status {
         )
     }
 
-    /// Short label used in outputs: `200`, `307`, `conn_error`, `nxdomain`.
+    /// Give the short label used in outputs: `200`, `307`, `conn_error`, `nxdomain`.
     pub fn label(self) -> &'static str {
         match self {
             Status::Ok => "200",
@@ -74,13 +90,24 @@ impl Status {
         }
     }
 
-    /// The status with this HTTP code, if the model has one.
+    /// Find the status with this HTTP code, if the model has one.
     pub fn from_code(code: u16) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.code() == Some(code))
     }
 }
 
 /// Carry a facility's answer: status, `Location` and `x-amz-bucket-region`.
+///
+/// Both headers are kept because client policies read different ones: browsers and
+/// `curl -L` follow `Location`, while AWS SDKs ignore it and re-address the request
+/// from the bucket region.
+///
+/// ```
+/// use s3sim_model::facility::{Response, Status};
+/// let r = Response::bare(Status::NotFound);
+/// assert_eq!(r.status, Status::NotFound);
+/// assert_eq!((r.location, r.bucket_region), (None, None));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Response {
     /// What came back.
@@ -92,7 +119,7 @@ pub struct Response {
 }
 
 impl Response {
-    /// A response with neither `Location` nor region.
+    /// Build a response with neither `Location` nor region.
     pub fn bare(status: Status) -> Self {
         Response {
             status,
@@ -103,6 +130,24 @@ impl Response {
 }
 
 /// Configure the parts of S3's behaviour that sources disagree on.
+///
+/// Where AWS's own documents contradict each other the model does not pick a side;
+/// scenarios choose, and can run both.
+///
+/// ```
+/// use s3sim_engine::SimTime;
+/// use s3sim_model::bucket::Bucket;
+/// use s3sim_model::dns::Host;
+/// use s3sim_model::facility::{answer, FacilityRules, Status};
+/// let eu = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
+///     location_constraint: true };
+/// let status_with = |temporary_redirect| {
+///     let rules = FacilityRules { temporary_redirect };
+///     answer(rules, &[false, false], &eu, 0, Host::BucketGlobal(0), 0, SimTime::ZERO).status
+/// };
+/// assert_eq!(status_with(Status::TemporaryRedirect), Status::TemporaryRedirect);
+/// assert_eq!(status_with(Status::Found), Status::Found);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FacilityRules {
     /// The temporary redirect's code: 307 (the example in AWS's docs) or 302 (its prose).
@@ -168,7 +213,7 @@ pub fn answer(
     }
 }
 
-/// The opt-in flag of every region, indexed by region id.
+/// Collect the opt-in flag of every region, indexed by region id.
 pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
     topology.regions.iter().map(|r| r.opt_in).collect()
 }

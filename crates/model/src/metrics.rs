@@ -5,6 +5,20 @@ use hdrhistogram::Histogram;
 use s3sim_engine::{SimDuration, SimTime};
 
 /// Name the counters kept per (bin, group).
+///
+/// Counters live in flat fixed-size rows (one [`CounterRow`] per bin and group), so
+/// each has a dense position and a column name, both defined here and nowhere else.
+///
+/// ```
+/// use s3sim_model::facility::Status;
+/// use s3sim_model::metrics::{Counter, COUNTERS};
+/// assert_eq!(Counter::Requests.index(), 0);
+/// assert_eq!(Counter::First(Status::Ok).index(), 1);
+/// assert_eq!(Counter::First(Status::TemporaryRedirect).name(), "status_307");
+/// assert_eq!(Counter::StaleLookups.name(), "stale_lookups");
+/// assert_eq!(Counter::all().count(), COUNTERS);
+/// assert!(Counter::all().enumerate().all(|(i, c)| c.index() == i));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Counter {
     /// Requests completed in the bin.
@@ -31,7 +45,7 @@ pub enum Counter {
 pub const COUNTERS: usize = 8 + Status::ALL.len();
 
 impl Counter {
-    /// Every counter in storage order.
+    /// List every counter in storage order.
     pub fn all() -> impl Iterator<Item = Counter> {
         [Counter::Requests]
             .into_iter()
@@ -47,7 +61,7 @@ impl Counter {
             ])
     }
 
-    /// Position in a counter row.
+    /// Give the counter's position in a [`CounterRow`].
     pub fn index(self) -> usize {
         let status = |s| Status::ALL.iter().position(|&x| x == s).expect("listed");
         let n = Status::ALL.len();
@@ -64,7 +78,7 @@ impl Counter {
         }
     }
 
-    /// Column name in outputs.
+    /// Give the counter's column name in outputs.
     pub fn name(self) -> String {
         match self {
             Counter::Requests => "requests".into(),
@@ -80,7 +94,7 @@ impl Counter {
     }
 }
 
-/// One row of counters.
+/// Hold one row of counters, indexed by [`Counter::index`].
 pub type CounterRow = [u64; COUNTERS];
 
 /// Record what happened per time bin and per group (group 0 = all classes, then one
@@ -95,7 +109,7 @@ pub type CounterRow = [u64; COUNTERS];
 /// use s3sim_model::facility::Status;
 /// use s3sim_model::metrics::{Counter, Recorder};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
-/// let done = r.request_done(0, SimTime::from_secs(70), Status::TemporaryRedirect, true, 2,
+/// r.request_done(0, SimTime::from_secs(70), Status::TemporaryRedirect, true, 2,
 ///     SimDuration::from_millis(120));
 /// let m = r.finish();
 /// assert_eq!(m.count(1, 0, Counter::First(Status::TemporaryRedirect)), 1);
@@ -115,7 +129,7 @@ pub struct Recorder {
 const LATENCY_RANGE_US: (u64, u64) = (1, 24 * 3_600 * 1_000_000);
 
 impl Recorder {
-    /// A recorder for `duration` cut into bins of `bin_width`, for `classes` classes.
+    /// Create a recorder for `duration` cut into bins of `bin_width`, for `classes` classes.
     pub fn new(bin_width: SimDuration, duration: SimDuration, classes: usize) -> Self {
         let bins = duration.as_nanos().div_ceil(bin_width.as_nanos()).max(1) as usize;
         let groups = classes + 1;
@@ -220,6 +234,23 @@ impl Recorder {
 }
 
 /// Hold one replica's finished per-bin counters and latency quantiles.
+///
+/// Produced only by [`Recorder::finish`], so every quantile in it is final.
+///
+/// ```
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_model::facility::Status;
+/// use s3sim_model::metrics::{Counter, Recorder};
+/// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(120), 2);
+/// r.request_done(1, SimTime::from_secs(10), Status::Ok, true, 1, SimDuration::from_millis(40));
+/// r.lookup(0, SimTime::from_secs(70), true, Some(false));
+/// let m = r.finish();
+/// assert_eq!((m.bins, m.groups), (2, 3));
+/// assert_eq!(m.count(0, 2, Counter::Succeeded), 1);
+/// assert_eq!(m.total(0, Counter::StaleLookups), 1);
+/// assert_eq!(m.row(1, 1)[Counter::ResolverQueries.index()], 1);
+/// assert!(m.latency_ms(1, 0).0.is_nan(), "no request completed in bin 1");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct BinnedMetrics {
     /// Width of every bin.
@@ -233,23 +264,23 @@ pub struct BinnedMetrics {
 }
 
 impl BinnedMetrics {
-    /// A counter's value in one bin for one group (0 = all).
+    /// Read a counter's value in one bin for one group (0 = all).
     pub fn count(&self, bin: usize, group: usize, counter: Counter) -> u64 {
         self.counts[bin * self.groups + group][counter.index()]
     }
 
-    /// All counters of one bin and group.
+    /// Borrow all counters of one bin and group.
     pub fn row(&self, bin: usize, group: usize) -> &CounterRow {
         &self.counts[bin * self.groups + group]
     }
 
-    /// Latency (p50, p99) in milliseconds; NaN when no request completed.
+    /// Return latency (p50, p99) in milliseconds; NaN when no request completed.
     pub fn latency_ms(&self, bin: usize, group: usize) -> (f64, f64) {
         let [p50, p99] = self.quantiles[bin * self.groups + group];
         (p50, p99)
     }
 
-    /// A counter summed over all bins for one group.
+    /// Sum a counter over all bins for one group.
     pub fn total(&self, group: usize, counter: Counter) -> u64 {
         (0..self.bins).map(|b| self.count(b, group, counter)).sum()
     }

@@ -13,6 +13,29 @@ pub type FacilityId = u16;
 pub type IpId = u32;
 
 /// Describe an AWS region.
+///
+/// Only the opt-in flag changes behaviour: S3 stopped redirecting requests for buckets
+/// in regions launched after 2019-03-20 and answers them with 400 instead.
+///
+/// ```
+/// use s3sim_engine::SimTime;
+/// use s3sim_model::bucket::Bucket;
+/// use s3sim_model::dns::Host;
+/// use s3sim_model::facility::{answer, opt_in_flags, FacilityRules, Status};
+/// use s3sim_model::topology::{Region, Topology};
+/// let topo = Topology::new(
+///     vec![Region { name: "us-east-1".into(), opt_in: false },
+///          Region { name: "ap-east-1".into(), opt_in: true }],
+///     0, vec![], vec![], vec![],
+/// );
+/// let opt_in = opt_in_flags(&topo);
+/// assert_eq!(opt_in, [false, true]);
+/// let hk = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
+///     location_constraint: true };
+/// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
+/// let r = answer(rules, &opt_in, &hk, 0, Host::BucketGlobal(0), 0, SimTime::ZERO);
+/// assert_eq!((r.status, r.bucket_region), (Status::BadRequest, Some(1)));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Region {
     /// e.g. `eu-west-1`.
@@ -22,6 +45,28 @@ pub struct Region {
 }
 
 /// Describe one S3 facility: where it is, how many endpoint IPs, how long it works.
+///
+/// A region may have several facilities; DNS picks one of the region's endpoint IPs
+/// and the IP decides the facility, so `ips` also weights how often each is chosen.
+///
+/// ```
+/// use s3sim_engine::SimDuration;
+/// use s3sim_model::distribution::Delay;
+/// use s3sim_model::topology::{Facility, Region, Topology};
+/// let facility = |name: &str, region, ips| Facility {
+///     name: name.into(), region, ips, service_time: Delay::Fixed(SimDuration::ZERO),
+/// };
+/// let topo = Topology::new(
+///     vec![Region { name: "us-east-1".into(), opt_in: false },
+///          Region { name: "eu-west-1".into(), opt_in: false }],
+///     0,
+///     vec![facility("euw1", 1, 2), facility("use1-a", 0, 3)], // reordered by region
+///     vec![], vec![],
+/// );
+/// assert_eq!(topo.facilities[0].name, "use1-a");
+/// assert_eq!(topo.ips_of_region(1), 3..5);
+/// assert_eq!(topo.facility_of_ip(4), 1);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Facility {
     /// e.g. `us-east-1-a`.
@@ -115,25 +160,25 @@ impl Topology {
         }
     }
 
-    /// Round trip between a client location and a region.
+    /// Look up the round trip between a client location and a region.
     #[inline]
     pub fn rtt(&self, location: LocationId, region: RegionId) -> SimDuration {
         self.rtt[usize::from(location) * self.regions.len() + usize::from(region)]
     }
 
-    /// The facility that owns an IP.
+    /// Find the facility that owns an IP.
     #[inline]
     pub fn facility_of_ip(&self, ip: IpId) -> FacilityId {
         (self.ip_starts.partition_point(|&start| start <= ip) - 1) as FacilityId
     }
 
-    /// All endpoint IPs of a region's facilities (contiguous).
+    /// Return all endpoint IPs of a region's facilities (contiguous).
     pub fn ips_of_region(&self, region: RegionId) -> std::ops::Range<IpId> {
         let facilities = &self.region_facilities[usize::from(region)];
         self.ip_starts[usize::from(facilities.start)]..self.ip_starts[usize::from(facilities.end)]
     }
 
-    /// Whether a region has at least one facility.
+    /// Tell whether a region has at least one facility.
     pub fn has_facilities(&self, region: RegionId) -> bool {
         !self.region_facilities[usize::from(region)].is_empty()
     }

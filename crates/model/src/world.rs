@@ -16,6 +16,10 @@ use s3sim_engine::{
 };
 
 /// Describe one group of identical recursive resolvers.
+///
+/// Grouping keeps configurations short (an ISP's thousand resolvers share one
+/// [`ResolverConfig`]) while each resolver still has its own cache and propagation
+/// delays. See [`run_replica`] for an example.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolverGroup {
     /// Name used in outputs.
@@ -27,6 +31,9 @@ pub struct ResolverGroup {
 }
 
 /// Hold everything one replica needs: a scenario resolved to dense ids.
+///
+/// Names are resolved to indices before the run so the event loop never looks up a
+/// string. See [`run_replica`] for a complete configuration built in code.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorldConfig {
     /// Simulated time span.
@@ -50,6 +57,9 @@ pub struct WorldConfig {
 }
 
 /// Record one request's path: every status it got and every host it tried.
+///
+/// Only the first [`WorldConfig::trace_limit`] requests are traced, so that memory does
+/// not grow with simulated time. See [`run_replica`] for an example.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestTrace {
     /// Client class index.
@@ -69,6 +79,9 @@ pub struct RequestTrace {
 }
 
 /// Report what one replica produced.
+///
+/// The request counts always satisfy `issued == completed + in_flight`.
+/// See [`run_replica`] for an example.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaOutput {
     /// Per-bin metrics.
@@ -88,7 +101,63 @@ pub struct ReplicaOutput {
 /// Run one replica of `config` with the random streams of `streams`.
 ///
 /// Complete configurations come from the scenario crate; the model's integration
-/// tests (`tests/status_sequences.rs`) build small ones in code.
+/// tests (`tests/status_sequences.rs`) build small ones in code, like this one: a
+/// bucket created in eu-west-1 while a `curl -L`-like client keeps using the global
+/// name.
+///
+/// ```
+/// use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// use s3sim_model::bucket::Bucket;
+/// use s3sim_model::client::*;
+/// use s3sim_model::distribution::Delay;
+/// use s3sim_model::dns::{DnsConfig, Host, ResolverConfig};
+/// use s3sim_model::facility::{FacilityRules, Status};
+/// use s3sim_model::topology::{Facility, Region, Topology};
+/// use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
+/// let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
+/// let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// let facility = |name: &str, region| Facility {
+///     name: name.into(), region, ips: 2, service_time: Delay::Fixed(ms(5)),
+/// };
+/// let config = WorldConfig {
+///     duration: s(3600),
+///     bin: s(60),
+///     topology: Topology::new(
+///         vec![region("us-east-1"), region("eu-west-1")], 0,
+///         vec![facility("use1", 0), facility("euw1", 1)],
+///         vec!["here".into()], vec![ms(10), ms(10)],
+///     ),
+///     // Created in eu-west-1 at t = 60 s; resolvers see the global name move 600 s later.
+///     buckets: vec![Bucket { name: "photos".into(), region: 1,
+///         created_at: Some(SimTime::from_secs(60)), deleted_at: None,
+///         location_constraint: true }],
+///     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
+///         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
+///     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
+///         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400),
+///             negative_ttl: s(60), rtt: ms(1), miss_rtt: ms(20) } }],
+///     classes: vec![ClientClass {
+///         name: "curl -L".into(), count: 1, location: 0, resolvers: 0..1,
+///         buckets: vec![0], popularity: Popularity::Uniform,
+///         arrivals: Arrivals::Periodic { interval: s(300) },
+///         start: SimTime::from_secs(120), stop: SimTime::NEVER,
+///         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
+///         dns: DnsCachePolicy::None,
+///         redirects: RedirectPolicy::FollowLocation {
+///             codes: vec![Status::TemporaryRedirect], max_hops: 5 },
+///     }],
+///     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
+///     trace_limit: 10,
+/// };
+/// let out = run_replica(&config, RandomStreams::new(1));
+/// let first = &out.traces[0]; // t = 120 s: the global name still points at us-east-1
+/// assert_eq!(first.statuses, [Status::TemporaryRedirect, Status::Ok]);
+/// assert_eq!(first.hosts, [Host::BucketGlobal(0), Host::BucketRegional(0, 1)]);
+/// assert_eq!(out.traces[2].statuses, [Status::Ok]); // t = 720 s: propagated
+/// assert_eq!(out.issued, 12); // t = 120, 420, ..., 3420 s
+/// assert_eq!(out.issued, out.completed + out.in_flight);
+/// assert_eq!(out.metrics.total(0, s3sim_model::metrics::Counter::ExtraRoundTrips), 2);
+/// ```
 pub fn run_replica(config: &WorldConfig, streams: RandomStreams) -> ReplicaOutput {
     let mut world = World::new(config, streams);
     let mut sched = Scheduler::new();
@@ -97,7 +166,11 @@ pub fn run_replica(config: &WorldConfig, streams: RandomStreams) -> ReplicaOutpu
     world.into_output(report.events)
 }
 
-/// The model's events: plain values, two words each.
+/// Mark the next step of a request's life for the scheduler.
+///
+/// Events are plain `Copy` values, two words each, so the event queue stays small;
+/// a request's state lives in the [`World`] and events refer to it by index.
+/// See [`run_replica`] for a run that handles them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// The next request of a class starts.
@@ -130,6 +203,10 @@ struct ClassRuntime {
 }
 
 /// Simulate S3 request routing for one replica; implements the engine's [`Model`].
+///
+/// Borrowing the [`WorldConfig`] lets many replicas run in parallel off one
+/// configuration. [`run_replica`] drives a `World` to the end of a run and shows a
+/// complete example.
 pub struct World<'a> {
     config: &'a WorldConfig,
     zone: Authoritative,
