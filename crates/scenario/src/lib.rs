@@ -71,6 +71,7 @@ pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError
     };
     validate::check(&scenario).map_err(invalid)?;
     let points = sweep::expand(&scenario).map_err(invalid)?;
+    validate::expectations(&scenario, points.len()).map_err(invalid)?;
     let world = compile::compile(&scenario);
     Ok(LoadedScenario {
         source: source.into(),
