@@ -1,5 +1,6 @@
 //! Integer simulated time: instants and spans in nanoseconds.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::{Add, AddAssign, Mul, Sub};
 use std::str::FromStr;
@@ -17,7 +18,10 @@ const NANOS_PER_SEC: u64 = 1_000_000_000;
 /// assert_eq!(t.as_nanos(), 90_000_000_000);
 /// assert_eq!(t.to_string(), "1m 30s");
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct SimTime(u64);
 
 /// Measure a span of simulated time in nanoseconds.
@@ -30,7 +34,10 @@ pub struct SimTime(u64);
 /// assert_eq!(d, SimDuration::from_secs(5400));
 /// assert_eq!(SimDuration::from_millis(250).as_secs_f64(), 0.25);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct SimDuration(u64);
 
 impl SimTime {

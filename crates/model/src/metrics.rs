@@ -3,6 +3,7 @@
 use crate::facility::Status;
 use hdrhistogram::Histogram;
 use s3sim_engine::{SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
 
 /// Name the counters kept per (bin, group).
 ///
@@ -121,7 +122,7 @@ pub struct Recorder {
     bins: usize,
     groups: usize,
     counts: Vec<CounterRow>,
-    quantiles: Vec<[f64; 2]>,
+    quantiles: Vec<Option<[u64; 2]>>,
     open_bin: usize,
     open: Vec<Histogram<u32>>,
 }
@@ -140,7 +141,7 @@ impl Recorder {
             bins,
             groups,
             counts: vec![[0; COUNTERS]; bins * groups],
-            quantiles: vec![[f64::NAN; 2]; bins * groups],
+            quantiles: vec![None; bins * groups],
             open_bin: 0,
             open: vec![histogram; groups],
         }
@@ -213,8 +214,9 @@ impl Recorder {
     fn close_open_bin(&mut self) {
         for (group, histogram) in self.open.iter_mut().enumerate() {
             if !histogram.is_empty() {
-                let ms = |q| histogram.value_at_quantile(q) as f64 / 1_000.0;
-                self.quantiles[self.open_bin * self.groups + group] = [ms(0.5), ms(0.99)];
+                let micros = |q| histogram.value_at_quantile(q);
+                self.quantiles[self.open_bin * self.groups + group] =
+                    Some([micros(0.5), micros(0.99)]);
                 histogram.reset();
             }
         }
@@ -251,7 +253,7 @@ impl Recorder {
 /// assert_eq!(m.row(1, 1)[Counter::ResolverQueries.index()], 1);
 /// assert!(m.latency_ms(1, 0).0.is_nan(), "no request completed in bin 1");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BinnedMetrics {
     /// Width of every bin.
     pub bin_width: SimDuration,
@@ -260,7 +262,8 @@ pub struct BinnedMetrics {
     /// Number of groups: 1 (all) + classes.
     pub groups: usize,
     counts: Vec<CounterRow>,
-    quantiles: Vec<[f64; 2]>,
+    /// Per (bin, group): latency p50 and p99 in microseconds, `None` without requests.
+    quantiles: Vec<Option<[u64; 2]>>,
 }
 
 impl BinnedMetrics {
@@ -276,8 +279,10 @@ impl BinnedMetrics {
 
     /// Return latency (p50, p99) in milliseconds; NaN when no request completed.
     pub fn latency_ms(&self, bin: usize, group: usize) -> (f64, f64) {
-        let [p50, p99] = self.quantiles[bin * self.groups + group];
-        (p50, p99)
+        match self.quantiles[bin * self.groups + group] {
+            Some([p50, p99]) => (p50 as f64 / 1_000.0, p99 as f64 / 1_000.0),
+            None => (f64::NAN, f64::NAN),
+        }
     }
 
     /// Sum a counter over all bins for one group.

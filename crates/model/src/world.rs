@@ -14,6 +14,7 @@ use rand_distr::{Distribution, Exp, Zipf};
 use s3sim_engine::{
     Model, RandomStreams, Scheduler, SimDuration, SimRng, SimTime, StopAt, stable_hash,
 };
+use serde::{Deserialize, Serialize};
 
 /// Describe one group of identical recursive resolvers.
 ///
@@ -82,11 +83,12 @@ pub struct RequestTrace {
 ///
 /// The request counts always satisfy `issued == completed + in_flight`.
 /// See [`run_replica`] for an example.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplicaOutput {
     /// Per-bin metrics.
     pub metrics: BinnedMetrics,
-    /// Traces of the first `trace_limit` completed requests.
+    /// Traces of the first `trace_limit` completed requests (not serialised).
+    #[serde(skip)]
     pub traces: Vec<RequestTrace>,
     /// Requests started.
     pub issued: u64,
