@@ -6,12 +6,14 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use s3sim_model::metrics::Counter;
 use s3sim_report::metric::Metric;
-use s3sim_report::{RunOptions, RunResult};
+use s3sim_report::{RunOptions, RunResult, Shard};
 use s3sim_scenario::LoadedScenario;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
+
+mod check;
 
 /// Simulate how requests find Amazon S3 while names, caches and endpoints change.
 #[derive(Parser)]
@@ -31,6 +33,32 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run scenarios and test their `expect` assertions; exit 1 if any fails.
+    Check(CheckArgs),
+    /// Combine shard directories (from `run --shard`) into the outputs of the whole run.
+    Merge {
+        /// Shard directories, one per shard.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output directory (default: results/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Scenario files, or directories whose *.ron files are checked (default: scenarios/).
+    pub(crate) paths: Vec<PathBuf>,
+    /// Run 3 replicas per point instead of the scenario's count.
+    #[arg(long)]
+    pub(crate) quick: bool,
+    /// Write a JUnit XML report here.
+    #[arg(long)]
+    pub(crate) junit: Option<PathBuf>,
+    /// Worker threads (default: RAYON_NUM_THREADS or all cores).
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(clap::Args, Default)]
@@ -49,6 +77,11 @@ struct RunArgs {
     /// Worker threads (default: RAYON_NUM_THREADS or all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Run only shard K of N of the (point, replica) jobs and write raw results for
+    /// `s3sim merge` (default output: results/<name>.shards/K-of-N); `auto/N` takes K
+    /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -56,6 +89,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
+        Command::Check(args) => check::run(args),
+        Command::Merge { shards, out } => merge(&shards, out),
     };
     match outcome {
         Ok(code) => code,
@@ -94,16 +129,18 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run(args: RunArgs) -> Result<ExitCode> {
-    if let Some(threads) = args.threads {
+pub(crate) fn set_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(threads) = threads {
         if threads == 0 {
             bail!("--threads must be at least 1");
         }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .context("starting worker threads")?;
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("starting worker threads")?;
     }
+    Ok(())
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    set_threads(args.threads)?;
     let loaded = match load(args.scenario.as_deref()) {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -117,28 +154,34 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         progress: std::io::stderr().is_terminal(),
     };
     if options.replicas == 0 || options.replicas > s3sim_scenario::validate::MAX_REPLICAS {
-        bail!(
-            "--replicas must be between 1 and {}",
-            s3sim_scenario::validate::MAX_REPLICAS
-        );
+        bail!("--replicas must be between 1 and {}", s3sim_scenario::validate::MAX_REPLICAS);
     }
-    let out = args
-        .out
-        .unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
     println!(
-        "s3sim {}: scenario {} ({}), {} replicas, seed {}, {} simulated each",
+        "s3sim {}: scenario {} ({}), {} point(s) x {} replicas, seed {}, {} simulated each",
         env!("CARGO_PKG_VERSION"),
         loaded.scenario.name,
         loaded.origin,
+        loaded.points.len(),
         options.replicas,
         options.seed,
         loaded.world.duration
     );
+    if let Some(shard) = &args.shard {
+        let shard: Shard = shard.parse().map_err(anyhow::Error::msg)?;
+        let default = format!("{}.shards/{}-of-{}", loaded.scenario.name, shard.index, shard.count);
+        let out = args.out.unwrap_or_else(|| Path::new("results").join(default));
+        let files = s3sim_report::shard::run_shard(&out, &loaded, options, shard)?;
+        println!("shard {shard}: raw results for `s3sim merge`:");
+        files.iter().for_each(|f| println!("  {}", f.display()));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let out = args.out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
     let started = Instant::now();
-    let result = s3sim_report::run(&loaded.world, options);
+    let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
+    let results = s3sim_report::run_points(&worlds, options);
     let wall = started.elapsed().as_secs_f64();
-    let files = s3sim_report::write_results(&out, &loaded, options, &result)?;
-    print_summary(&result, wall);
+    let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
+    print_summary(&loaded, &results, wall);
     println!("wrote:");
     for file in files {
         println!("  {}", file.display());
@@ -146,13 +189,31 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(result: &RunResult, wall_s: f64) {
-    let agg = &result.aggregate;
-    let issued: u64 = result.outputs.iter().map(|o| o.issued).sum();
+fn merge(shards: &[PathBuf], out: Option<PathBuf>) -> Result<ExitCode> {
+    let (loaded, options, results) = s3sim_report::shard::merge_shards(shards)?;
+    let out = out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
+    let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
+    println!("merged {} shard(s) of {} into:", shards.len(), loaded.scenario.name);
+    files.iter().for_each(|f| println!("  {}", f.display()));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(loaded: &LoadedScenario, results: &[RunResult], wall_s: f64) {
+    let issued: u64 = results.iter().flat_map(|r| &r.outputs).map(|o| o.issued).sum();
     println!(
         "simulated {issued} requests in {wall_s:.2} s wall time ({:.0} requests/s over all threads)",
         issued as f64 / wall_s.max(1e-9)
     );
+    for (point, result) in loaded.points.iter().zip(results) {
+        if loaded.points.len() > 1 {
+            println!("point {}: {}", point.index, point.label());
+        }
+        print_table(&result.aggregate);
+    }
+    println!("(means over replicas; per-bin values with 95% CIs are in timeseries.csv)");
+}
+
+fn print_table(agg: &s3sim_report::Aggregate) {
     println!(
         "{:<18} {:>10} {:>14} {:>11} {:>10} {:>16}",
         "class", "requests", "redirect_rate", "error_rate", "stale_dns", "extra_rtt/req"
@@ -160,11 +221,7 @@ fn print_summary(result: &RunResult, wall_s: f64) {
     for (g, name) in agg.groups.iter().enumerate() {
         let pct = |m: Metric| {
             let e = agg.total(g, m);
-            if e.n == 0 {
-                "-".to_string()
-            } else {
-                format!("{:.3}%", 100.0 * e.mean)
-            }
+            if e.n == 0 { "-".to_string() } else { format!("{:.3}%", 100.0 * e.mean) }
         };
         println!(
             "{:<18} {:>10.0} {:>14} {:>11} {:>10} {:>16.4}",
@@ -176,5 +233,4 @@ fn print_summary(result: &RunResult, wall_s: f64) {
             agg.total(g, Metric::ExtraRoundTripsPerRequest).mean,
         );
     }
-    println!("(means over replicas; per-bin values with 95% CIs are in timeseries.csv)");
 }

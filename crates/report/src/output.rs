@@ -1,12 +1,17 @@
 //! Write a run's results: CSV time series, JSON summary, the input, charts; atomically.
+//!
+//! A scenario without a sweep gets its files at the top of the output directory. A
+//! sweep gets the input, `sweep.csv` and the sweep charts at the top and one
+//! sub-directory per point holding that point's usual files.
 
 use crate::aggregate::Aggregate;
 use crate::charts::{self, ChartError};
 use crate::metric::Metric;
+use crate::runner::{RunOptions, RunResult};
 use crate::stats::Estimate;
-use crate::{RunOptions, RunResult};
+use crate::sweep::SweepSummary;
 use s3sim_model::metrics::Counter;
-use s3sim_scenario::LoadedScenario;
+use s3sim_scenario::{LoadedScenario, SweepPoint};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -15,10 +20,7 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     /// A file or directory operation failed.
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     /// A chart failed.
     #[error(transparent)]
     Chart(#[from] ChartError),
@@ -27,14 +29,12 @@ pub enum OutputError {
     Encode { path: String, message: String },
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
-        path: path.display().to_string(),
-        source,
-    }
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.display().to_string(), source }
 }
 
-/// Write every output of `result` into `dir`, replacing what was there.
+/// Write every output of a run (one [`RunResult`] per sweep point) into `dir`,
+/// replacing what was there.
 ///
 /// Files are first written into a temporary directory beside `dir`, which is then
 /// renamed into place; on any error nothing under `dir` changes.
@@ -42,51 +42,76 @@ pub fn write_results(
     dir: &Path,
     loaded: &LoadedScenario,
     options: RunOptions,
-    result: &RunResult,
+    results: &[RunResult],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".s3sim-")
-        .tempdir_in(parent)
-        .map_err(io(parent))?;
-    let mut files = vec![
-        write_file(
-            staging.path(),
-            "timeseries.csv",
-            timeseries_csv(&result.aggregate).as_bytes(),
-        )?,
-        write_file(
-            staging.path(),
-            "summary.json",
-            summary_json(loaded, options, result)?.as_bytes(),
-        )?,
-        write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?,
-    ];
-    let title = &loaded.scenario.name;
-    files.extend(charts::render_all(
-        staging.path(),
-        &result.aggregate,
-        &crate::markers(&loaded.world),
-        title,
-    )?);
+    let staging = staging_dir(dir)?;
+    let mut files = Vec::new();
+    if loaded.scenario.sweep.is_none() {
+        files.extend(write_point(staging.path(), loaded, &loaded.points[0], &loaded.source, options, &results[0])?);
+    } else {
+        files.push(write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?);
+        let summary = SweepSummary::new(loaded, results);
+        files.push(write_file(staging.path(), "sweep.csv", summary.csv().as_bytes())?);
+        let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
+        files.extend(charts::render_sweep(staging.path(), &summary, &aggregates, &loaded.scenario.name)?);
+        for (point, result) in loaded.points.iter().zip(results) {
+            let sub = staging.path().join(point.dir_name(loaded.points.len()));
+            std::fs::create_dir(&sub).map_err(io(&sub))?;
+            files.extend(write_point(&sub, loaded, point, &point_ron(point)?, options, result)?);
+        }
+    }
+    let staged = staging.path().to_path_buf();
     replace_dir(staging, dir)?;
-    Ok(files
-        .iter()
-        .map(|f| dir.join(f.file_name().expect("file")))
-        .collect())
+    Ok(files.iter().map(|f| dir.join(f.strip_prefix(&staged).expect("inside staging"))).collect())
 }
 
-fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
+/// A temporary directory beside `dir`, removed unless renamed into place.
+pub(crate) fn staging_dir(dir: &Path) -> Result<tempfile::TempDir, OutputError> {
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    tempfile::Builder::new().prefix(".s3sim-").tempdir_in(parent).map_err(io(parent))
+}
+
+/// A sweep point's scenario as RON that runs on its own (no sweep, no expectations).
+fn point_ron(point: &SweepPoint) -> Result<String, OutputError> {
+    let mut scenario = point.scenario.clone();
+    scenario.sweep = None;
+    scenario.expect.clear();
+    let header = format!("// Sweep point {}: {}\n", point.index, point.label());
+    let config = ron::ser::PrettyConfig::default().struct_names(true);
+    ron::ser::to_string_pretty(&scenario, config)
+        .map(|text| header + &text + "\n")
+        .map_err(|e| OutputError::Encode { path: "scenario.ron".into(), message: e.to_string() })
+}
+
+fn write_point(
+    dir: &Path,
+    loaded: &LoadedScenario,
+    point: &SweepPoint,
+    source: &str,
+    options: RunOptions,
+    result: &RunResult,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let mut files = vec![
+        write_file(dir, "timeseries.csv", timeseries_csv(&result.aggregate).as_bytes())?,
+        write_file(dir, "summary.json", summary_json(loaded, point, options, result)?.as_bytes())?,
+        write_file(dir, "scenario.ron", source.as_bytes())?,
+    ];
+    let title = match loaded.scenario.sweep {
+        None => loaded.scenario.name.clone(),
+        Some(_) => format!("{} [{}]", loaded.scenario.name, point.label()),
+    };
+    files.extend(charts::render_all(dir, &result.aggregate, &crate::markers(&point.world), &title)?);
+    Ok(files)
+}
+
+pub(crate) fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
     let path = dir.join(name);
     std::fs::write(&path, bytes).map_err(io(&path))?;
     Ok(path)
 }
 
-fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), OutputError> {
+pub(crate) fn replace_dir(staging: tempfile::TempDir, dir: &Path) -> Result<(), OutputError> {
     let staged = staging.keep();
     if dir.exists() {
         let old = staged.with_extension("old");
@@ -111,10 +136,7 @@ pub fn timeseries_csv(aggregate: &Aggregate) -> String {
             for (metric, name) in aggregate.metrics.iter().zip(&names) {
                 let e = aggregate.get(bin, group, *metric);
                 if e.n > 0 {
-                    out.push_str(&format!(
-                        "{time},{class},{name},{},{},{}\n",
-                        e.mean, e.low, e.high
-                    ));
+                    out.push_str(&format!("{time},{class},{name},{},{},{}\n", e.mean, e.low, e.high));
                 }
             }
         }
@@ -122,7 +144,8 @@ pub fn timeseries_csv(aggregate: &Aggregate) -> String {
     out
 }
 
-fn csv_field(text: &str) -> String {
+/// Quote a CSV field when it holds a comma, quote or line break.
+pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -136,6 +159,8 @@ struct Summary<'a> {
     description: &'a str,
     source: &'a str,
     scenario_hash: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    point: Option<PointInfo>,
     s3sim_version: &'a str,
     seed: u64,
     replicas: u32,
@@ -161,8 +186,16 @@ struct ClassSummary {
     extra_round_trips_per_request: Estimate,
 }
 
+#[derive(Serialize)]
+struct PointInfo {
+    index: usize,
+    label: String,
+    settings: Vec<(String, String)>,
+}
+
 fn summary_json(
     loaded: &LoadedScenario,
+    point: &SweepPoint,
     options: RunOptions,
     result: &RunResult,
 ) -> Result<String, OutputError> {
@@ -203,11 +236,16 @@ fn summary_json(
         description: &loaded.scenario.description,
         source: &loaded.origin,
         scenario_hash: loaded.source_hash(),
+        point: loaded.scenario.sweep.as_ref().map(|_| PointInfo {
+            index: point.index,
+            label: point.label(),
+            settings: point.settings.clone(),
+        }),
         s3sim_version: env!("CARGO_PKG_VERSION"),
         seed: options.seed,
         replicas: options.replicas,
-        duration_s: loaded.world.duration.as_secs_f64(),
-        bin_s: loaded.world.bin.as_secs_f64(),
+        duration_s: point.world.duration.as_secs_f64(),
+        bin_s: point.world.bin.as_secs_f64(),
         requests_issued: per_replica(|o| o.issued),
         requests_in_flight_at_end: per_replica(|o| o.in_flight),
         events: per_replica(|o| o.events),

@@ -26,7 +26,7 @@ fn run_on(threads: usize, loaded: &LoadedScenario) -> RunResult {
 }
 
 fn write(dir: &Path, loaded: &LoadedScenario, result: &RunResult) -> Vec<(String, Vec<u8>)> {
-    s3sim_report::write_results(dir, loaded, OPTIONS, result).unwrap();
+    s3sim_report::write_results(dir, loaded, OPTIONS, std::slice::from_ref(result)).unwrap();
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| {
@@ -97,7 +97,7 @@ fn a_failed_write_leaves_the_previous_results_untouched() {
     let blocker = tmp.path().join("file-not-dir");
     std::fs::write(&blocker, b"x").unwrap();
     let err =
-        s3sim_report::write_results(&blocker.join("out"), &loaded, OPTIONS, &result).unwrap_err();
+        s3sim_report::write_results(&blocker.join("out"), &loaded, OPTIONS, std::slice::from_ref(&result)).unwrap_err();
     assert!(err.to_string().contains("file-not-dir"), "{err}");
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
 }

@@ -1,0 +1,278 @@
+//! Charts of a run: redirect rates, outcome shares and DNS staleness over time.
+//!
+//! Every chart is first described as plain data (a `ChartSpec`: lines with their
+//! confidence bands, stacked layers, scenario markers, legend) and then drawn by one
+//! renderer that works on any plotters backend, so the PNG and the SVG of a chart are
+//! the same picture. Bins without data (no replica had a value) break lines instead of
+//! dropping them to zero. Fonts are the embedded DejaVu Sans: nothing is read from the
+//! system, and every failure is a [`ChartError`], never a panic.
+//!
+//! The parts, in the order a chart goes through them:
+//! - `specs`: what each chart plots, built from the [`Aggregate`];
+//! - `sweep`: what the charts of a sweep plot, built from its summary and aggregates;
+//! - `layout`: the time axis, ticks, and where the legend and marker labels go;
+//! - `draw`: painting a spec onto a plotters backend;
+//! - `style`: fonts, text sizes and text colours;
+//! - `crisp`: the bitmap backend wrapper that draws text at exact glyph positions.
+
+mod crisp;
+mod draw;
+mod layout;
+mod specs;
+mod style;
+mod sweep;
+
+use crate::aggregate::Aggregate;
+use crisp::CrispText;
+use plotters::prelude::*;
+use specs::ChartSpec;
+use std::path::{Path, PathBuf};
+
+/// Mark a scenario event on a time axis (bucket created, bucket deleted, ...).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    /// Seconds since the start of the run.
+    pub time_s: f64,
+    /// Short label, e.g. `photos created`.
+    pub label: String,
+}
+
+/// Say why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw {file}: {message}")]
+pub struct ChartError {
+    /// The chart file.
+    pub file: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Draw every chart of a run into `dir`; returns the files written.
+///
+/// Writes `redirect_rate.png` and `redirect_rate.svg` (the same chart),
+/// `outcomes.png`, `dns_staleness.png` and `redirect_rate_by_class.png`.
+pub fn render_all(
+    dir: &Path,
+    aggregate: &Aggregate,
+    markers: &[Marker],
+    title: &str,
+) -> Result<Vec<PathBuf>, ChartError> {
+    std::fs::create_dir_all(dir).map_err(|e| ChartError {
+        file: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let [redirect_rate, outcomes, dns_staleness, redirect_by_class] =
+        specs::all(aggregate, markers, title);
+    let charts = [
+        (
+            redirect_rate,
+            &["redirect_rate.png", "redirect_rate.svg"][..],
+        ),
+        (outcomes, &["outcomes.png"][..]),
+        (dns_staleness, &["dns_staleness.png"][..]),
+        (redirect_by_class, &["redirect_rate_by_class.png"][..]),
+    ];
+    let mut written = Vec::new();
+    for (spec, files) in &charts {
+        for file in *files {
+            let path = dir.join(file);
+            render_file(&path, spec).map_err(|message| ChartError {
+                file: (*file).to_string(),
+                message,
+            })?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// Canvas size of every chart, in pixels.
+const WIDTH: u32 = 1280;
+const HEIGHT: u32 = 720;
+
+/// Draw `spec` into `path`: SVG if the extension says so, PNG otherwise.
+fn render_file(path: &Path, spec: &ChartSpec) -> Result<(), String> {
+    style::register_fonts()?;
+    let svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if svg {
+        let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+        draw::draw(&root, spec, true)?;
+        root.present().map_err(msg)
+    } else {
+        let root = CrispText::new(BitMapBackend::new(path, (WIDTH, HEIGHT)))?.into_drawing_area();
+        draw::draw(&root, spec, false)?;
+        root.present().map_err(msg)
+    }
+}
+
+/// Any plotters error as the message of a [`ChartError`].
+fn msg<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RunOptions;
+    use s3sim_engine::SimDuration;
+
+    const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+    /// Half an hour of the default scenario, two replicas.
+    pub(super) fn short_run() -> (Aggregate, Vec<Marker>) {
+        let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+        let mut world = loaded.world.clone();
+        world.duration = SimDuration::from_secs(1800);
+        let result = crate::run(
+            &world,
+            RunOptions {
+                seed: 1,
+                replicas: 2,
+                progress: false,
+            },
+        );
+        (result.aggregate, crate::markers(&world))
+    }
+
+    #[test]
+    fn renders_every_chart() {
+        let (aggregate, markers) = short_run();
+        let dir = tempfile::tempdir().unwrap();
+        let files = render_all(dir.path(), &aggregate, &markers, "short-run").unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "redirect_rate.png",
+                "redirect_rate.svg",
+                "outcomes.png",
+                "dns_staleness.png",
+                "redirect_rate_by_class.png"
+            ]
+        );
+        for file in &files {
+            let bytes = std::fs::read(file).unwrap();
+            if file.extension().unwrap() == "png" {
+                assert!(
+                    bytes.starts_with(PNG_MAGIC),
+                    "{} is not a PNG",
+                    file.display()
+                );
+                assert!(
+                    bytes.len() > 10_000,
+                    "{} is only {} bytes",
+                    file.display(),
+                    bytes.len()
+                );
+            } else {
+                let svg = String::from_utf8(bytes).unwrap();
+                assert!(svg.contains("short-run: redirect rate over time (all clients)"));
+                assert!(svg.contains("307 TemporaryRedirect"));
+            }
+        }
+    }
+
+    #[test]
+    fn unwritable_directory_is_an_error() {
+        let (aggregate, markers) = short_run();
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let err = render_all(&blocker.join("sub"), &aggregate, &markers, "t").unwrap_err();
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+        let mut world = loaded.world.clone();
+        world.duration = SimDuration::from_secs(690);
+        let base = world.classes[0].clone();
+        world.classes = (0..24)
+            .map(|k| {
+                let mut class = base.clone();
+                class.name = format!("class number {k} with a rather long name");
+                class
+            })
+            .collect();
+        let result = crate::run(
+            &world,
+            RunOptions {
+                seed: 3,
+                replicas: 1,
+                progress: false,
+            },
+        );
+        let markers: Vec<Marker> = [0.0, 600.0, 600.0, 601.0, 690.0, 1e9, -5.0, f64::NAN]
+            .iter()
+            .chain(&[300.0; 40])
+            .map(|&time_s| Marker {
+                time_s,
+                label: format!("event at {time_s} s"),
+            })
+            .collect();
+        let title = "a very long scenario name that goes on and on & on <and> keeps going well past the width";
+        let dir = tempfile::tempdir().unwrap();
+        let files = render_all(dir.path(), &result.aggregate, &markers, title).unwrap();
+        assert_eq!(files.len(), 5);
+        let svg = std::fs::read_to_string(dir.path().join("redirect_rate.svg")).unwrap();
+        assert!(svg.contains("&amp; on &lt;and&gt;"));
+    }
+
+    /// Render every scenario of `scenarios/` into /tmp/charts-preview/<name>/ to look at.
+    #[test]
+    #[ignore]
+    fn preview_scenarios() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let source = std::fs::read_to_string(&path).unwrap();
+            let loaded = s3sim_scenario::parse(&source, &path.display().to_string()).unwrap();
+            let options = RunOptions {
+                seed: loaded.scenario.seed,
+                replicas: loaded.scenario.replicas,
+                progress: false,
+            };
+            let result = crate::run(&loaded.world, options);
+            let out = Path::new("/tmp/charts-preview").join(&loaded.scenario.name);
+            let markers = crate::markers(&loaded.world);
+            render_all(&out, &result.aggregate, &markers, &loaded.scenario.name).unwrap();
+            println!("{}", out.display());
+        }
+    }
+}
+
+/// Draw the charts of a sweep into `dir`; returns the files written.
+///
+/// For the all-clients redirect rate, error rate, stale DNS share, extra round trips
+/// per request and redirect settle time, `sweep_<metric>.png`: the metric's mean at
+/// every sweep point (in sweep order, labelled with the swept values) with its 95 %
+/// confidence interval as an error bar. Then `sweep_redirect_rate_curves.png`: the
+/// redirect rate over time of every point (`aggregates`, in sweep order) on one chart.
+pub fn render_sweep(
+    dir: &Path,
+    summary: &crate::sweep::SweepSummary,
+    aggregates: &[&Aggregate],
+    title: &str,
+) -> Result<Vec<PathBuf>, ChartError> {
+    std::fs::create_dir_all(dir).map_err(|e| ChartError {
+        file: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let mut written = Vec::new();
+    for (file, spec) in sweep::all(summary, aggregates, title) {
+        let path = dir.join(&file);
+        render_file(&path, &spec).map_err(|message| ChartError { file, message })?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,520 @@
+//! What the charts of a sweep plot: every summary metric against the swept values
+//! (means with error bars over a categorical axis), and the redirect rate over time of
+//! every point on one chart.
+
+use super::layout::TimeAxis;
+use super::specs::{Annotation, ChartSpec, Point, Series, metric_runs, note, split_runs};
+use crate::aggregate::Aggregate;
+use crate::metric::Metric;
+use crate::stats::Estimate;
+use crate::sweep::{SETTLE_THRESHOLD, SummaryMetric, SweepSummary};
+use plotters::prelude::*;
+
+/// The summary metrics charted, each into `sweep_<name>.png`, in this order.
+pub(super) const SUMMARY_CHARTS: [SummaryMetric; 5] = [
+    SummaryMetric::Total(Metric::RedirectRate),
+    SummaryMetric::Total(Metric::ErrorRate),
+    SummaryMetric::Total(Metric::StaleDnsShare),
+    SummaryMetric::Total(Metric::ExtraRoundTripsPerRequest),
+    SummaryMetric::RedirectsSettled,
+];
+
+/// The file of the redirect-rate curves of every point.
+pub(super) const CURVES_FILE: &str = "sweep_redirect_rate_curves.png";
+
+/// Every chart of a sweep, with its file name: the summary charts, then the curves.
+pub(super) fn all(
+    summary: &SweepSummary,
+    aggregates: &[&Aggregate],
+    title: &str,
+) -> Vec<(String, ChartSpec)> {
+    let replicas = replicas(summary, aggregates);
+    SUMMARY_CHARTS
+        .iter()
+        .map(|&metric| {
+            let file = format!("sweep_{}.png", metric.name());
+            (file, summary_chart(summary, metric, replicas, title))
+        })
+        .chain([(CURVES_FILE.to_string(), curves(summary, aggregates, title))])
+        .collect()
+}
+
+/// The replicas per point: as aggregated, or else the most any estimate counted.
+fn replicas(summary: &SweepSummary, aggregates: &[&Aggregate]) -> usize {
+    let aggregated = aggregates.iter().map(|a| a.replicas).max().unwrap_or(0);
+    if aggregated > 0 {
+        return aggregated;
+    }
+    (0..summary.points())
+        .flat_map(|point| SUMMARY_CHARTS.map(|m| estimate(summary, point, m)))
+        .flatten()
+        .map(|e| e.n as usize)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The all-clients estimate of `metric` at `point`, if the summary has it.
+fn estimate(summary: &SweepSummary, point: usize, metric: SummaryMetric) -> Option<Estimate> {
+    let known =
+        point < summary.points() && !summary.groups.is_empty() && summary.metrics.contains(&metric);
+    known.then(|| summary.get(point, 0, metric))
+}
+
+/// How a summary metric is shown: its name in titles, the y axis, and the factor from
+/// its values to axis units.
+struct Presentation {
+    name: &'static str,
+    y_desc: String,
+    /// A share: clamped into [0, 1].
+    share: bool,
+    scale: f64,
+}
+
+fn presentation(metric: SummaryMetric, largest: f64) -> Presentation {
+    let share = |name, y_desc: &str| Presentation {
+        name,
+        y_desc: y_desc.to_string(),
+        share: true,
+        scale: 1.0,
+    };
+    match metric {
+        SummaryMetric::Total(Metric::RedirectRate) => share(
+            "redirect rate",
+            "share of requests answered 3xx (first response)",
+        ),
+        SummaryMetric::Total(Metric::ErrorRate) => share(
+            "error rate",
+            "share of requests whose final outcome was not 200",
+        ),
+        SummaryMetric::Total(Metric::StaleDnsShare) => share(
+            "stale DNS share",
+            "share of DNS lookups answered by a stale record",
+        ),
+        SummaryMetric::Total(Metric::ExtraRoundTripsPerRequest) => Presentation {
+            name: "extra round trips per request",
+            y_desc: "HTTP round trips beyond the first, per request".into(),
+            share: false,
+            scale: 1.0,
+        },
+        SummaryMetric::Total(_) => Presentation {
+            name: "whole-run value",
+            y_desc: metric.name(),
+            share: false,
+            scale: 1.0,
+        },
+        SummaryMetric::RedirectsSettled => {
+            let minutes = largest > 600.0;
+            let threshold = format!("{}", (SETTLE_THRESHOLD * 100.0 * 1e6).round() / 1e6);
+            let unit = if minutes { "minutes" } else { "seconds" };
+            Presentation {
+                name: "redirect settle time",
+                y_desc: format!("{unit} from start until redirect rate stays ≤ {threshold} %"),
+                share: false,
+                scale: if minutes { 1.0 / 60.0 } else { 1.0 },
+            }
+        }
+    }
+}
+
+/// Colour of the dots, bars and line of every summary chart.
+const POINT_BLUE: RGBColor = RGBColor(31, 100, 170);
+
+/// `metric` (all clients) at every point, in sweep order, with 95 % CIs as error bars.
+fn summary_chart(
+    summary: &SweepSummary,
+    metric: SummaryMetric,
+    replicas: usize,
+    title: &str,
+) -> ChartSpec {
+    let points = summary.points();
+    let estimates: Vec<Option<Estimate>> = (0..points)
+        .map(|point| estimate(summary, point, metric).filter(|e| e.n > 0 && e.mean.is_finite()))
+        .collect();
+    let largest = estimates
+        .iter()
+        .flatten()
+        .map(|e| e.mean)
+        .fold(0.0, f64::max);
+    let shown = presentation(metric, largest);
+    let to_axis = |v: f64| {
+        let v = v * shown.scale;
+        if shown.share {
+            v.clamp(0.0, 1.0)
+        } else {
+            v.max(0.0)
+        }
+    };
+    let plotted: Vec<Option<Point>> = estimates
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let e = (*e)?;
+            let mean = to_axis(e.mean);
+            let bound = |v: f64| if v.is_finite() { to_axis(v) } else { mean };
+            Some(Point {
+                x: k as f64,
+                mean,
+                low: bound(e.low).min(mean),
+                high: bound(e.high).max(mean),
+            })
+        })
+        .collect();
+    let top = plotted.iter().flatten().map(|p| p.high).fold(0.0, f64::max);
+    let mut annotations = Vec::new();
+    let mut partial = false;
+    for (k, (e, p)) in estimates.iter().zip(&plotted).enumerate() {
+        match (e, p) {
+            (Some(e), Some(p)) if (e.n as usize) < replicas => {
+                partial = true;
+                annotations.push(Annotation {
+                    x: k as f64,
+                    y: p.high,
+                    text: format!("n={}", e.n),
+                });
+            }
+            (None, _) => annotations.push(Annotation {
+                x: k as f64,
+                y: 0.0,
+                text: "missing".into(),
+            }),
+            _ => {}
+        }
+    }
+    let missing = estimates.iter().any(Option::is_none);
+    let what = if metric == SummaryMetric::RedirectsSettled {
+        ("never settled", "settled")
+    } else {
+        ("no data", "had data")
+    };
+    let plural = if replicas == 1 { "" } else { "s" };
+    let mut note = format!(
+        "mean of {replicas} replica{plural} per point; bars: 95% confidence interval; \
+         common random numbers across points"
+    );
+    if missing {
+        note.push_str(&format!("; missing: {}", what.0));
+    }
+    if partial {
+        note.push_str(&format!("; n=k: mean of the k replicas that {}", what.1));
+    }
+    ChartSpec {
+        title: format!("{title}: {} by {}", shown.name, swept(summary)),
+        note,
+        x_desc: swept(summary),
+        x_start: -0.5,
+        x_end: points.max(1) as f64 - 0.5,
+        categories: (0..points).map(|k| point_values(summary, k)).collect(),
+        y_desc: shown.y_desc,
+        y_max: value_top(top, shown.share),
+        layers: Vec::new(),
+        series: vec![Series {
+            color: POINT_BLUE,
+            width: 2,
+            runs: split_runs(plotted),
+            band: None,
+            whiskers: true,
+        }],
+        markers: Vec::new(),
+        legend: Vec::new(),
+        annotations,
+        legend_outside: false,
+    }
+}
+
+/// Top of a value axis from 0: the largest value plus 15 % (room for the notes above
+/// the bars); at most 1 for shares; something positive when every value is 0.
+fn value_top(largest: f64, share: bool) -> f64 {
+    if !(largest.is_finite() && largest > 0.0) {
+        return if share { 0.05 } else { 1.0 };
+    }
+    let top = largest * 1.15;
+    if share { top.min(1.0) } else { top }
+}
+
+/// The swept path(s), for the x axis and the titles.
+fn swept(summary: &SweepSummary) -> String {
+    if summary.paths.is_empty() {
+        "sweep point".into()
+    } else {
+        summary.paths.join(", ")
+    }
+}
+
+/// A point's values as read on an axis or in a legend: strings without their RON
+/// quotes, several fields joined by ", ".
+pub(super) fn point_values(summary: &SweepSummary, point: usize) -> String {
+    match summary.values.get(point) {
+        Some(values) if !values.is_empty() => values
+            .iter()
+            .map(|v| display_value(v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => summary
+            .labels
+            .get(point)
+            .cloned()
+            .unwrap_or_else(|| format!("point {point}")),
+    }
+}
+
+/// A RON value for reading: a string's text, anything else without its quotes.
+fn display_value(ron_text: &str) -> String {
+    match ron::from_str::<String>(ron_text) {
+        Ok(text) => text,
+        Err(_) => ron_text.replace('"', ""),
+    }
+}
+
+/// The longest legend label, in characters.
+const MAX_LEGEND_CHARS: usize = 40;
+
+/// The redirect rate (all clients) over time, one line per point in a sequential
+/// colour ramp, without CI bands.
+fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &str) -> ChartSpec {
+    let axis = TimeAxis::spanning(aggregates);
+    let mut spec = ChartSpec::new(
+        &axis,
+        format!(
+            "{title}: redirect rate over time by {} (all clients)",
+            swept(summary)
+        ),
+        "share of requests answered 3xx (first response)",
+    );
+    let n = aggregates.len();
+    let width = if n > 8 { 2 } else { 3 };
+    for (point, aggregate) in aggregates.iter().enumerate() {
+        let series = Series {
+            color: ramp(point, n),
+            width,
+            runs: metric_runs(aggregate, &axis, 0, Metric::RedirectRate),
+            band: None,
+            whiskers: false,
+        };
+        spec.add_line(shorten(&point_values(summary, point)), series);
+    }
+    spec.fit_y();
+    let notes = match aggregates.first() {
+        Some(first) => note(first, false),
+        None => "no sweep points".into(),
+    };
+    spec.note = format!(
+        "{notes}; legend: {}; 95% confidence intervals omitted; common random numbers",
+        swept(summary)
+    );
+    spec
+}
+
+/// `text`, cut to [`MAX_LEGEND_CHARS`] with an ellipsis.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_LEGEND_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX_LEGEND_CHARS - 1).collect();
+    cut.trim_end().to_string() + "…"
+}
+
+/// Viridis from dark purple to green (its light yellow end is too faint on white).
+const RAMP: [(f64, (f64, f64, f64)); 5] = [
+    (0.0, (68.0, 1.0, 84.0)),
+    (0.25, (59.0, 82.0, 139.0)),
+    (0.5, (33.0, 145.0, 140.0)),
+    (0.75, (94.0, 201.0, 98.0)),
+    (1.0, (253.0, 231.0, 37.0)),
+];
+const RAMP_END: f64 = 0.8;
+
+/// The colour of point `k` of `n`: first dark, last light; one point gets the middle.
+fn ramp(k: usize, n: usize) -> RGBColor {
+    let t = if n <= 1 {
+        0.4
+    } else {
+        k.min(n - 1) as f64 / (n - 1) as f64 * RAMP_END
+    };
+    let upper = RAMP
+        .iter()
+        .position(|&(s, _)| s >= t)
+        .unwrap_or(RAMP.len() - 1)
+        .max(1);
+    let (s0, (r0, g0, b0)) = RAMP[upper - 1];
+    let (s1, (r1, g1, b1)) = RAMP[upper];
+    let f = ((t - s0) / (s1 - s0)).clamp(0.0, 1.0);
+    let mix = |a: f64, b: f64| (a + f * (b - a)).round().clamp(0.0, 255.0) as u8;
+    RGBColor(mix(r0, r1), mix(g0, g1), mix(b0, b1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RunOptions;
+    use crate::runner::RunResult;
+    use s3sim_scenario::LoadedScenario;
+
+    /// The default scenario shortened to `duration`, sweeping `path` over `values`.
+    fn sweep_scenario(duration: &str, path: &str, values: &[&str]) -> LoadedScenario {
+        let values: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+        let text = s3sim_scenario::DEFAULT_SCENARIO
+            .replace("duration: \"2h\"", &format!("duration: \"{duration}\""))
+            .replace(
+                "    clients: [",
+                &format!(
+                    "    sweep: (fields: [(path: \"{path}\", values: [{}])]),\n    clients: [",
+                    values.join(", ")
+                ),
+            );
+        s3sim_scenario::parse(&text, "sweep").unwrap()
+    }
+
+    fn run(loaded: &LoadedScenario, replicas: u32) -> (SweepSummary, Vec<RunResult>) {
+        let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
+        let options = RunOptions {
+            seed: 1,
+            replicas,
+            progress: false,
+        };
+        let results = crate::run_points(&worlds, options);
+        (SweepSummary::new(loaded, &results), results)
+    }
+
+    const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+    fn assert_pngs(files: &[std::path::PathBuf]) {
+        for file in files {
+            let bytes = std::fs::read(file).unwrap();
+            assert!(
+                bytes.starts_with(PNG_MAGIC),
+                "{} is not a PNG",
+                file.display()
+            );
+            assert!(
+                bytes.len() > 10_000,
+                "{} is only {} bytes",
+                file.display(),
+                bytes.len()
+            );
+        }
+    }
+
+    #[test]
+    fn renders_every_sweep_chart() {
+        let loaded = sweep_scenario("30m", "resolvers[0].max_ttl", &["1h", "5m", "30s"]);
+        let (summary, results) = run(&loaded, 3);
+        let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let files = super::super::render_sweep(dir.path(), &summary, &aggregates, "s").unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "sweep_redirect_rate.png",
+                "sweep_error_rate.png",
+                "sweep_stale_dns_share.png",
+                "sweep_extra_round_trips_per_request.png",
+                "sweep_redirect_rate_settled_s.png",
+                "sweep_redirect_rate_curves.png",
+            ]
+        );
+        assert_pngs(&files);
+
+        let specs = all(&summary, &aggregates, "s");
+        let (_, redirects) = &specs[0];
+        assert_eq!(redirects.title, "s: redirect rate by resolvers[0].max_ttl");
+        assert_eq!(redirects.x_desc, "resolvers[0].max_ttl");
+        assert_eq!(redirects.categories, ["1h", "5m", "30s"]);
+        assert_eq!(redirects.series[0].runs.iter().flatten().count(), 3);
+        assert!(
+            redirects
+                .note
+                .starts_with("mean of 3 replicas per point; bars: 95%")
+        );
+        let (_, curves) = &specs[5];
+        let labels: Vec<&str> = curves.legend.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["1h", "5m", "30s"]);
+    }
+
+    #[test]
+    fn single_point_and_undefined_settle_time_do_not_panic() {
+        // Twenty minutes: the redirects that start at 10 min never settle.
+        let loaded = sweep_scenario("20m", "resolvers[0].max_ttl", &["1h"]);
+        let (summary, results) = run(&loaded, 2);
+        let settled = summary.get(0, 0, SummaryMetric::RedirectsSettled);
+        assert_eq!(settled.n, 0, "expected no settle time in 20 minutes");
+        let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let files =
+            super::super::render_sweep(dir.path(), &summary, &aggregates, "one point").unwrap();
+        assert_eq!(files.len(), 6);
+        assert_pngs(&files);
+
+        let specs = all(&summary, &aggregates, "t");
+        let (_, settle) = &specs[4];
+        assert!(settle.series[0].runs.is_empty());
+        assert!(
+            settle.note.ends_with("; missing: never settled"),
+            "{}",
+            settle.note
+        );
+        assert_eq!(settle.annotations[0].text, "missing");
+
+        // No aggregates at all, and one point too few: still charts.
+        let files = super::super::render_sweep(dir.path(), &summary, &[], "none").unwrap();
+        assert_eq!(files.len(), 6);
+    }
+
+    #[test]
+    fn values_read_without_ron_quotes() {
+        assert_eq!(display_value("\"1h\""), "1h");
+        assert_eq!(display_value("0.6"), "0.6");
+        assert_eq!(display_value("\"a \\\"b\\\"\""), "a \"b\"");
+        assert_eq!(
+            display_value("log_normal(median: \"15m\", sigma: 0.6)"),
+            "log_normal(median: 15m, sigma: 0.6)"
+        );
+        assert_eq!(shorten("short"), "short");
+        assert_eq!(shorten(&"x".repeat(50)).chars().count(), MAX_LEGEND_CHARS);
+    }
+
+    #[test]
+    fn ramp_runs_dark_to_light() {
+        let luma = |RGBColor(r, g, b): RGBColor| 0.3 * r as f64 + 0.59 * g as f64 + 0.11 * b as f64;
+        let colours: Vec<RGBColor> = (0..6).map(|k| ramp(k, 6)).collect();
+        assert_eq!(colours[0], RGBColor(68, 1, 84));
+        assert!(colours.windows(2).all(|w| luma(w[0]) < luma(w[1])));
+        let _ = ramp(0, 1);
+        let _ = ramp(5, 0);
+    }
+
+    #[test]
+    fn settle_time_reads_in_minutes_past_ten() {
+        let short = presentation(SummaryMetric::RedirectsSettled, 600.0);
+        assert_eq!(short.scale, 1.0);
+        assert_eq!(
+            short.y_desc,
+            "seconds from start until redirect rate stays ≤ 1 %"
+        );
+        let long = presentation(SummaryMetric::RedirectsSettled, 601.0);
+        assert!(long.y_desc.starts_with("minutes"));
+        assert_eq!(value_top(0.0, true), 0.05);
+        assert_eq!(value_top(0.95, true), 1.0);
+        assert_eq!(value_top(f64::NAN, false), 1.0);
+    }
+
+    /// Render a sweep of the default scenario over resolvers[0].max_ttl into
+    /// /tmp/sweep-preview/ to look at (2 h, 6 replicas).
+    #[test]
+    #[ignore]
+    fn preview_sweep() {
+        let loaded = sweep_scenario("2h", "resolvers[0].max_ttl", &["1d", "30m", "10m", "1m"]);
+        let (summary, results) = run(&loaded, 6);
+        let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
+        let out = std::path::Path::new("/tmp/sweep-preview");
+        let files =
+            super::super::render_sweep(out, &summary, &aggregates, &loaded.scenario.name).unwrap();
+        for file in files {
+            println!("{}", file.display());
+        }
+        print!("{}", summary.csv());
+    }
+}

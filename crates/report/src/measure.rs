@@ -1,0 +1,74 @@
+//! Per-replica measurements over a time window, used by sweeps and expectations.
+
+use crate::metric::Metric;
+use s3sim_model::metrics::{BinnedMetrics, COUNTERS};
+
+/// The bins whose start lies in [from_s, to_s).
+fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Item = usize> + '_ {
+    let width = metrics.bin_width.as_secs_f64();
+    (0..metrics.bins).filter(move |&b| {
+        let start = b as f64 * width;
+        start >= from_s && start < to_s
+    })
+}
+
+/// One replica's value of `metric` for `group` over the bins starting in [from_s, to_s).
+///
+/// Counters are summed; rates are the ratio of the window's totals (so a busy bin
+/// weighs more than a quiet one); latency quantiles are not defined over windows (NaN).
+///
+/// ```
+/// use s3sim_model::metrics::{Counter, Recorder};
+/// use s3sim_model::facility::Status;
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_report::{measure::window_value, metric::Metric};
+/// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
+/// let ms = SimDuration::from_millis(10);
+/// r.request_done(0, SimTime::from_secs(10), Status::TemporaryRedirect, true, 2, ms);
+/// r.request_done(0, SimTime::from_secs(70), Status::Ok, true, 1, ms);
+/// r.request_done(0, SimTime::from_secs(80), Status::Ok, true, 1, ms);
+/// let m = r.finish();
+/// assert_eq!(window_value(&m, 0, Metric::RedirectRate, 0.0, 180.0), 1.0 / 3.0);
+/// assert_eq!(window_value(&m, 0, Metric::RedirectRate, 60.0, 180.0), 0.0);
+/// assert_eq!(window_value(&m, 0, Metric::Count(Counter::Requests), 0.0, 120.0), 3.0);
+/// ```
+pub fn window_value(metrics: &BinnedMetrics, group: usize, metric: Metric, from_s: f64, to_s: f64) -> f64 {
+    let mut row = [0u64; COUNTERS];
+    for bin in bins_in(metrics, from_s, to_s) {
+        for (sum, value) in row.iter_mut().zip(metrics.row(bin, group)) {
+            *sum += value;
+        }
+    }
+    metric.from_row(&row)
+}
+
+/// When `metric` settles: the start (s) of the first bin after which every bin with
+/// data has the metric at or below `threshold`; NaN if the last bin with data is above.
+///
+/// ```
+/// use s3sim_model::metrics::Recorder;
+/// use s3sim_model::facility::Status;
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_report::{measure::settle_time_s, metric::Metric};
+/// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(240), 1);
+/// let ms = SimDuration::from_millis(10);
+/// r.request_done(0, SimTime::from_secs(70), Status::TemporaryRedirect, true, 2, ms);
+/// r.request_done(0, SimTime::from_secs(200), Status::Ok, true, 1, ms);
+/// let m = r.finish();
+/// assert_eq!(settle_time_s(&m, 0, Metric::RedirectRate, 0.01), 120.0);
+/// ```
+pub fn settle_time_s(metrics: &BinnedMetrics, group: usize, metric: Metric, threshold: f64) -> f64 {
+    let mut settled_from = 0;
+    let mut last_above = false;
+    for bin in 0..metrics.bins {
+        let value = metric.value(metrics, bin, group);
+        if value.is_nan() {
+            continue;
+        }
+        last_above = value > threshold;
+        if last_above {
+            settled_from = bin + 1;
+        }
+    }
+    if last_above { f64::NAN } else { settled_from as f64 * metrics.bin_width.as_secs_f64() }
+}

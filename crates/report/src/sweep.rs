@@ -1,0 +1,135 @@
+//! Summarise a sweep: one row per point × class × summary metric, and `sweep.csv`.
+
+use crate::measure::settle_time_s;
+use crate::metric::Metric;
+use crate::output::csv_field;
+use crate::runner::RunResult;
+use crate::stats::Estimate;
+use s3sim_scenario::LoadedScenario;
+
+/// The redirect-rate threshold of the `redirect_rate_settled_s` summary metric.
+pub const SETTLE_THRESHOLD: f64 = 0.01;
+
+/// Name one summary metric of a sweep point: a whole-run total or a settle time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SummaryMetric {
+    /// A whole-run value of a time-series metric (counters summed, rates of totals).
+    Total(Metric),
+    /// When the redirect rate first stays at or below [`SETTLE_THRESHOLD`], in seconds.
+    RedirectsSettled,
+}
+
+impl SummaryMetric {
+    /// Every summary metric, in output order.
+    pub fn all() -> Vec<SummaryMetric> {
+        Metric::all()
+            .filter(|m| !matches!(m, Metric::LatencyP50 | Metric::LatencyP99))
+            .map(SummaryMetric::Total)
+            .chain([SummaryMetric::RedirectsSettled])
+            .collect()
+    }
+
+    /// Name in outputs.
+    pub fn name(self) -> String {
+        match self {
+            SummaryMetric::Total(m) => m.name(),
+            SummaryMetric::RedirectsSettled => "redirect_rate_settled_s".into(),
+        }
+    }
+}
+
+/// Hold every point's summary estimates, with the swept paths and values.
+///
+/// ```
+/// use s3sim_report::sweep::{SummaryMetric, SweepSummary};
+/// let text = s3sim_scenario::DEFAULT_SCENARIO
+///     .replace("duration: \"2h\"", "duration: \"20m\"")
+///     .replace("    clients: [", "    sweep: (fields: [(path: \"seed\", values: [1, 2])]),\n    clients: [");
+/// let loaded = s3sim_scenario::parse(&text, "s").unwrap();
+/// let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
+/// let options = s3sim_report::RunOptions { seed: 1, replicas: 2, progress: false };
+/// let results = s3sim_report::run_points(&worlds, options);
+/// let summary = SweepSummary::new(&loaded, &results);
+/// assert_eq!(summary.paths, ["seed"]);
+/// assert_eq!(summary.values[1], ["2"]);
+/// let requests = summary.get(0, 0, SummaryMetric::Total(s3sim_report::metric::Metric::RedirectRate));
+/// assert!(requests.mean > 0.0);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepSummary {
+    /// Swept field paths.
+    pub paths: Vec<String>,
+    /// Per point, the RON value of each path.
+    pub values: Vec<Vec<String>>,
+    /// Per point, its label (`path=value, …`).
+    pub labels: Vec<String>,
+    /// `all`, then client classes.
+    pub groups: Vec<String>,
+    /// Summary metrics in output order.
+    pub metrics: Vec<SummaryMetric>,
+    estimates: Vec<Estimate>,
+}
+
+impl SweepSummary {
+    /// Summarise the per-point results of `loaded`'s sweep.
+    pub fn new(loaded: &LoadedScenario, results: &[RunResult]) -> Self {
+        let paths = loaded.points[0].settings.iter().map(|(p, _)| p.clone()).collect();
+        let values = loaded.points.iter().map(|p| p.settings.iter().map(|(_, v)| v.clone()).collect()).collect();
+        let labels = loaded.points.iter().map(|p| p.label()).collect();
+        let groups = results[0].aggregate.groups.clone();
+        let metrics = SummaryMetric::all();
+        let mut estimates = Vec::with_capacity(results.len() * groups.len() * metrics.len());
+        for result in results {
+            for group in 0..groups.len() {
+                for &metric in &metrics {
+                    estimates.push(match metric {
+                        SummaryMetric::Total(m) => result.aggregate.total(group, m),
+                        SummaryMetric::RedirectsSettled => {
+                            let settle = |o: &s3sim_model::world::ReplicaOutput| {
+                                settle_time_s(&o.metrics, group, Metric::RedirectRate, SETTLE_THRESHOLD)
+                            };
+                            Estimate::from_samples(&result.outputs.iter().map(settle).collect::<Vec<_>>())
+                        }
+                    });
+                }
+            }
+        }
+        SweepSummary { paths, values, labels, groups, metrics, estimates }
+    }
+
+    /// Number of points.
+    pub fn points(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// The estimate of `metric` for `group` at `point`.
+    pub fn get(&self, point: usize, group: usize, metric: SummaryMetric) -> Estimate {
+        let m = self.metrics.iter().position(|&x| x == metric).expect("summarised");
+        self.estimates[(point * self.groups.len() + group) * self.metrics.len() + m]
+    }
+
+    /// `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high`, one row per
+    /// point × class × defined summary metric.
+    pub fn csv(&self) -> String {
+        let mut out = String::from("point");
+        for path in &self.paths {
+            out.push(',');
+            out.push_str(&csv_field(path));
+        }
+        out.push_str(",class,metric,mean,ci95_low,ci95_high\n");
+        for point in 0..self.points() {
+            let values: String = self.values[point].iter().map(|v| format!(",{}", csv_field(v))).collect();
+            for (group, class) in self.groups.iter().enumerate() {
+                for &metric in &self.metrics {
+                    let e = self.get(point, group, metric);
+                    if e.n > 0 {
+                        let name = metric.name();
+                        let class = csv_field(class);
+                        out.push_str(&format!("{point}{values},{class},{name},{},{},{}\n", e.mean, e.low, e.high));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
