@@ -134,7 +134,10 @@ pub(crate) fn set_threads(threads: Option<usize>) -> Result<()> {
         if threads == 0 {
             bail!("--threads must be at least 1");
         }
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("starting worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("starting worker threads")?;
     }
     Ok(())
 }
@@ -154,7 +157,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         progress: std::io::stderr().is_terminal(),
     };
     if options.replicas == 0 || options.replicas > s3sim_scenario::validate::MAX_REPLICAS {
-        bail!("--replicas must be between 1 and {}", s3sim_scenario::validate::MAX_REPLICAS);
+        bail!(
+            "--replicas must be between 1 and {}",
+            s3sim_scenario::validate::MAX_REPLICAS
+        );
     }
     println!(
         "s3sim {}: scenario {} ({}), {} point(s) x {} replicas, seed {}, {} simulated each",
@@ -168,14 +174,21 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     );
     if let Some(shard) = &args.shard {
         let shard: Shard = shard.parse().map_err(anyhow::Error::msg)?;
-        let default = format!("{}.shards/{}-of-{}", loaded.scenario.name, shard.index, shard.count);
-        let out = args.out.unwrap_or_else(|| Path::new("results").join(default));
+        let default = format!(
+            "{}.shards/{}-of-{}",
+            loaded.scenario.name, shard.index, shard.count
+        );
+        let out = args
+            .out
+            .unwrap_or_else(|| Path::new("results").join(default));
         let files = s3sim_report::shard::run_shard(&out, &loaded, options, shard)?;
         println!("shard {shard}: raw results for `s3sim merge`:");
         files.iter().for_each(|f| println!("  {}", f.display()));
         return Ok(ExitCode::SUCCESS);
     }
-    let out = args.out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
+    let out = args
+        .out
+        .unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
     let started = Instant::now();
     let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
     let results = s3sim_report::run_points(&worlds, options);
@@ -193,13 +206,21 @@ fn merge(shards: &[PathBuf], out: Option<PathBuf>) -> Result<ExitCode> {
     let (loaded, options, results) = s3sim_report::shard::merge_shards(shards)?;
     let out = out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
-    println!("merged {} shard(s) of {} into:", shards.len(), loaded.scenario.name);
+    println!(
+        "merged {} shard(s) of {} into:",
+        shards.len(),
+        loaded.scenario.name
+    );
     files.iter().for_each(|f| println!("  {}", f.display()));
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_summary(loaded: &LoadedScenario, results: &[RunResult], wall_s: f64) {
-    let issued: u64 = results.iter().flat_map(|r| &r.outputs).map(|o| o.issued).sum();
+    let issued: u64 = results
+        .iter()
+        .flat_map(|r| &r.outputs)
+        .map(|o| o.issued)
+        .sum();
     println!(
         "simulated {issued} requests in {wall_s:.2} s wall time ({:.0} requests/s over all threads)",
         issued as f64 / wall_s.max(1e-9)
@@ -221,7 +242,11 @@ fn print_table(agg: &s3sim_report::Aggregate) {
     for (g, name) in agg.groups.iter().enumerate() {
         let pct = |m: Metric| {
             let e = agg.total(g, m);
-            if e.n == 0 { "-".to_string() } else { format!("{:.3}%", 100.0 * e.mean) }
+            if e.n == 0 {
+                "-".to_string()
+            } else {
+                format!("{:.3}%", 100.0 * e.mean)
+            }
         };
         println!(
             "{:<18} {:>10.0} {:>14} {:>11} {:>10} {:>16.4}",

@@ -26,13 +26,28 @@ impl Verdict {
     pub fn line(&self) -> String {
         let e = &self.measured;
         let status = if self.passed { "PASS" } else { "FAIL" };
-        let note = if self.note.is_empty() { String::new() } else { format!(" ({})", self.note) };
-        format!("{status} {}: measured {} [{}, {}] (n={}){note}", self.name, num(e.mean), num(e.low), num(e.high), e.n)
+        let note = if self.note.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.note)
+        };
+        format!(
+            "{status} {}: measured {} [{}, {}] (n={}){note}",
+            self.name,
+            num(e.mean),
+            num(e.low),
+            num(e.high),
+            e.n
+        )
     }
 }
 
 fn num(v: f64) -> String {
-    if v.is_nan() { "-".into() } else { format!("{v:.6}") }
+    if v.is_nan() {
+        "-".into()
+    } else {
+        format!("{v:.6}")
+    }
 }
 
 fn window_label(from: Option<Dur>, to: Option<Dur>) -> String {
@@ -42,7 +57,10 @@ fn window_label(from: Option<Dur>, to: Option<Dur>) -> String {
 }
 
 fn bounds_s(from: Option<Dur>, to: Option<Dur>) -> (f64, f64) {
-    (from.map_or(0.0, |d| d.0.as_secs_f64()), to.map_or(f64::INFINITY, |d| d.0.as_secs_f64()))
+    (
+        from.map_or(0.0, |d| d.0.as_secs_f64()),
+        to.map_or(f64::INFINITY, |d| d.0.as_secs_f64()),
+    )
 }
 
 /// Evaluate every expectation of `loaded` against `results` (one per sweep point).
@@ -57,10 +75,18 @@ pub fn evaluate(loaded: &LoadedScenario, results: &[RunResult]) -> Vec<Verdict> 
             continue;
         }
         let only = expectation_point(expectation);
-        for (p, result) in results.iter().enumerate().filter(|(p, _)| only.is_none_or(|o| o == *p)) {
+        for (p, result) in results
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| only.is_none_or(|o| o == *p))
+        {
             let mut verdict = single(i, expectation, result);
             if sweeping {
-                verdict.name = format!("{} @ point {p} ({})", verdict.name, loaded.points[p].label());
+                verdict.name = format!(
+                    "{} @ point {p} ({})",
+                    verdict.name,
+                    loaded.points[p].label()
+                );
             }
             verdicts.push(verdict);
         }
@@ -79,49 +105,115 @@ fn expectation_point(e: &Expectation) -> Option<usize> {
 }
 
 fn group_of(result: &RunResult, class: &str) -> usize {
-    result.aggregate.groups.iter().position(|g| g == class).expect("class checked by validation")
+    result
+        .aggregate
+        .groups
+        .iter()
+        .position(|g| g == class)
+        .expect("class checked by validation")
 }
 
 fn metric_of(name: &str) -> Metric {
     Metric::from_name(name).expect("metric checked by validation")
 }
 
-fn per_replica(result: &RunResult, f: impl Fn(&s3sim_model::metrics::BinnedMetrics) -> f64) -> Vec<f64> {
+fn per_replica(
+    result: &RunResult,
+    f: impl Fn(&s3sim_model::metrics::BinnedMetrics) -> f64,
+) -> Vec<f64> {
     result.outputs.iter().map(|o| f(&o.metrics)).collect()
 }
 
 fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
-    let verdict = |name: String, samples: &[f64], passes: &dyn Fn(&Estimate) -> bool, note: String| {
-        let measured = Estimate::from_samples(samples);
-        let complete = measured.n as usize == samples.len() && measured.n > 0;
-        Verdict { name, passed: complete && passes(&measured), measured, note }
-    };
+    let verdict =
+        |name: String, samples: &[f64], passes: &dyn Fn(&Estimate) -> bool, note: String| {
+            let measured = Estimate::from_samples(samples);
+            let complete = measured.n as usize == samples.len() && measured.n > 0;
+            Verdict {
+                name,
+                passed: complete && passes(&measured),
+                measured,
+                note,
+            }
+        };
     match e {
-        Expectation::MeanBelow { metric, class, from, to, max, .. } => {
-            let (g, m, (a, b)) = (group_of(result, class), metric_of(metric), bounds_s(*from, *to));
+        Expectation::MeanBelow {
+            metric,
+            class,
+            from,
+            to,
+            max,
+            ..
+        } => {
+            let (g, m, (a, b)) = (
+                group_of(result, class),
+                metric_of(metric),
+                bounds_s(*from, *to),
+            );
             let samples = per_replica(result, |x| window_value(x, g, m, a, b));
-            let name = format!("expect[{i}] mean_below({metric}, {class}, {}) <= {max}", window_label(*from, *to));
+            let name = format!(
+                "expect[{i}] mean_below({metric}, {class}, {}) <= {max}",
+                window_label(*from, *to)
+            );
             verdict(name, &samples, &|e| e.high <= *max, missing_note(&samples))
         }
-        Expectation::MeanAbove { metric, class, from, to, min, .. } => {
-            let (g, m, (a, b)) = (group_of(result, class), metric_of(metric), bounds_s(*from, *to));
+        Expectation::MeanAbove {
+            metric,
+            class,
+            from,
+            to,
+            min,
+            ..
+        } => {
+            let (g, m, (a, b)) = (
+                group_of(result, class),
+                metric_of(metric),
+                bounds_s(*from, *to),
+            );
             let samples = per_replica(result, |x| window_value(x, g, m, a, b));
-            let name = format!("expect[{i}] mean_above({metric}, {class}, {}) >= {min}", window_label(*from, *to));
+            let name = format!(
+                "expect[{i}] mean_above({metric}, {class}, {}) >= {min}",
+                window_label(*from, *to)
+            );
             verdict(name, &samples, &|e| e.low >= *min, missing_note(&samples))
         }
-        Expectation::SettlesBelow { metric, class, threshold, by, .. } => {
+        Expectation::SettlesBelow {
+            metric,
+            class,
+            threshold,
+            by,
+            ..
+        } => {
             let (g, m) = (group_of(result, class), metric_of(metric));
             let samples = per_replica(result, |x| settle_time_s(x, g, m, *threshold));
-            let name = format!("expect[{i}] settles_below({metric}, {class}, {threshold}) by {by} (s: {})", by.0.as_secs_f64());
+            let name = format!(
+                "expect[{i}] settles_below({metric}, {class}, {threshold}) by {by} (s: {})",
+                by.0.as_secs_f64()
+            );
             let unsettled = samples.iter().filter(|v| v.is_nan()).count();
-            let note = if unsettled > 0 { format!("{unsettled} replica(s) never settled") } else { String::new() };
+            let note = if unsettled > 0 {
+                format!("{unsettled} replica(s) never settled")
+            } else {
+                String::new()
+            };
             verdict(name, &samples, &|e| e.high <= by.0.as_secs_f64(), note)
         }
-        Expectation::TotalBetween { metric, class, min, max, .. } => {
+        Expectation::TotalBetween {
+            metric,
+            class,
+            min,
+            max,
+            ..
+        } => {
             let (g, m) = (group_of(result, class), metric_of(metric));
             let samples = per_replica(result, |x| window_value(x, g, m, 0.0, f64::INFINITY));
             let name = format!("expect[{i}] total_between({metric}, {class}) in [{min}, {max}]");
-            verdict(name, &samples, &|e| e.low >= *min && e.high <= *max, missing_note(&samples))
+            verdict(
+                name,
+                &samples,
+                &|e| e.low >= *min && e.high <= *max,
+                missing_note(&samples),
+            )
         }
         Expectation::PointLess { .. } => unreachable!("handled by point_less"),
     }
@@ -129,11 +221,23 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
 
 fn missing_note(samples: &[f64]) -> String {
     let missing = samples.iter().filter(|v| v.is_nan()).count();
-    if missing > 0 { format!("{missing} replica(s) had no data in the window") } else { String::new() }
+    if missing > 0 {
+        format!("{missing} replica(s) had no data in the window")
+    } else {
+        String::new()
+    }
 }
 
 fn point_less(i: usize, e: &Expectation, results: &[RunResult]) -> Verdict {
-    let Expectation::PointLess { metric, class, from, to, lower, higher } = e else {
+    let Expectation::PointLess {
+        metric,
+        class,
+        from,
+        to,
+        lower,
+        higher,
+    } = e
+    else {
         unreachable!("only point_less")
     };
     let (m, (a, b)) = (metric_of(metric), bounds_s(*from, *to));
@@ -141,14 +245,23 @@ fn point_less(i: usize, e: &Expectation, results: &[RunResult]) -> Verdict {
         let g = group_of(&results[p], class);
         per_replica(&results[p], |x| window_value(x, g, m, a, b))
     };
-    let differences: Vec<f64> = value(*lower).iter().zip(value(*higher)).map(|(l, h)| l - h).collect();
+    let differences: Vec<f64> = value(*lower)
+        .iter()
+        .zip(value(*higher))
+        .map(|(l, h)| l - h)
+        .collect();
     let measured = Estimate::from_samples(&differences);
     let name = format!(
         "expect[{i}] point_less({metric}, {class}, {}): point {lower} - point {higher} < 0",
         window_label(*from, *to)
     );
     let complete = measured.n as usize == differences.len() && measured.n > 0;
-    Verdict { name, passed: complete && measured.high < 0.0, measured, note: missing_note(&differences) }
+    Verdict {
+        name,
+        passed: complete && measured.high < 0.0,
+        measured,
+        note: missing_note(&differences),
+    }
 }
 
 /// Describe what `s3sim check` found for one scenario file.
@@ -176,7 +289,11 @@ pub struct FileReport {
 pub fn junit_xml(reports: &[FileReport]) -> String {
     let count = |f: fn(&FileReport) -> usize| reports.iter().map(f).sum::<usize>();
     let tests = count(|r| r.outcome.as_ref().map_or(1, Vec::len));
-    let failures = count(|r| r.outcome.as_ref().map_or(0, |v| v.iter().filter(|x| !x.passed).count()));
+    let failures = count(|r| {
+        r.outcome
+            .as_ref()
+            .map_or(0, |v| v.iter().filter(|x| !x.passed).count())
+    });
     let errors = count(|r| usize::from(r.outcome.is_err()));
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     xml.push_str(&format!(
@@ -206,10 +323,19 @@ fn suite(report: &FileReport) -> String {
                 verdicts.len()
             );
             for v in verdicts {
-                xml.push_str(&format!("    <testcase classname=\"{name}\" name=\"{}\">\n", escape(&v.name)));
-                xml.push_str(&format!("      <system-out>{}</system-out>\n", escape(&v.line())));
+                xml.push_str(&format!(
+                    "    <testcase classname=\"{name}\" name=\"{}\">\n",
+                    escape(&v.name)
+                ));
+                xml.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    escape(&v.line())
+                ));
                 if !v.passed {
-                    xml.push_str(&format!("      <failure message=\"{}\"/>\n", escape(&v.line())));
+                    xml.push_str(&format!(
+                        "      <failure message=\"{}\"/>\n",
+                        escape(&v.line())
+                    ));
                 }
                 xml.push_str("    </testcase>\n");
             }
@@ -220,5 +346,8 @@ fn suite(report: &FileReport) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

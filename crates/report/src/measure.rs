@@ -32,7 +32,13 @@ fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Ite
 /// assert_eq!(window_value(&m, 0, Metric::RedirectRate, 60.0, 180.0), 0.0);
 /// assert_eq!(window_value(&m, 0, Metric::Count(Counter::Requests), 0.0, 120.0), 3.0);
 /// ```
-pub fn window_value(metrics: &BinnedMetrics, group: usize, metric: Metric, from_s: f64, to_s: f64) -> f64 {
+pub fn window_value(
+    metrics: &BinnedMetrics,
+    group: usize,
+    metric: Metric,
+    from_s: f64,
+    to_s: f64,
+) -> f64 {
     let mut row = [0u64; COUNTERS];
     for bin in bins_in(metrics, from_s, to_s) {
         for (sum, value) in row.iter_mut().zip(metrics.row(bin, group)) {
@@ -70,5 +76,9 @@ pub fn settle_time_s(metrics: &BinnedMetrics, group: usize, metric: Metric, thre
             settled_from = bin + 1;
         }
     }
-    if last_above { f64::NAN } else { settled_from as f64 * metrics.bin_width.as_secs_f64() }
+    if last_above {
+        f64::NAN
+    } else {
+        settled_from as f64 * metrics.bin_width.as_secs_f64()
+    }
 }

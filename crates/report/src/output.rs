@@ -20,7 +20,10 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     /// A file or directory operation failed.
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     /// A chart failed.
     #[error(transparent)]
     Chart(#[from] ChartError),
@@ -30,7 +33,10 @@ pub enum OutputError {
 }
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.display().to_string(), source }
+    move |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Write every output of a run (one [`RunResult`] per sweep point) into `dir`,
@@ -47,29 +53,65 @@ pub fn write_results(
     let staging = staging_dir(dir)?;
     let mut files = Vec::new();
     if loaded.scenario.sweep.is_none() {
-        files.extend(write_point(staging.path(), loaded, &loaded.points[0], &loaded.source, options, &results[0])?);
+        files.extend(write_point(
+            staging.path(),
+            loaded,
+            &loaded.points[0],
+            &loaded.source,
+            options,
+            &results[0],
+        )?);
     } else {
-        files.push(write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?);
+        files.push(write_file(
+            staging.path(),
+            "scenario.ron",
+            loaded.source.as_bytes(),
+        )?);
         let summary = SweepSummary::new(loaded, results);
-        files.push(write_file(staging.path(), "sweep.csv", summary.csv().as_bytes())?);
+        files.push(write_file(
+            staging.path(),
+            "sweep.csv",
+            summary.csv().as_bytes(),
+        )?);
         let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
-        files.extend(charts::render_sweep(staging.path(), &summary, &aggregates, &loaded.scenario.name)?);
+        files.extend(charts::render_sweep(
+            staging.path(),
+            &summary,
+            &aggregates,
+            &loaded.scenario.name,
+        )?);
         for (point, result) in loaded.points.iter().zip(results) {
             let sub = staging.path().join(point.dir_name(loaded.points.len()));
             std::fs::create_dir(&sub).map_err(io(&sub))?;
-            files.extend(write_point(&sub, loaded, point, &point_ron(point)?, options, result)?);
+            files.extend(write_point(
+                &sub,
+                loaded,
+                point,
+                &point_ron(point)?,
+                options,
+                result,
+            )?);
         }
     }
     let staged = staging.path().to_path_buf();
     replace_dir(staging, dir)?;
-    Ok(files.iter().map(|f| dir.join(f.strip_prefix(&staged).expect("inside staging"))).collect())
+    Ok(files
+        .iter()
+        .map(|f| dir.join(f.strip_prefix(&staged).expect("inside staging")))
+        .collect())
 }
 
 /// A temporary directory beside `dir`, removed unless renamed into place.
 pub(crate) fn staging_dir(dir: &Path) -> Result<tempfile::TempDir, OutputError> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io(parent))?;
-    tempfile::Builder::new().prefix(".s3sim-").tempdir_in(parent).map_err(io(parent))
+    tempfile::Builder::new()
+        .prefix(".s3sim-")
+        .tempdir_in(parent)
+        .map_err(io(parent))
 }
 
 /// A sweep point's scenario as RON that runs on its own (no sweep, no expectations).
@@ -81,7 +123,10 @@ fn point_ron(point: &SweepPoint) -> Result<String, OutputError> {
     let config = ron::ser::PrettyConfig::default().struct_names(true);
     ron::ser::to_string_pretty(&scenario, config)
         .map(|text| header + &text + "\n")
-        .map_err(|e| OutputError::Encode { path: "scenario.ron".into(), message: e.to_string() })
+        .map_err(|e| OutputError::Encode {
+            path: "scenario.ron".into(),
+            message: e.to_string(),
+        })
 }
 
 fn write_point(
@@ -93,15 +138,28 @@ fn write_point(
     result: &RunResult,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut files = vec![
-        write_file(dir, "timeseries.csv", timeseries_csv(&result.aggregate).as_bytes())?,
-        write_file(dir, "summary.json", summary_json(loaded, point, options, result)?.as_bytes())?,
+        write_file(
+            dir,
+            "timeseries.csv",
+            timeseries_csv(&result.aggregate).as_bytes(),
+        )?,
+        write_file(
+            dir,
+            "summary.json",
+            summary_json(loaded, point, options, result)?.as_bytes(),
+        )?,
         write_file(dir, "scenario.ron", source.as_bytes())?,
     ];
     let title = match loaded.scenario.sweep {
         None => loaded.scenario.name.clone(),
         Some(_) => format!("{} [{}]", loaded.scenario.name, point.label()),
     };
-    files.extend(charts::render_all(dir, &result.aggregate, &crate::markers(&point.world), &title)?);
+    files.extend(charts::render_all(
+        dir,
+        &result.aggregate,
+        &crate::markers(&point.world),
+        &title,
+    )?);
     Ok(files)
 }
 
@@ -136,7 +194,10 @@ pub fn timeseries_csv(aggregate: &Aggregate) -> String {
             for (metric, name) in aggregate.metrics.iter().zip(&names) {
                 let e = aggregate.get(bin, group, *metric);
                 if e.n > 0 {
-                    out.push_str(&format!("{time},{class},{name},{},{},{}\n", e.mean, e.low, e.high));
+                    out.push_str(&format!(
+                        "{time},{class},{name},{},{},{}\n",
+                        e.mean, e.low, e.high
+                    ));
                 }
             }
         }

@@ -67,19 +67,33 @@ pub fn run_shard(
         shard,
         jobs: jobs.clone(),
     };
-    let records: Vec<JobRecord> = jobs.into_iter().zip(outputs).map(|(job, output)| JobRecord { job, output }).collect();
+    let records: Vec<JobRecord> = jobs
+        .into_iter()
+        .zip(outputs)
+        .map(|(job, output)| JobRecord { job, output })
+        .collect();
     let staging = staging_dir(dir)?;
     let files = vec![
         write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?,
-        write_file(staging.path(), "shard.json", &json(&manifest, "shard.json")?)?,
+        write_file(
+            staging.path(),
+            "shard.json",
+            &json(&manifest, "shard.json")?,
+        )?,
         write_file(staging.path(), "jobs.json", &json(&records, "jobs.json")?)?,
     ];
     replace_dir(staging, dir)?;
-    Ok(files.iter().map(|f| dir.join(f.file_name().expect("file"))).collect())
+    Ok(files
+        .iter()
+        .map(|f| dir.join(f.file_name().expect("file")))
+        .collect())
 }
 
 fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
-    serde_json::to_vec(value).map_err(|e| OutputError::Encode { path: name.into(), message: e.to_string() })
+    serde_json::to_vec(value).map_err(|e| OutputError::Encode {
+        path: name.into(),
+        message: e.to_string(),
+    })
 }
 
 /// Say why shards could not be merged.
@@ -97,15 +111,33 @@ pub enum MergeError {
 }
 
 /// Read shard directories, check they make one complete run, and return it.
-pub fn merge_shards(dirs: &[PathBuf]) -> Result<(LoadedScenario, RunOptions, Vec<RunResult>), MergeError> {
-    let mut shards = dirs.iter().map(|d| read_shard(d)).collect::<Result<Vec<_>, _>>()?;
+pub fn merge_shards(
+    dirs: &[PathBuf],
+) -> Result<(LoadedScenario, RunOptions, Vec<RunResult>), MergeError> {
+    let mut shards = dirs
+        .iter()
+        .map(|d| read_shard(d))
+        .collect::<Result<Vec<_>, _>>()?;
     let Some((first, source, _)) = shards.first() else {
         return Err(MergeError::Mismatch("no shard directories given".into()));
     };
     let (first, source) = (first.clone(), source.clone());
     for (dir, (m, text, _)) in dirs.iter().zip(&shards) {
-        let same = (&m.scenario_hash, m.seed, m.replicas, m.points, m.shard.count, &m.origin)
-            == (&first.scenario_hash, first.seed, first.replicas, first.points, first.shard.count, &first.origin);
+        let same = (
+            &m.scenario_hash,
+            m.seed,
+            m.replicas,
+            m.points,
+            m.shard.count,
+            &m.origin,
+        ) == (
+            &first.scenario_hash,
+            first.seed,
+            first.replicas,
+            first.points,
+            first.shard.count,
+            &first.origin,
+        );
         if !same || *text != source || m.format != FORMAT {
             return Err(MergeError::Mismatch(format!(
                 "{}: shard {} is from another run than shard {} (scenario, seed, replicas or shard count differ)",
@@ -121,25 +153,45 @@ pub fn merge_shards(dirs: &[PathBuf]) -> Result<(LoadedScenario, RunOptions, Vec
     records.sort_by_key(|r| r.job);
     let expected = all_jobs(first.points, first.replicas);
     if records.iter().map(|r| r.job).ne(expected.iter().copied()) {
-        return Err(MergeError::Mismatch("the shards' jobs do not cover the run exactly once".into()));
+        return Err(MergeError::Mismatch(
+            "the shards' jobs do not cover the run exactly once".into(),
+        ));
     }
-    let options = RunOptions { seed: first.seed, replicas: first.replicas, progress: false };
+    let options = RunOptions {
+        seed: first.seed,
+        replicas: first.replicas,
+        progress: false,
+    };
     let mut outputs = records.into_iter().map(|r| r.output);
     let results = loaded
         .points
         .iter()
-        .map(|p| RunResult::new(&p.world, outputs.by_ref().take(first.replicas as usize).collect()))
+        .map(|p| {
+            RunResult::new(
+                &p.world,
+                outputs.by_ref().take(first.replicas as usize).collect(),
+            )
+        })
         .collect();
     Ok((loaded, options, results))
 }
 
-fn check_cover(shards: &[(ShardManifest, String, Vec<JobRecord>)], count: u32) -> Result<(), MergeError> {
+fn check_cover(
+    shards: &[(ShardManifest, String, Vec<JobRecord>)],
+    count: u32,
+) -> Result<(), MergeError> {
     let mut seen = vec![0u32; count as usize];
     for (m, _, _) in shards {
         seen[m.shard.index as usize] += 1;
     }
-    let missing: Vec<String> = (0..count).filter(|&k| seen[k as usize] == 0).map(|k| k.to_string()).collect();
-    let twice: Vec<String> = (0..count).filter(|&k| seen[k as usize] > 1).map(|k| k.to_string()).collect();
+    let missing: Vec<String> = (0..count)
+        .filter(|&k| seen[k as usize] == 0)
+        .map(|k| k.to_string())
+        .collect();
+    let twice: Vec<String> = (0..count)
+        .filter(|&k| seen[k as usize] > 1)
+        .map(|k| k.to_string())
+        .collect();
     if !missing.is_empty() || !twice.is_empty() {
         return Err(MergeError::Mismatch(format!(
             "shards of a {count}-way split: missing [{}], given more than once [{}]",
@@ -153,15 +205,24 @@ fn check_cover(shards: &[(ShardManifest, String, Vec<JobRecord>)], count: u32) -
 fn read_shard(dir: &Path) -> Result<(ShardManifest, String, Vec<JobRecord>), MergeError> {
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read_to_string(&path).map_err(|e| MergeError::Read { path: path.display().to_string(), message: e.to_string() })
+        std::fs::read_to_string(&path).map_err(|e| MergeError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
     };
     let decode = |name: &str, text: &str| MergeError::Read {
         path: dir.join(name).display().to_string(),
         message: format!("not an s3sim shard file: {text}"),
     };
-    let manifest: ShardManifest = serde_json::from_str(&read("shard.json")?).map_err(|e| decode("shard.json", &e.to_string()))?;
-    let records: Vec<JobRecord> = serde_json::from_str(&read("jobs.json")?).map_err(|e| decode("jobs.json", &e.to_string()))?;
-    if records.iter().map(|r| r.job).ne(manifest.jobs.iter().copied()) {
+    let manifest: ShardManifest = serde_json::from_str(&read("shard.json")?)
+        .map_err(|e| decode("shard.json", &e.to_string()))?;
+    let records: Vec<JobRecord> = serde_json::from_str(&read("jobs.json")?)
+        .map_err(|e| decode("jobs.json", &e.to_string()))?;
+    if records
+        .iter()
+        .map(|r| r.job)
+        .ne(manifest.jobs.iter().copied())
+    {
         return Err(decode("jobs.json", "its jobs differ from shard.json's"));
     }
     Ok((manifest, read("scenario.ron")?, records))

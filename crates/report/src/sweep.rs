@@ -73,8 +73,16 @@ pub struct SweepSummary {
 impl SweepSummary {
     /// Summarise the per-point results of `loaded`'s sweep.
     pub fn new(loaded: &LoadedScenario, results: &[RunResult]) -> Self {
-        let paths = loaded.points[0].settings.iter().map(|(p, _)| p.clone()).collect();
-        let values = loaded.points.iter().map(|p| p.settings.iter().map(|(_, v)| v.clone()).collect()).collect();
+        let paths = loaded.points[0]
+            .settings
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect();
+        let values = loaded
+            .points
+            .iter()
+            .map(|p| p.settings.iter().map(|(_, v)| v.clone()).collect())
+            .collect();
         let labels = loaded.points.iter().map(|p| p.label()).collect();
         let groups = results[0].aggregate.groups.clone();
         let metrics = SummaryMetric::all();
@@ -86,15 +94,29 @@ impl SweepSummary {
                         SummaryMetric::Total(m) => result.aggregate.total(group, m),
                         SummaryMetric::RedirectsSettled => {
                             let settle = |o: &s3sim_model::world::ReplicaOutput| {
-                                settle_time_s(&o.metrics, group, Metric::RedirectRate, SETTLE_THRESHOLD)
+                                settle_time_s(
+                                    &o.metrics,
+                                    group,
+                                    Metric::RedirectRate,
+                                    SETTLE_THRESHOLD,
+                                )
                             };
-                            Estimate::from_samples(&result.outputs.iter().map(settle).collect::<Vec<_>>())
+                            Estimate::from_samples(
+                                &result.outputs.iter().map(settle).collect::<Vec<_>>(),
+                            )
                         }
                     });
                 }
             }
         }
-        SweepSummary { paths, values, labels, groups, metrics, estimates }
+        SweepSummary {
+            paths,
+            values,
+            labels,
+            groups,
+            metrics,
+            estimates,
+        }
     }
 
     /// Number of points.
@@ -104,7 +126,11 @@ impl SweepSummary {
 
     /// The estimate of `metric` for `group` at `point`.
     pub fn get(&self, point: usize, group: usize, metric: SummaryMetric) -> Estimate {
-        let m = self.metrics.iter().position(|&x| x == metric).expect("summarised");
+        let m = self
+            .metrics
+            .iter()
+            .position(|&x| x == metric)
+            .expect("summarised");
         self.estimates[(point * self.groups.len() + group) * self.metrics.len() + m]
     }
 
@@ -118,14 +144,20 @@ impl SweepSummary {
         }
         out.push_str(",class,metric,mean,ci95_low,ci95_high\n");
         for point in 0..self.points() {
-            let values: String = self.values[point].iter().map(|v| format!(",{}", csv_field(v))).collect();
+            let values: String = self.values[point]
+                .iter()
+                .map(|v| format!(",{}", csv_field(v)))
+                .collect();
             for (group, class) in self.groups.iter().enumerate() {
                 for &metric in &self.metrics {
                     let e = self.get(point, group, metric);
                     if e.n > 0 {
                         let name = metric.name();
                         let class = csv_field(class);
-                        out.push_str(&format!("{point}{values},{class},{name},{},{},{}\n", e.mean, e.low, e.high));
+                        out.push_str(&format!(
+                            "{point}{values},{class},{name},{},{},{}\n",
+                            e.mean, e.low, e.high
+                        ));
                     }
                 }
             }

@@ -96,8 +96,13 @@ fn a_failed_write_leaves_the_previous_results_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let blocker = tmp.path().join("file-not-dir");
     std::fs::write(&blocker, b"x").unwrap();
-    let err =
-        s3sim_report::write_results(&blocker.join("out"), &loaded, OPTIONS, std::slice::from_ref(&result)).unwrap_err();
+    let err = s3sim_report::write_results(
+        &blocker.join("out"),
+        &loaded,
+        OPTIONS,
+        std::slice::from_ref(&result),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("file-not-dir"), "{err}");
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
 }

@@ -10,16 +10,29 @@ use std::path::{Path, PathBuf};
 fn sweep_scenario(sweep: &str) -> LoadedScenario {
     let text = s3sim_scenario::DEFAULT_SCENARIO
         .replace("duration: \"2h\"", "duration: \"30m\"")
-        .replace("resolvers: [(name: \"isp\", count: 200)],", "resolvers: [(name: \"isp\", count: 200), (name: \"unused\", count: 3)],")
-        .replace("    clients: [", &format!("    sweep: {sweep},\n    clients: ["));
+        .replace(
+            "resolvers: [(name: \"isp\", count: 200)],",
+            "resolvers: [(name: \"isp\", count: 200), (name: \"unused\", count: 3)],",
+        )
+        .replace(
+            "    clients: [",
+            &format!("    sweep: {sweep},\n    clients: ["),
+        );
     s3sim_scenario::parse(&text, "sweep.ron").unwrap_or_else(|e| panic!("{e}"))
 }
 
-const OPTIONS: RunOptions = RunOptions { seed: 11, replicas: 3, progress: false };
+const OPTIONS: RunOptions = RunOptions {
+    seed: 11,
+    replicas: 3,
+    progress: false,
+};
 
 fn run_on(threads: usize, loaded: &LoadedScenario) -> Vec<RunResult> {
     let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     pool.install(|| run_points(&worlds, OPTIONS))
 }
 
@@ -33,7 +46,10 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
             }
         }
     }
@@ -42,48 +58,73 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 #[test]
 fn points_differing_only_in_an_unused_field_give_identical_results() {
-    let loaded = sweep_scenario(r#"(fields: [(path: "resolvers[1].max_ttl", values: ["1h", "1m"])])"#);
+    let loaded =
+        sweep_scenario(r#"(fields: [(path: "resolvers[1].max_ttl", values: ["1h", "1m"])])"#);
     let results = run_on(2, &loaded);
     assert_eq!(results.len(), 2);
-    assert_eq!(timeseries_csv(&results[0].aggregate), timeseries_csv(&results[1].aggregate));
+    assert_eq!(
+        timeseries_csv(&results[0].aggregate),
+        timeseries_csv(&results[1].aggregate)
+    );
 }
 
 #[test]
 fn points_differing_in_a_used_field_differ() {
     let loaded = sweep_scenario(r#"(fields: [(path: "clients[*].dns", values: [none, forever])])"#);
     let results = run_on(2, &loaded);
-    assert_ne!(timeseries_csv(&results[0].aggregate), timeseries_csv(&results[1].aggregate));
+    assert_ne!(
+        timeseries_csv(&results[0].aggregate),
+        timeseries_csv(&results[1].aggregate)
+    );
 }
 
 #[test]
 fn sweep_outputs_are_byte_identical_for_one_and_four_threads() {
-    let loaded = sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "10m", "1m"])])"#);
+    let loaded = sweep_scenario(
+        r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "10m", "1m"])])"#,
+    );
     let tmp = tempfile::tempdir().unwrap();
     let (one, four) = (tmp.path().join("one"), tmp.path().join("four"));
     write_results(&one, &loaded, OPTIONS, &run_on(1, &loaded)).unwrap();
     write_results(&four, &loaded, OPTIONS, &run_on(4, &loaded)).unwrap();
     let (one, four) = (tree(&one), tree(&four));
     let names: Vec<String> = one.keys().map(|p| p.display().to_string()).collect();
-    for expected in ["sweep.csv", "scenario.ron", "0-max_ttl-1h/timeseries.csv", "2-max_ttl-1m/summary.json"] {
-        assert!(names.contains(&expected.to_string()), "{expected} missing from {names:?}");
+    for expected in [
+        "sweep.csv",
+        "scenario.ron",
+        "0-max_ttl-1h/timeseries.csv",
+        "2-max_ttl-1m/summary.json",
+    ] {
+        assert!(
+            names.contains(&expected.to_string()),
+            "{expected} missing from {names:?}"
+        );
     }
     assert_eq!(one, four);
 }
 
 #[test]
 fn sweep_csv_has_one_row_per_point_class_and_metric() {
-    let loaded = sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
+    let loaded =
+        sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
     let summary = s3sim_report::sweep::SweepSummary::new(&loaded, &run_on(2, &loaded));
     let csv = summary.csv();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("point,resolvers[0].max_ttl,class,metric,mean,ci95_low,ci95_high"));
-    let row = csv.lines().find(|l| l.starts_with("1,\"\"\"1m\"\"\",all,redirect_rate,")).expect("quoted value");
+    assert_eq!(
+        lines.next(),
+        Some("point,resolvers[0].max_ttl,class,metric,mean,ci95_low,ci95_high")
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("1,\"\"\"1m\"\"\",all,redirect_rate,"))
+        .expect("quoted value");
     assert_eq!(row.split(',').count(), 7, "{row}");
 }
 
 #[test]
 fn a_point_scenario_file_runs_on_its_own_with_the_same_results() {
-    let loaded = sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
+    let loaded =
+        sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
     let tmp = tempfile::tempdir().unwrap();
     let results = run_on(2, &loaded);
     write_results(tmp.path(), &loaded, OPTIONS, &results).unwrap();
@@ -93,7 +134,8 @@ fn a_point_scenario_file_runs_on_its_own_with_the_same_results() {
 
 #[test]
 fn three_shards_merge_into_exactly_the_unsharded_outputs() {
-    let loaded = sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
+    let loaded =
+        sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
     let tmp = tempfile::tempdir().unwrap();
     let whole = tmp.path().join("whole");
     write_results(&whole, &loaded, OPTIONS, &run_on(2, &loaded)).unwrap();
@@ -104,7 +146,8 @@ fn three_shards_merge_into_exactly_the_unsharded_outputs() {
             dir
         })
         .collect();
-    let (merged_loaded, options, results) = merge_shards(&[shards[2].clone(), shards[0].clone(), shards[1].clone()]).unwrap();
+    let (merged_loaded, options, results) =
+        merge_shards(&[shards[2].clone(), shards[0].clone(), shards[1].clone()]).unwrap();
     let merged = tmp.path().join("merged");
     write_results(&merged, &merged_loaded, options, &results).unwrap();
     assert_eq!(tree(&whole), tree(&merged));
@@ -112,17 +155,26 @@ fn three_shards_merge_into_exactly_the_unsharded_outputs() {
 
 #[test]
 fn merge_refuses_missing_duplicate_and_foreign_shards() {
-    let loaded = sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
+    let loaded =
+        sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
     let tmp = tempfile::tempdir().unwrap();
     let shard = |k: u32, seed: u64| {
         let dir = tmp.path().join(format!("s{k}-{seed}"));
-        run_shard(&dir, &loaded, RunOptions { seed, ..OPTIONS }, Shard { index: k, count: 2 }).unwrap();
+        run_shard(
+            &dir,
+            &loaded,
+            RunOptions { seed, ..OPTIONS },
+            Shard { index: k, count: 2 },
+        )
+        .unwrap();
         dir
     };
     let (a, b, foreign) = (shard(0, 11), shard(1, 11), shard(1, 12));
     let err = merge_shards(&[a.clone()]).unwrap_err().to_string();
     assert!(err.contains("missing [1]"), "{err}");
-    let err = merge_shards(&[a.clone(), a.clone(), b]).unwrap_err().to_string();
+    let err = merge_shards(&[a.clone(), a.clone(), b])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("given more than once [0]"), "{err}");
     let err = merge_shards(&[a, foreign]).unwrap_err().to_string();
     assert!(err.contains("from another run"), "{err}");

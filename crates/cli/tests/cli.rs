@@ -1,0 +1,205 @@
+//! The `s3sim` binary: exit codes, files written, shards from scheduler variables.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn s3sim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_s3sim"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("s3sim runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn scenario(expect: &str) -> String {
+    format!(
+        r#"(
+        name: "tiny", duration: "20m", replicas: 3,
+        regions: [(name: "us-east-1"), (name: "eu-west-1")],
+        buckets: [(name: "b", region: "eu-west-1", created_at: "2m")],
+        dns: (propagation: uniform(low: "1m", high: "5m")),
+        resolvers: [(name: "isp", count: 50)],
+        clients: [(name: "app", count: 100, arrivals: poisson("2/min"))],
+        expect: [{expect}],
+    )"#
+    )
+}
+
+const PASSING: &str = r#"mean_below(metric: "redirect_rate", from: "10m", max: 0.01)"#;
+const FAILING: &str = r#"mean_above(metric: "redirect_rate", from: "10m", min: 0.5)"#;
+
+#[test]
+fn check_exits_0_when_every_assertion_holds_and_1_when_one_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("ok.ron"), scenario(PASSING)).unwrap();
+    std::fs::write(tmp.path().join("bad.ron"), scenario(FAILING)).unwrap();
+    let ok = s3sim(tmp.path(), &["check", "ok.ron"], &[]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&ok)
+    );
+    let bad = s3sim(
+        tmp.path(),
+        &[
+            "check",
+            "--quick",
+            "ok.ron",
+            "bad.ron",
+            "--junit",
+            "out/junit.xml",
+        ],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("FAIL expect[0] mean_above(redirect_rate, all, 10m..end) >= 0.5"),
+        "{}",
+        stdout(&bad)
+    );
+    assert!(stdout(&bad).ends_with("1 passed, 1 failed\n"));
+    let xml = std::fs::read_to_string(tmp.path().join("out/junit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+}
+
+#[test]
+fn check_of_a_directory_takes_its_ron_files_and_an_invalid_one_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("s")).unwrap();
+    std::fs::write(tmp.path().join("s/a.ron"), scenario(PASSING)).unwrap();
+    std::fs::write(
+        tmp.path().join("s/b.ron"),
+        scenario(PASSING).replace("count: 50", "count: 0"),
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("s/notes.txt"), "not a scenario").unwrap();
+    let out = s3sim(tmp.path(), &["check", "--quick", "s"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("ERROR s/b.ron"), "{text}");
+    assert!(text.contains("resolvers[0].count: must be > 0"), "{text}");
+    assert!(
+        text.contains("1 scenario file(s) could not be checked"),
+        "{text}"
+    );
+}
+
+#[test]
+fn validate_exits_1_with_the_errors_of_an_invalid_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("ok.ron"), scenario(PASSING)).unwrap();
+    std::fs::write(
+        tmp.path().join("bad.ron"),
+        scenario(PASSING).replace("\"20m\"", "\"20 parsecs\""),
+    )
+    .unwrap();
+    assert_eq!(
+        s3sim(tmp.path(), &["validate", "ok.ron"], &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bad = s3sim(tmp.path(), &["validate", "ok.ron", "bad.ron"], &[]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("error: bad.ron:2:"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn shard_auto_reads_the_index_from_the_scheduler_variable() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("t.ron"), scenario(PASSING)).unwrap();
+    let out = s3sim(
+        tmp.path(),
+        &["run", "t.ron", "--shard", "auto/2"],
+        &[("JOB_COMPLETION_INDEX", "1")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let manifest =
+        std::fs::read_to_string(tmp.path().join("results/tiny.shards/1-of-2/shard.json")).unwrap();
+    assert!(
+        manifest.contains("\"shard\":{\"index\":1,\"count\":2}"),
+        "{manifest}"
+    );
+    let missing = s3sim(tmp.path(), &["run", "t.ron", "--shard", "auto/2"], &[]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX is set"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn sharded_run_merged_equals_the_plain_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("t.ron"), scenario(PASSING)).unwrap();
+    assert!(
+        s3sim(tmp.path(), &["run", "t.ron", "--out", "plain"], &[])
+            .status
+            .success()
+    );
+    for k in 0..2 {
+        let shard = format!("{k}/2");
+        assert!(
+            s3sim(tmp.path(), &["run", "t.ron", "--shard", &shard], &[])
+                .status
+                .success()
+        );
+    }
+    let merged = s3sim(
+        tmp.path(),
+        &[
+            "merge",
+            "results/tiny.shards/0-of-2",
+            "results/tiny.shards/1-of-2",
+            "--out",
+            "merged",
+        ],
+        &[],
+    );
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    for file in ["timeseries.csv", "summary.json", "redirect_rate.png"] {
+        let a = std::fs::read(tmp.path().join("plain").join(file)).unwrap();
+        let b = std::fs::read(tmp.path().join("merged").join(file)).unwrap();
+        assert!(a == b, "{file} differs");
+    }
+}
+
+#[test]
+fn run_without_arguments_runs_the_default_scenario_and_writes_its_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = s3sim(tmp.path(), &["run", "--replicas", "2"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = tmp.path().join("results/new-bucket-propagation");
+    for file in [
+        "timeseries.csv",
+        "summary.json",
+        "scenario.ron",
+        "redirect_rate.png",
+        "redirect_rate.svg",
+        "outcomes.png",
+        "dns_staleness.png",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+    assert!(stdout(&out).contains("simulated "), "{}", stdout(&out));
+}
