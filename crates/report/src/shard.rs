@@ -73,7 +73,7 @@ pub fn run_shard(
         .map(|(job, output)| JobRecord { job, output })
         .collect();
     let staging = staging_dir(dir)?;
-    let files = vec![
+    let files = [
         write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?,
         write_file(
             staging.path(),

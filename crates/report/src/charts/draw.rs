@@ -2,19 +2,19 @@
 //! confidence bands, marker lines and labels, lines and the legend.
 
 use super::layout::{
-    AxisLabels, CategoryLabels, Chart, LegendLayout, MarkerLabel, X_TICKS, Y_TICKS, build,
+    AxisLabels, CategoryLabels, Chart, LegendLayout, MarkerLabel, Placing, X_TICKS, Y_TICKS, build,
     ellipsize, fmt_x, free_corner, tick_decimals,
 };
 use super::msg;
 use super::specs::{ChartSpec, Swatch};
 use super::style::{
     AXIS_DESC_PX, FONT, LEGEND_PX, MARKER_GREY, MARKER_PX, MARKER_TEXT, NOTE_GREY, NOTE_PX, TEXT,
-    TICK_PX, TITLE_PX, font,
+    TICK_PX, TITLE_PX, font, heading_font,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontStyle, FontTransform};
 
 /// Draw `spec` on `root`; `vector` backends get plain polylines (their renderer joins
 /// wide lines well), bitmaps get [`thick_polyline`].
@@ -183,24 +183,44 @@ fn draw_category_labels<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let plot = chart.plotting_area();
     let bottom = plot.get_base_pixel().1 + plot.dim_in_pixel().1 as i32 - area.get_base_pixel().1;
-    let style = font(categories.px).pos(Pos::new(HPos::Left, VPos::Top));
+    let level = font(categories.px).pos(Pos::new(HPos::Left, VPos::Top));
+    let upright = font(categories.px)
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Right, VPos::Center));
     for label in &categories.labels {
-        let top = bottom + 10 + label.row * categories.row_h;
-        let tick_end = if label.row == 0 { bottom + 6 } else { top - 3 };
         area.draw(&PathElement::new(
-            vec![(label.tick, bottom), (label.tick, tick_end)],
+            vec![(label.tick, bottom), (label.tick, bottom + 6)],
             AXIS_GREY.stroke_width(1),
         ))
         .map_err(msg)?;
-        area.draw(&Text::new(
-            label.text.clone(),
-            (label.left, top),
-            style.clone(),
-        ))
-        .map_err(msg)?;
+        let text = match categories.placing {
+            Placing::Rows { row_h, .. } => {
+                let top = bottom + 10 + label.row * row_h;
+                if label.row > 0 {
+                    // A faint leader down to a label of the second row, between the
+                    // first row's labels.
+                    area.draw(&PathElement::new(
+                        vec![(label.tick, bottom + 8), (label.tick, top - 3)],
+                        LEADER_GREY.stroke_width(1),
+                    ))
+                    .map_err(msg)?;
+                }
+                Text::new(label.text.clone(), (label.left, top), level.clone())
+            }
+            Placing::Upright { .. } => Text::new(
+                label.text.clone(),
+                (label.tick, bottom + 10),
+                upright.clone(),
+            ),
+        };
+        area.draw(&text).map_err(msg)?;
     }
     Ok(())
 }
+
+const LEADER_GREY: RGBColor = RGBColor(200, 200, 200);
+/// Text size of annotations.
+const ANNOTATION_PX: f64 = 13.0;
 
 /// Annotations, centred just above their points, in grey.
 fn draw_annotations<DB: DrawingBackend>(
@@ -209,20 +229,29 @@ fn draw_annotations<DB: DrawingBackend>(
     spec: &ChartSpec,
 ) -> Result<(), String> {
     let (area_x, area_y) = area.get_base_pixel();
-    let style = font(MARKER_PX)
+    let style = font(ANNOTATION_PX)
         .color(&NOTE_GREY)
         .pos(Pos::new(HPos::Center, VPos::Bottom));
+    // Left, right and bottom of the notes drawn, to leave out one that would overlap.
+    let mut drawn: Vec<(i32, i32, i32)> = Vec::new();
     for note in &spec.annotations {
         if !(note.x.is_finite() && note.y.is_finite()) {
             continue;
         }
         let (x, y) = chart.backend_coord(&(note.x, spec.clamp_y(note.y)));
-        area.draw(&Text::new(
-            note.text.clone(),
-            (x - area_x, y - area_y - 10),
-            style.clone(),
-        ))
-        .map_err(msg)?;
+        let (x, y) = (x - area_x, y - area_y - 10);
+        let (w, h) = area.estimate_text_size(&note.text, &style).map_err(msg)?;
+        let (w, h) = (w as i32, h as i32);
+        let (left, right) = (x - w / 2 - 3, x + w / 2 + 3);
+        if drawn
+            .iter()
+            .any(|&(l, r, b)| left < r && l < right && (b - y).abs() < h)
+        {
+            continue;
+        }
+        drawn.push((left, right, y));
+        area.draw(&Text::new(note.text.clone(), (x, y), style.clone()))
+            .map_err(msg)?;
     }
     Ok(())
 }
@@ -458,11 +487,16 @@ fn draw_legend<DB: DrawingBackend>(
     ))
     .map_err(msg)?;
     let style = font(LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Center));
+    let heading = heading_font().pos(Pos::new(HPos::Left, VPos::Center));
     for slot in legend.slots(at) {
+        let (text_x, style) = match slot.entry.swatch {
+            Swatch::Heading => (slot.swatch_x.0, &heading),
+            _ => (slot.text_x, &style),
+        };
         draw_swatch(area, &slot.entry.swatch, slot.swatch_x, slot.y)?;
         area.draw(&Text::new(
             slot.entry.label.clone(),
-            (slot.text_x, slot.y),
+            (text_x, slot.y),
             style.clone(),
         ))
         .map_err(msg)?;
@@ -493,5 +527,6 @@ fn draw_swatch<DB: DrawingBackend>(
             let border = RGBColor(120, 120, 120).stroke_width(1);
             area.draw(&Rectangle::new(rect, border)).map_err(msg)
         }
+        Swatch::Heading => Ok(()),
     }
 }

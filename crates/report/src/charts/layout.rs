@@ -3,8 +3,8 @@
 
 use super::Marker;
 use super::msg;
-use super::specs::{ChartSpec, LegendEntry};
-use super::style::{LEGEND_PX, MARKER_PX, font};
+use super::specs::{ChartSpec, LegendEntry, Swatch};
+use super::style::{LEGEND_PX, MARKER_PX, font, heading_font};
 use crate::aggregate::Aggregate;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -147,7 +147,7 @@ pub(super) fn build<'a, DB: DrawingBackend>(
     let categories = layout_categories(area, &probe, spec)?;
     let rows = markers.iter().map(|l| l.row + 1).max().unwrap_or(0);
     let row_h = markers.iter().map(|l| l.h).max().unwrap_or(0) + MARKER_ROW_GAP;
-    let extra_bottom = categories.as_ref().map_or(0, |c| (c.rows - 1) * c.row_h);
+    let extra_bottom = categories.as_ref().map_or(0, CategoryLabels::extra_height);
     let chart = build_with_margins(area, spec, rows * row_h, extra_bottom)?;
     Ok((
         chart,
@@ -252,15 +252,22 @@ fn layout_marker_labels<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------------
 // Category labels.
 
-/// The tick labels of a categorical x axis: one text size, in one row or staggered in
-/// two when they are too wide for one, shortened with an ellipsis if even that fails.
+/// The tick labels of a categorical x axis: one text size, in one row, or staggered in
+/// two rows, or turned to read upwards when they are too wide for two.
 pub(super) struct CategoryLabels {
     pub(super) px: f64,
-    /// 1 or 2.
-    pub(super) rows: i32,
-    /// From the top of one row to the top of the next.
-    pub(super) row_h: i32,
+    pub(super) placing: Placing,
     pub(super) labels: Vec<CategoryLabel>,
+}
+
+/// How category labels are set under the axis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Placing {
+    /// Level, in `rows` (1 or 2) rows `row_h` apart, alternating.
+    Rows { rows: i32, row_h: i32 },
+    /// Turned a quarter left (reading upwards), ending at the axis; `len` is the
+    /// longest label's length in pixels.
+    Upright { len: i32 },
 }
 
 /// One category's tick label.
@@ -268,8 +275,9 @@ pub(super) struct CategoryLabel {
     pub(super) text: String,
     /// The category's x, in `area` pixels.
     pub(super) tick: i32,
-    /// The label's left edge, in `area` pixels (kept inside the area).
+    /// A level label's left edge, in `area` pixels (kept inside the area).
     pub(super) left: i32,
+    /// A level label's row, from 0.
     pub(super) row: i32,
 }
 
@@ -277,7 +285,23 @@ pub(super) struct CategoryLabel {
 const CATEGORY_PX: [f64; 5] = [16.0, 15.0, 14.0, 13.0, 12.0];
 /// Room between neighbouring category labels.
 const CATEGORY_GAP: i32 = 10;
+/// The longest upright label, in pixels; longer ones are shortened.
+const UPRIGHT_MAX: i32 = 170;
 
+impl CategoryLabels {
+    /// How much taller than one row of labels the labels are, in pixels.
+    fn extra_height(&self) -> i32 {
+        let row_h = (self.px / 1.24).ceil() as i32;
+        match self.placing {
+            Placing::Rows { rows, row_h } => (rows - 1) * row_h,
+            Placing::Upright { len } => (len - row_h).max(0),
+        }
+    }
+}
+
+/// Lay the category labels out, trying in turn until they fit without overlapping:
+/// one row at each text size (full texts, then the short ones), two staggered rows
+/// (full, then short), and last upright labels of the short texts, shortened if needed.
 fn layout_categories<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart<'_, DB>,
@@ -296,50 +320,85 @@ fn layout_categories<DB: DrawingBackend>(
     } else {
         chart.plotting_area().dim_in_pixel().0 as i32
     };
-    let widest = |px: f64| -> Result<i32, String> {
+    let widest = |texts: &[String], px: f64| -> Result<i32, String> {
         let style = font(px);
         let mut widest = 0;
-        for text in &spec.categories {
+        for text in texts {
             widest = widest.max(area.estimate_text_size(text, &style).map_err(msg)?.0 as i32);
         }
         Ok(widest)
     };
+    let mut candidates = vec![&spec.categories];
+    if spec.short_categories.len() == n && spec.short_categories != spec.categories {
+        candidates.push(&spec.short_categories);
+    }
+    let shortest = candidates[candidates.len() - 1];
+    let mut tries: Vec<(&Vec<String>, f64, i32)> = Vec::new();
+    for texts in &candidates {
+        tries.extend(CATEGORY_PX.iter().map(|&px| (*texts, px, 1)));
+    }
+    if n > 1 {
+        for texts in &candidates {
+            tries.extend(CATEGORY_PX[2..].iter().map(|&px| (*texts, px, 2)));
+        }
+    }
     let mut choice = None;
-    for px in CATEGORY_PX {
-        if widest(px)? + CATEGORY_GAP <= slot {
-            choice = Some((px, 1));
+    for (texts, px, rows) in tries {
+        if widest(texts, px)? + CATEGORY_GAP <= rows * slot {
+            choice = Some((texts, px, rows));
             break;
         }
     }
-    if choice.is_none() && n > 1 {
-        for px in &CATEGORY_PX[2..] {
-            if widest(*px)? + CATEGORY_GAP <= 2 * slot {
-                choice = Some((*px, 2));
-                break;
-            }
-        }
-    }
-    let (px, rows) = choice.unwrap_or((CATEGORY_PX[4], if n > 1 { 2 } else { 1 }));
+    let Some((texts, px, rows)) = choice else {
+        return upright_categories(area, shortest, tick).map(Some);
+    };
     let style = font(px);
-    let room = (rows * slot - CATEGORY_GAP).max(8);
     let mut labels = Vec::with_capacity(n);
-    for (k, text) in spec.categories.iter().enumerate() {
-        let text = ellipsize(area, text, &style, room)?;
-        let w = area.estimate_text_size(&text, &style).map_err(msg)?.0 as i32;
+    for (k, text) in texts.iter().enumerate() {
+        let w = area.estimate_text_size(text, &style).map_err(msg)?.0 as i32;
         let tick = tick(k);
         labels.push(CategoryLabel {
             left: (tick - w / 2).min(area_w - w - 2).max(0),
             tick,
             row: k as i32 % rows,
-            text,
+            text: text.clone(),
         });
     }
     Ok(Some(CategoryLabels {
         px,
-        rows,
-        row_h: (px / 1.24).ceil() as i32 + 7,
+        placing: Placing::Rows {
+            rows,
+            row_h: (px / 1.24).ceil() as i32 + 7,
+        },
         labels,
     }))
+}
+
+/// Upright labels at the smallest size, each at most [`UPRIGHT_MAX`] long.
+fn upright_categories<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: &[String],
+    tick: impl Fn(usize) -> i32,
+) -> Result<CategoryLabels, String> {
+    let px = CATEGORY_PX[CATEGORY_PX.len() - 1];
+    let style = font(px);
+    let mut len = 0;
+    let mut labels = Vec::with_capacity(texts.len());
+    for (k, text) in texts.iter().enumerate() {
+        let text = ellipsize(area, text, &style, UPRIGHT_MAX)?;
+        len = len.max(area.estimate_text_size(&text, &style).map_err(msg)?.0 as i32);
+        labels.push(CategoryLabel {
+            tick: tick(k),
+            left: tick(k),
+            row: 0,
+            text,
+        });
+    }
+    Ok(CategoryLabels {
+        px,
+        placing: Placing::Upright { len },
+        labels,
+    })
 }
 
 /// `text`, or as much of it as fits in `max_w` pixels followed by an ellipsis.
@@ -447,8 +506,13 @@ fn line_samples<DB: DrawingBackend>(chart: &Chart<'_, DB>, spec: &ChartSpec) -> 
 }
 
 /// The legend, measured once so its box can be placed before it is drawn.
+///
+/// Leading [`Swatch::Heading`] entries are its title: one line each, across the
+/// whole box, above the entries' columns.
 pub(super) struct LegendLayout<'e> {
     entries: &'e [LegendEntry],
+    /// Title lines: the first `headings` entries.
+    headings: usize,
     size: (i32, i32),
     row_h: i32,
     rows: usize,
@@ -476,23 +540,31 @@ impl<'e> LegendLayout<'e> {
         area: &DrawingArea<DB, Shift>,
         entries: &'e [LegendEntry],
     ) -> Result<Self, String> {
-        let (text_w, text_h) = largest_label(area, entries)?;
-        let row_h = text_h.max(LEGEND_PX as i32) + 10;
-        // As many rows as fit in the area's height (less room for the x axis); more
-        // entries go into further columns.
+        let headings = entries
+            .iter()
+            .take_while(|e| matches!(e.swatch, Swatch::Heading))
+            .count();
+        let (titles, items) = entries.split_at(headings);
+        let (text_w, text_h) = largest_label(area, items, font(LEGEND_PX))?;
+        let (title_w, title_h) = largest_label(area, titles, heading_font())?;
+        let row_h = text_h.max(title_h).max(LEGEND_PX as i32) + 10;
+        // As many rows as fit in the area's height (less room for the x axis and the
+        // title); more entries go into further columns.
         let (_, area_h) = area.dim_in_pixel();
-        let fit = (area_h as i32 - 110 - LEGEND_PAD * 2 + 6) / row_h;
-        let rows = entries.len().min(fit.max(1) as usize).max(1);
-        let columns = entries.len().div_ceil(rows).max(1);
-        let rows = entries.len().div_ceil(columns).max(1);
+        let fit = (area_h as i32 - 110 - LEGEND_PAD * 2 + 6) / row_h - headings as i32;
+        let rows = items.len().min(fit.max(1) as usize).max(1);
+        let columns = items.len().div_ceil(rows).max(1);
+        let rows = items.len().div_ceil(columns).max(1);
         let columns = columns as i32;
         let column_w = SWATCH_W + SWATCH_GAP + text_w + LEGEND_PAD;
+        let item_rows = if items.is_empty() { 0 } else { rows as i32 };
         let size = (
-            LEGEND_PAD + columns * column_w,
-            LEGEND_PAD * 2 + rows as i32 * row_h - 6,
+            (LEGEND_PAD + columns * column_w).max(2 * LEGEND_PAD + title_w),
+            LEGEND_PAD * 2 + (headings as i32 + item_rows) * row_h - 6,
         );
         Ok(LegendLayout {
             entries,
+            headings,
             size,
             row_h,
             rows,
@@ -513,7 +585,13 @@ impl<'e> LegendLayout<'e> {
     pub(super) fn slots(&self, at: (i32, i32)) -> impl Iterator<Item = LegendSlot<'e>> + '_ {
         let (x, y) = at;
         self.entries.iter().enumerate().map(move |(k, entry)| {
-            let (column, row) = ((k / self.rows) as i32, (k % self.rows) as i32);
+            let (column, row) = match k.checked_sub(self.headings) {
+                None => (0, k as i32),
+                Some(item) => (
+                    (item / self.rows) as i32,
+                    (self.headings + item % self.rows) as i32,
+                ),
+            };
             let left = x + LEGEND_PAD + column * self.column_w;
             LegendSlot {
                 entry,
@@ -525,12 +603,12 @@ impl<'e> LegendLayout<'e> {
     }
 }
 
-/// The widest and the tallest legend label, in pixels.
+/// The widest and the tallest of `entries`' labels in `style`, in pixels.
 fn largest_label<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[LegendEntry],
+    style: TextStyle<'_>,
 ) -> Result<(i32, i32), String> {
-    let style = font(LEGEND_PX);
     let mut text_w = 0;
     let mut text_h = 0;
     for entry in entries {

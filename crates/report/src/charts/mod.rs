@@ -86,6 +86,32 @@ pub fn render_all(
     Ok(written)
 }
 
+/// Draw the charts of a sweep into `dir`; returns the files written.
+///
+/// For the all-clients redirect rate, error rate, stale DNS share, extra round trips
+/// per request and redirect settle time, `sweep_<metric>.png`: the metric's mean at
+/// every sweep point (in sweep order, labelled with the swept values) with its 95 %
+/// confidence interval as an error bar. Then `sweep_redirect_rate_curves.png`: the
+/// redirect rate over time of every point (`aggregates`, in sweep order) on one chart.
+pub fn render_sweep(
+    dir: &Path,
+    summary: &crate::sweep::SweepSummary,
+    aggregates: &[&Aggregate],
+    title: &str,
+) -> Result<Vec<PathBuf>, ChartError> {
+    std::fs::create_dir_all(dir).map_err(|e| ChartError {
+        file: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let mut written = Vec::new();
+    for (file, spec) in sweep::all(summary, aggregates, title) {
+        let path = dir.join(&file);
+        render_file(&path, &spec).map_err(|message| ChartError { file, message })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// Canvas size of every chart, in pixels.
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 720;
@@ -249,30 +275,4 @@ mod tests {
             println!("{}", out.display());
         }
     }
-}
-
-/// Draw the charts of a sweep into `dir`; returns the files written.
-///
-/// For the all-clients redirect rate, error rate, stale DNS share, extra round trips
-/// per request and redirect settle time, `sweep_<metric>.png`: the metric's mean at
-/// every sweep point (in sweep order, labelled with the swept values) with its 95 %
-/// confidence interval as an error bar. Then `sweep_redirect_rate_curves.png`: the
-/// redirect rate over time of every point (`aggregates`, in sweep order) on one chart.
-pub fn render_sweep(
-    dir: &Path,
-    summary: &crate::sweep::SweepSummary,
-    aggregates: &[&Aggregate],
-    title: &str,
-) -> Result<Vec<PathBuf>, ChartError> {
-    std::fs::create_dir_all(dir).map_err(|e| ChartError {
-        file: dir.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let mut written = Vec::new();
-    for (file, spec) in sweep::all(summary, aggregates, title) {
-        let path = dir.join(&file);
-        render_file(&path, &spec).map_err(|message| ChartError { file, message })?;
-        written.push(path);
-    }
-    Ok(written)
 }

@@ -20,6 +20,8 @@ pub(super) struct ChartSpec {
     pub(super) x_end: f64,
     /// A categorical x axis: these labels at x = 0, 1, …; empty for a numeric axis.
     pub(super) categories: Vec<String>,
+    /// The same labels abbreviated, used if the full ones do not fit; may be empty.
+    pub(super) short_categories: Vec<String>,
     pub(super) y_desc: String,
     pub(super) y_max: f64,
     /// Stacked areas, bottom first.
@@ -77,6 +79,8 @@ pub(super) enum Swatch {
         band: Option<RGBAColor>,
     },
     Area(RGBColor),
+    /// None: the entry is the legend's heading, in bold from the swatch's left.
+    Heading,
 }
 
 pub(super) struct LegendEntry {
@@ -128,6 +132,7 @@ impl ChartSpec {
             x_start: 0.0,
             x_end: axis.end,
             categories: Vec::new(),
+            short_categories: Vec::new(),
             y_desc: y_desc.to_string(),
             y_max: 1.0,
             layers: Vec::new(),

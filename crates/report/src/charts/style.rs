@@ -36,3 +36,8 @@ pub(super) fn register_fonts() -> Result<(), String> {
 pub(super) fn font(px: f64) -> TextStyle<'static> {
     (FONT, px).into_font().color(&TEXT)
 }
+
+/// Bold legend-sized text in the text colour, for legend titles.
+pub(super) fn heading_font() -> TextStyle<'static> {
+    (FONT, LEGEND_PX, FontStyle::Bold).into_font().color(&TEXT)
+}

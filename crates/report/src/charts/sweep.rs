@@ -3,7 +3,9 @@
 //! every point on one chart.
 
 use super::layout::TimeAxis;
-use super::specs::{Annotation, ChartSpec, Point, Series, metric_runs, note, split_runs};
+use super::specs::{
+    Annotation, ChartSpec, LegendEntry, Point, Series, Swatch, metric_runs, note, split_runs,
+};
 use crate::aggregate::Aggregate;
 use crate::metric::Metric;
 use crate::stats::Estimate;
@@ -169,7 +171,7 @@ fn summary_chart(
                 annotations.push(Annotation {
                     x: k as f64,
                     y: p.high,
-                    text: format!("n={}", e.n),
+                    text: format!("n={}/{replicas}", e.n),
                 });
             }
             (None, _) => annotations.push(Annotation {
@@ -195,7 +197,10 @@ fn summary_chart(
         note.push_str(&format!("; missing: {}", what.0));
     }
     if partial {
-        note.push_str(&format!("; n=k: mean of the k replicas that {}", what.1));
+        note.push_str(&format!(
+            "; n=k/{replicas}: mean of the k replicas that {}",
+            what.1
+        ));
     }
     ChartSpec {
         title: format!("{title}: {} by {}", shown.name, swept(summary)),
@@ -204,6 +209,9 @@ fn summary_chart(
         x_start: -0.5,
         x_end: points.max(1) as f64 - 0.5,
         categories: (0..points).map(|k| point_values(summary, k)).collect(),
+        short_categories: (0..points)
+            .map(|k| compact(&point_values(summary, k)))
+            .collect(),
         y_desc: shown.y_desc,
         y_max: value_top(top, shown.share),
         layers: Vec::new(),
@@ -265,8 +273,53 @@ fn display_value(ron_text: &str) -> String {
     }
 }
 
-/// The longest legend label, in characters.
-const MAX_LEGEND_CHARS: usize = 40;
+/// `text` without the field names inside brackets, for when it is too long to show:
+/// `log_normal(median: 15m, sigma: 0.6)` reads `log_normal(15m, 0.6)`.
+fn compact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if c == ':'
+            && depth > 0
+            && !word.is_empty()
+            && !word.starts_with(|d: char| d.is_ascii_digit())
+        {
+            // A field name: drop it with its colon and the space after.
+            word.clear();
+            if chars.peek() == Some(&' ') {
+                chars.next();
+            }
+            continue;
+        }
+        out.push_str(&std::mem::take(&mut word));
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out.push_str(&word);
+    out
+}
+
+/// The longest legend label, in characters: two columns of them fit beside a plot.
+const MAX_LEGEND_CHARS: usize = 26;
+
+/// A point's values for the legend: compacted if long, then cut to length.
+fn legend_label(values: &str) -> String {
+    if values.chars().count() <= MAX_LEGEND_CHARS {
+        values.to_string()
+    } else {
+        shorten(&compact(values))
+    }
+}
 
 /// The redirect rate (all clients) over time, one line per point in a sequential
 /// colour ramp, without CI bands.
@@ -282,26 +335,54 @@ fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &str) -> Cha
     );
     let n = aggregates.len();
     let width = if n > 8 { 2 } else { 3 };
-    for (point, aggregate) in aggregates.iter().enumerate() {
+    let lines: Vec<Vec<Vec<Point>>> = aggregates
+        .iter()
+        .map(|aggregate| metric_runs(aggregate, &axis, 0, Metric::RedirectRate))
+        .collect();
+    let names: Vec<String> = (0..n)
+        .map(|k| legend_label(&point_values(summary, k)))
+        .collect();
+    for (point, runs) in lines.iter().enumerate() {
+        // A line drawn over by a later identical one would be missed: say so.
+        let label = match (point + 1..n)
+            .rev()
+            .find(|&later| same_line(runs, &lines[later]))
+        {
+            Some(later) => format!("{} (same as {})", names[point], names[later]),
+            None => names[point].clone(),
+        };
         let series = Series {
             color: ramp(point, n),
             width,
-            runs: metric_runs(aggregate, &axis, 0, Metric::RedirectRate),
+            runs: runs.clone(),
             band: None,
             whiskers: false,
         };
-        spec.add_line(shorten(&point_values(summary, point)), series);
+        spec.add_line(label, series);
     }
     spec.fit_y();
+    let headings = summary.paths.iter().map(|path| LegendEntry {
+        label: shorten(path),
+        swatch: Swatch::Heading,
+    });
+    spec.legend.splice(0..0, headings);
     let notes = match aggregates.first() {
         Some(first) => note(first, false),
         None => "no sweep points".into(),
     };
     spec.note = format!(
-        "{notes}; legend: {}; 95% confidence intervals omitted; common random numbers",
-        swept(summary)
+        "{notes}; one line per sweep point, 95% confidence intervals omitted; \
+         common random numbers across points"
     );
     spec
+}
+
+/// Whether two lines are the same picture: the same points with the same means.
+fn same_line(a: &[Vec<Point>], b: &[Vec<Point>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.len() == b.len() && a.iter().zip(b).all(|(p, q)| p.x == q.x && p.mean == q.mean)
+        })
 }
 
 /// `text`, cut to [`MAX_LEGEND_CHARS`] with an ellipsis.
@@ -352,14 +433,20 @@ mod tests {
     /// The default scenario shortened to `duration`, sweeping `path` over `values`.
     fn sweep_scenario(duration: &str, path: &str, values: &[&str]) -> LoadedScenario {
         let values: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+        let sweep = format!(
+            "(fields: [(path: \"{path}\", values: [{}])])",
+            values.join(", ")
+        );
+        with_sweep(duration, &sweep)
+    }
+
+    /// The default scenario shortened to `duration`, with `sweep` (RON) declared.
+    fn with_sweep(duration: &str, sweep: &str) -> LoadedScenario {
         let text = s3sim_scenario::DEFAULT_SCENARIO
             .replace("duration: \"2h\"", &format!("duration: \"{duration}\""))
             .replace(
                 "    clients: [",
-                &format!(
-                    "    sweep: (fields: [(path: \"{path}\", values: [{}])]),\n    clients: [",
-                    values.join(", ")
-                ),
+                &format!("    sweep: {sweep},\n    clients: ["),
             );
         s3sim_scenario::parse(&text, "sweep").unwrap()
     }
@@ -430,8 +517,14 @@ mod tests {
                 .starts_with("mean of 3 replicas per point; bars: 95%")
         );
         let (_, curves) = &specs[5];
+        // A label may say its line is hidden under an identical one ("1h (same as 30s)").
         let labels: Vec<&str> = curves.legend.iter().map(|e| e.label.as_str()).collect();
-        assert_eq!(labels, ["1h", "5m", "30s"]);
+        assert_eq!(labels.len(), 4);
+        assert_eq!(labels[0], "resolvers[0].max_ttl");
+        for (label, value) in labels[1..].iter().zip(["1h", "5m", "30s"]) {
+            assert!(label.starts_with(value), "{label}");
+        }
+        assert!(matches!(curves.legend[0].swatch, Swatch::Heading));
     }
 
     #[test]
@@ -472,6 +565,19 @@ mod tests {
             display_value("log_normal(median: \"15m\", sigma: 0.6)"),
             "log_normal(median: 15m, sigma: 0.6)"
         );
+        assert_eq!(
+            compact("log_normal(median: 15m, sigma: 0.6), 5m"),
+            "log_normal(15m, 0.6), 5m"
+        );
+        assert_eq!(
+            compact("quantiles([(0.0, 0s), (1.0, 2h)])"),
+            "quantiles([(0.0, 0s), (1.0, 2h)])"
+        );
+        assert_eq!(compact("at_least(60s)"), "at_least(60s)");
+        assert_eq!(
+            legend_label("log_normal(median: 15m, sigma: 0.6), 15m"),
+            "log_normal(15m, 0.6), 15m"
+        );
         assert_eq!(shorten("short"), "short");
         assert_eq!(shorten(&"x".repeat(50)).chars().count(), MAX_LEGEND_CHARS);
     }
@@ -501,20 +607,81 @@ mod tests {
         assert_eq!(value_top(f64::NAN, false), 1.0);
     }
 
-    /// Render a sweep of the default scenario over resolvers[0].max_ttl into
-    /// /tmp/sweep-preview/ to look at (2 h, 6 replicas).
+    /// Render sweeps of the default scenario into /tmp/sweep-preview/<name>/ to look
+    /// at: over resolvers[0].max_ttl (2 h, 6 replicas), over resolvers[0].min_ttl (an
+    /// effect to see), twenty points, a single point that never settles, settle times
+    /// of only some replicas, and twenty points with long labels.
     #[test]
     #[ignore]
     fn preview_sweep() {
-        let loaded = sweep_scenario("2h", "resolvers[0].max_ttl", &["1d", "30m", "10m", "1m"]);
-        let (summary, results) = run(&loaded, 6);
-        let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
-        let out = std::path::Path::new("/tmp/sweep-preview");
-        let files =
-            super::super::render_sweep(out, &summary, &aggregates, &loaded.scenario.name).unwrap();
-        for file in files {
-            println!("{}", file.display());
+        let previews = [
+            (
+                "max_ttl",
+                "2h",
+                6,
+                "(fields: [(path: \"resolvers[0].max_ttl\", values: [\"1d\", \"30m\", \"10m\", \"1m\"])])",
+            ),
+            (
+                "min_ttl",
+                "2h",
+                6,
+                "(fields: [(path: \"resolvers[0].min_ttl\", values: [\"0s\", \"1m\", \"5m\", \"15m\", \"30m\"])])",
+            ),
+            (
+                "twenty",
+                "40m",
+                2,
+                "(fields: [(path: \"resolvers[0].min_ttl\", values: [\"0s\", \"1m\", \"5m\", \"10m\", \"15m\"]), \
+                 (path: \"dns.propagation_cap\", values: [\"5m\", \"10m\", \"20m\", \"30m\"])])",
+            ),
+            (
+                "single",
+                "20m",
+                2,
+                "(fields: [(path: \"resolvers[0].max_ttl\", values: [\"1h\"])])",
+            ),
+            (
+                "partly_settled",
+                "50m",
+                6,
+                "(fields: [(path: \"dns.propagation\", values: [log_normal(median: \"8m\", sigma: 0.6), \
+                 log_normal(median: \"10m\", sigma: 0.6), log_normal(median: \"12m\", sigma: 0.6)])])",
+            ),
+            (
+                "crowded",
+                "40m",
+                2,
+                "(fields: [(path: \"dns.propagation\", values: [fixed(\"1m\"), \
+                 log_normal(median: \"5m\", sigma: 0.6), log_normal(median: \"15m\", sigma: 0.6), \
+                 uniform(low: \"1m\", high: \"20m\"), exponential(mean: \"10m\")]), \
+                 (path: \"resolvers[0].min_ttl\", values: [\"0s\", \"1m\", \"5m\", \"15m\"])])",
+            ),
+        ];
+        for (name, duration, replicas, sweep) in previews {
+            let loaded = with_sweep(duration, sweep);
+            let (summary, results) = run(&loaded, replicas);
+            let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
+            let out = std::path::Path::new("/tmp/sweep-preview").join(name);
+            let title = &loaded.scenario.name;
+            let files = super::super::render_sweep(&out, &summary, &aggregates, title).unwrap();
+            println!("{}: {} files in {}", name, files.len(), out.display());
+            for point in 0..summary.points() {
+                let row: Vec<String> = SUMMARY_CHARTS
+                    .iter()
+                    .map(|&m| {
+                        let e = summary.get(point, 0, m);
+                        format!(
+                            "{}={:.6} [{:.6}, {:.6}] n={}",
+                            m.name(),
+                            e.mean,
+                            e.low,
+                            e.high,
+                            e.n
+                        )
+                    })
+                    .collect();
+                println!("  {}: {}", summary.labels[point], row.join("; "));
+            }
         }
-        print!("{}", summary.csv());
     }
 }
