@@ -145,16 +145,9 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
             max,
             ..
         } => {
-            let (g, m, (a, b)) = (
-                group_of(result, class),
-                metric_of(metric),
-                bounds_s(*from, *to),
-            );
-            let samples = per_replica(result, |x| window_value(x, g, m, a, b));
-            let name = format!(
-                "expect[{i}] mean_below({metric}, {class}, {}) <= {max}",
-                window_label(*from, *to)
-            );
+            let samples = window_samples(result, metric, class, *from, *to);
+            let window = window_label(*from, *to);
+            let name = format!("expect[{i}] mean_below({metric}, {class}, {window}) <= {max}");
             verdict(name, &samples, &|e| e.high <= *max, missing_note(&samples))
         }
         Expectation::MeanAbove {
@@ -165,16 +158,9 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
             min,
             ..
         } => {
-            let (g, m, (a, b)) = (
-                group_of(result, class),
-                metric_of(metric),
-                bounds_s(*from, *to),
-            );
-            let samples = per_replica(result, |x| window_value(x, g, m, a, b));
-            let name = format!(
-                "expect[{i}] mean_above({metric}, {class}, {}) >= {min}",
-                window_label(*from, *to)
-            );
+            let samples = window_samples(result, metric, class, *from, *to);
+            let window = window_label(*from, *to);
+            let name = format!("expect[{i}] mean_above({metric}, {class}, {window}) >= {min}");
             verdict(name, &samples, &|e| e.low >= *min, missing_note(&samples))
         }
         Expectation::SettlesBelow {
@@ -219,6 +205,22 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
     }
 }
 
+/// Each replica's value of `metric` for `class` over the window.
+fn window_samples(
+    result: &RunResult,
+    metric: &str,
+    class: &str,
+    from: Option<Dur>,
+    to: Option<Dur>,
+) -> Vec<f64> {
+    let (g, m, (a, b)) = (
+        group_of(result, class),
+        metric_of(metric),
+        bounds_s(from, to),
+    );
+    per_replica(result, |x| window_value(x, g, m, a, b))
+}
+
 fn missing_note(samples: &[f64]) -> String {
     let missing = samples.iter().filter(|v| v.is_nan()).count();
     if missing > 0 {
@@ -240,11 +242,7 @@ fn point_less(i: usize, e: &Expectation, results: &[RunResult]) -> Verdict {
     else {
         unreachable!("only point_less")
     };
-    let (m, (a, b)) = (metric_of(metric), bounds_s(*from, *to));
-    let value = |p: usize| {
-        let g = group_of(&results[p], class);
-        per_replica(&results[p], |x| window_value(x, g, m, a, b))
-    };
+    let value = |p: usize| window_samples(&results[p], metric, class, *from, *to);
     let differences: Vec<f64> = value(*lower)
         .iter()
         .zip(value(*higher))
