@@ -170,7 +170,9 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
         dir
     };
     let (a, b, foreign) = (shard(0, 11), shard(1, 11), shard(1, 12));
-    let err = merge_shards(std::slice::from_ref(&a)).unwrap_err().to_string();
+    let err = merge_shards(std::slice::from_ref(&a))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("missing [1]"), "{err}");
     let err = merge_shards(&[a.clone(), a.clone(), b])
         .unwrap_err()
