@@ -479,10 +479,8 @@ impl Checker {
 /// Check the `expect` list against the scenario and its number of sweep points.
 ///
 /// ```
-/// let text = s3sim_scenario::DEFAULT_SCENARIO.replace(
-///     "    clients: [",
-///     "    expect: [mean_below(metric: \"redirect_rat\", max: 0.1)],\n    clients: [",
-/// );
+/// let text = s3sim_scenario::DEFAULT_SCENARIO
+///     .replace("mean_above(metric: \"redirect_rate\"", "mean_above(metric: \"redirect_rat\"");
 /// let err = s3sim_scenario::parse(&text, "e.ron").unwrap_err().to_string();
 /// assert!(err.contains("expect[0].metric: unknown metric \"redirect_rat\""), "{err}");
 /// ```
