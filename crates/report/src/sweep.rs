@@ -134,7 +134,7 @@ impl SweepSummary {
         self.estimates[(point * self.groups.len() + group) * self.metrics.len() + m]
     }
 
-    /// `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high`, one row per
+    /// `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high,n`, one row per
     /// point × class × defined summary metric.
     pub fn csv(&self) -> String {
         let mut out = String::from("point");
@@ -142,7 +142,7 @@ impl SweepSummary {
             out.push(',');
             out.push_str(&csv_field(path));
         }
-        out.push_str(",class,metric,mean,ci95_low,ci95_high\n");
+        out.push_str(",class,metric,mean,ci95_low,ci95_high,n\n");
         for point in 0..self.points() {
             let values: String = self.values[point]
                 .iter()
@@ -155,8 +155,8 @@ impl SweepSummary {
                         let name = metric.name();
                         let class = csv_field(class);
                         out.push_str(&format!(
-                            "{point}{values},{class},{name},{},{},{}\n",
-                            e.mean, e.low, e.high
+                            "{point}{values},{class},{name},{},{},{},{}\n",
+                            e.mean, e.low, e.high, e.n
                         ));
                     }
                 }

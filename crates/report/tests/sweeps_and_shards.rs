@@ -112,13 +112,14 @@ fn sweep_csv_has_one_row_per_point_class_and_metric() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("point,resolvers[0].max_ttl,class,metric,mean,ci95_low,ci95_high")
+        Some("point,resolvers[0].max_ttl,class,metric,mean,ci95_low,ci95_high,n")
     );
     let row = csv
         .lines()
         .find(|l| l.starts_with("1,\"\"\"1m\"\"\",all,redirect_rate,"))
         .expect("quoted value");
-    assert_eq!(row.split(',').count(), 7, "{row}");
+    assert_eq!(row.split(',').count(), 8, "{row}");
+    assert!(row.ends_with(",3"), "all 3 replicas had a value: {row}");
 }
 
 #[test]

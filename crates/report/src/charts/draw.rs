@@ -40,8 +40,8 @@ pub(super) fn draw<DB: DrawingBackend>(
     draw_with_legend_beside(&body, spec, &legend, vector)
 }
 
-/// Draw the title (bold, shrunk until it fits) and the note under it in grey; returns
-/// the area below them.
+/// Draw the title (bold) and the note under it in grey, each shrunk until it fits;
+/// returns the area below them.
 fn draw_titles<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &ChartSpec,
@@ -64,9 +64,19 @@ fn draw_titles<DB: DrawingBackend>(
         .titled(&spec.title, title_style(title_px))
         .map_err(msg)?;
     if !spec.note.is_empty() {
-        body = body
-            .titled(&spec.note, (FONT, NOTE_PX).into_font().color(&NOTE_GREY))
-            .map_err(msg)?;
+        let note_style = |px: f64| (FONT, px).into_font().color(&NOTE_GREY);
+        let mut note_px = NOTE_PX;
+        while note_px > 11.0
+            && page
+                .estimate_text_size(&spec.note, &note_style(note_px))
+                .map_err(msg)?
+                .0
+                + 40
+                > width
+        {
+            note_px -= 1.0;
+        }
+        body = body.titled(&spec.note, note_style(note_px)).map_err(msg)?;
     }
     Ok(body)
 }
@@ -369,7 +379,8 @@ fn draw_lines<DB: DrawingBackend>(
 const CAP_HALF: i32 = 9;
 const DOT_RADIUS: i32 = 6;
 
-/// A vertical bar from `low` to `high` with caps, and a dot at `mean` (area pixels).
+/// A vertical bar from `low` to `high` with caps, and a dot at `mean` (area pixels);
+/// the dot alone if the bar would hide behind it.
 fn draw_error_bar<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     x: i32,
@@ -377,7 +388,8 @@ fn draw_error_bar<DB: DrawingBackend>(
     mean: i32,
     color: RGBColor,
 ) -> Result<(), String> {
-    if (low - high).abs() > 1 {
+    // A bar no taller than the dot would only show as stubs of its caps beside it.
+    if (low - high).abs() > 2 * DOT_RADIUS + 6 {
         thick_polyline(area, &[(x, low), (x, high)], 2, color)?;
         for y in [low, high] {
             thick_polyline(area, &[(x - CAP_HALF, y), (x + CAP_HALF, y)], 2, color)?;

@@ -190,8 +190,8 @@ fn summary_chart(
     };
     let plural = if replicas == 1 { "" } else { "s" };
     let mut note = format!(
-        "mean of {replicas} replica{plural} per point; bars: 95% confidence interval; \
-         common random numbers across points"
+        "mean of {replicas} replica{plural} per point; bars: 95% confidence interval \
+         (none if within the dot); common random numbers across points"
     );
     if missing {
         note.push_str(&format!("; missing: {}", what.0));
@@ -645,7 +645,8 @@ mod tests {
                 "50m",
                 6,
                 "(fields: [(path: \"dns.propagation\", values: [log_normal(median: \"8m\", sigma: 0.6), \
-                 log_normal(median: \"10m\", sigma: 0.6), log_normal(median: \"12m\", sigma: 0.6)])])",
+                 log_normal(median: \"10m\", sigma: 0.6), log_normal(median: \"12m\", sigma: 0.6), \
+                 log_normal(median: \"20m\", sigma: 0.6)])])",
             ),
             (
                 "crowded",
