@@ -57,31 +57,37 @@ pub fn render_all(
     markers: &[Marker],
     title: &str,
 ) -> Result<Vec<PathBuf>, ChartError> {
+    let [redirect_rate, outcomes, dns_staleness, redirect_by_class] =
+        specs::all(aggregate, markers, title);
+    write_charts(
+        dir,
+        [
+            ("redirect_rate.png", &redirect_rate),
+            ("redirect_rate.svg", &redirect_rate),
+            ("outcomes.png", &outcomes),
+            ("dns_staleness.png", &dns_staleness),
+            ("redirect_rate_by_class.png", &redirect_by_class),
+        ],
+    )
+}
+
+/// Create `dir` and draw each (file name, spec) into it; returns the files written.
+fn write_charts<'a, N: AsRef<str>>(
+    dir: &Path,
+    charts: impl IntoIterator<Item = (N, &'a ChartSpec)>,
+) -> Result<Vec<PathBuf>, ChartError> {
     std::fs::create_dir_all(dir).map_err(|e| ChartError {
         file: dir.display().to_string(),
         message: e.to_string(),
     })?;
-    let [redirect_rate, outcomes, dns_staleness, redirect_by_class] =
-        specs::all(aggregate, markers, title);
-    let charts = [
-        (
-            redirect_rate,
-            &["redirect_rate.png", "redirect_rate.svg"][..],
-        ),
-        (outcomes, &["outcomes.png"][..]),
-        (dns_staleness, &["dns_staleness.png"][..]),
-        (redirect_by_class, &["redirect_rate_by_class.png"][..]),
-    ];
     let mut written = Vec::new();
-    for (spec, files) in &charts {
-        for file in *files {
-            let path = dir.join(file);
-            render_file(&path, spec).map_err(|message| ChartError {
-                file: (*file).to_string(),
-                message,
-            })?;
-            written.push(path);
-        }
+    for (file, spec) in charts {
+        let path = dir.join(file.as_ref());
+        render_file(&path, spec).map_err(|message| ChartError {
+            file: file.as_ref().to_string(),
+            message,
+        })?;
+        written.push(path);
     }
     Ok(written)
 }
@@ -99,17 +105,8 @@ pub fn render_sweep(
     aggregates: &[&Aggregate],
     title: &str,
 ) -> Result<Vec<PathBuf>, ChartError> {
-    std::fs::create_dir_all(dir).map_err(|e| ChartError {
-        file: dir.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let mut written = Vec::new();
-    for (file, spec) in sweep::all(summary, aggregates, title) {
-        let path = dir.join(&file);
-        render_file(&path, &spec).map_err(|message| ChartError { file, message })?;
-        written.push(path);
-    }
-    Ok(written)
+    let charts = sweep::all(summary, aggregates, title);
+    write_charts(dir, charts.iter().map(|(file, spec)| (file, spec)))
 }
 
 /// Canvas size of every chart, in pixels.
@@ -144,7 +141,23 @@ mod tests {
     use crate::RunOptions;
     use s3sim_engine::SimDuration;
 
-    const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+    /// Assert that every file is a real PNG of more than 10 KB (not a blank canvas).
+    pub(super) fn assert_pngs<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
+        for file in files {
+            let bytes = std::fs::read(file).unwrap();
+            assert!(
+                bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+                "{} is not a PNG",
+                file.display()
+            );
+            assert!(
+                bytes.len() > 10_000,
+                "{} is only {} bytes",
+                file.display(),
+                bytes.len()
+            );
+        }
+    }
 
     /// Half an hour of the default scenario, two replicas.
     pub(super) fn short_run() -> (Aggregate, Vec<Marker>) {
@@ -181,26 +194,10 @@ mod tests {
                 "redirect_rate_by_class.png"
             ]
         );
-        for file in &files {
-            let bytes = std::fs::read(file).unwrap();
-            if file.extension().unwrap() == "png" {
-                assert!(
-                    bytes.starts_with(PNG_MAGIC),
-                    "{} is not a PNG",
-                    file.display()
-                );
-                assert!(
-                    bytes.len() > 10_000,
-                    "{} is only {} bytes",
-                    file.display(),
-                    bytes.len()
-                );
-            } else {
-                let svg = String::from_utf8(bytes).unwrap();
-                assert!(svg.contains("short-run: redirect rate over time (all clients)"));
-                assert!(svg.contains("307 TemporaryRedirect"));
-            }
-        }
+        assert_pngs(files.iter().filter(|f| f.extension().unwrap() == "png"));
+        let svg = std::fs::read_to_string(&files[1]).unwrap();
+        assert!(svg.contains("short-run: redirect rate over time (all clients)"));
+        assert!(svg.contains("307 TemporaryRedirect"));
     }
 
     #[test]

@@ -462,25 +462,6 @@ mod tests {
         (SweepSummary::new(loaded, &results), results)
     }
 
-    const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-    fn assert_pngs(files: &[std::path::PathBuf]) {
-        for file in files {
-            let bytes = std::fs::read(file).unwrap();
-            assert!(
-                bytes.starts_with(PNG_MAGIC),
-                "{} is not a PNG",
-                file.display()
-            );
-            assert!(
-                bytes.len() > 10_000,
-                "{} is only {} bytes",
-                file.display(),
-                bytes.len()
-            );
-        }
-    }
-
     #[test]
     fn renders_every_sweep_chart() {
         let loaded = sweep_scenario("30m", "resolvers[0].max_ttl", &["1h", "5m", "30s"]);
@@ -503,7 +484,7 @@ mod tests {
                 "sweep_redirect_rate_curves.png",
             ]
         );
-        assert_pngs(&files);
+        super::super::tests::assert_pngs(&files);
 
         let specs = all(&summary, &aggregates, "s");
         let (_, redirects) = &specs[0];
@@ -539,7 +520,7 @@ mod tests {
         let files =
             super::super::render_sweep(dir.path(), &summary, &aggregates, "one point").unwrap();
         assert_eq!(files.len(), 6);
-        assert_pngs(&files);
+        super::super::tests::assert_pngs(&files);
 
         let specs = all(&summary, &aggregates, "t");
         let (_, settle) = &specs[4];
