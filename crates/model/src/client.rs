@@ -4,7 +4,8 @@ use crate::bucket::BucketId;
 use crate::dns::{Answer, Host};
 use crate::facility::Status;
 use crate::topology::{LocationId, RegionId};
-use s3sim_engine::{SimDuration, SimTime};
+use rand::RngExt;
+use s3sim_engine::{SimDuration, SimRng, SimTime};
 
 /// Choose how a client names the bucket.
 ///
@@ -118,9 +119,9 @@ impl DnsCachePolicy {
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(ms(5)) };
+/// #     service_time: Delay::Fixed(ms(5)), capacity: None };
 /// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
-/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true, recreated: None };
 /// # let config = WorldConfig {
 /// #     duration: s(3600), bin: s(60),
 /// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
@@ -136,9 +137,10 @@ impl DnsCachePolicy {
 /// #         arrivals: Arrivals::Periodic { interval: s(60) },
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
-/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
+/// #         connect_timeout: SimDuration::from_secs(10) }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     trace_limit: 10_000,
+/// #     faults: vec![], trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -176,9 +178,9 @@ pub enum RegionCache {
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(ms(5)) };
+/// #     service_time: Delay::Fixed(ms(5)), capacity: None };
 /// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
-/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true, recreated: None };
 /// # let config = WorldConfig {
 /// #     duration: s(3600), bin: s(60),
 /// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
@@ -194,9 +196,10 @@ pub enum RegionCache {
 /// #         arrivals: Arrivals::Periodic { interval: s(60) },
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
-/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
+/// #         connect_timeout: SimDuration::from_secs(10) }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     trace_limit: 10_000,
+/// #     faults: vec![], trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -242,9 +245,9 @@ pub enum RedirectPolicy {
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(ms(5)) };
+/// #     service_time: Delay::Fixed(ms(5)), capacity: None };
 /// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
-/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true, recreated: None };
 /// # let config = WorldConfig {
 /// #     duration: s(3600), bin: s(60),
 /// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
@@ -260,9 +263,10 @@ pub enum RedirectPolicy {
 /// #         arrivals: Arrivals::Periodic { interval: s(60) },
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
-/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
+/// #         connect_timeout: SimDuration::from_secs(10) }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     trace_limit: 10_000,
+/// #     faults: vec![], trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -303,9 +307,9 @@ pub enum Lifetime {
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(ms(5)) };
+/// #     service_time: Delay::Fixed(ms(5)), capacity: None };
 /// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
-/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true, recreated: None };
 /// # let config = WorldConfig {
 /// #     duration: s(3600), bin: s(60),
 /// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
@@ -321,9 +325,10 @@ pub enum Lifetime {
 /// #         arrivals: Arrivals::Periodic { interval: s(60) },
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
-/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
+/// #         connect_timeout: SimDuration::from_secs(10) }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     trace_limit: 10_000,
+/// #     faults: vec![], trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -359,9 +364,9 @@ pub enum Popularity {
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(ms(5)) };
+/// #     service_time: Delay::Fixed(ms(5)), capacity: None };
 /// # let bucket = |name: &str| Bucket { name: name.into(), region: 1,
-/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true };
+/// #     created_at: Some(SimTime::from_secs(60)), deleted_at: None, location_constraint: true, recreated: None };
 /// # let config = WorldConfig {
 /// #     duration: s(3600), bin: s(60),
 /// #     topology: Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
@@ -377,9 +382,10 @@ pub enum Popularity {
 /// #         arrivals: Arrivals::Periodic { interval: s(60) },
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
-/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None }],
+/// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
+/// #         connect_timeout: SimDuration::from_secs(10) }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     trace_limit: 10_000,
+/// #     faults: vec![], trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -410,7 +416,7 @@ pub enum Arrivals {
 /// resolver and, for periodic arrivals, their phase; that keeps a million clients cheap.
 ///
 /// ```
-/// # use s3sim_engine::SimTime;
+/// # use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_model::client::*;
 /// let class = ClientClass {
 ///     name: "boto3".into(),
@@ -421,6 +427,7 @@ pub enum Arrivals {
 /// #   start: SimTime::ZERO, stop: SimTime::NEVER, lifetime: Lifetime::LongLived,
 /// #   addressing: Addressing::VirtualGlobal, dns: DnsCachePolicy::None,
 /// #   redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
+/// #   retry: None, connect_timeout: SimDuration::from_secs(10),
 ///     // ...
 /// };
 /// let resolvers: Vec<u32> = (0..4).map(|client| class.resolver_of(client)).collect();
@@ -454,6 +461,87 @@ pub struct ClientClass {
     pub dns: DnsCachePolicy,
     /// Reaction to redirects.
     pub redirects: RedirectPolicy,
+    /// Retries after throttling, server errors and failed connections; `None`: never.
+    pub retry: Option<RetryPolicy>,
+    /// How long a connection attempt may go unanswered (black-holed IPs).
+    pub connect_timeout: SimDuration,
+}
+
+/// Retry like the AWS SDKs: capped exponential backoff with full jitter, at most
+/// `max_attempts` tries per request, optionally rationed by a token bucket.
+///
+/// Without a quota a fleet of clients retrying into an outage multiplies the load
+/// (a retry storm); the SDKs' "standard" retry mode adds the quota for that reason.
+///
+/// ```
+/// use s3sim_engine::{RandomStreams, SimDuration};
+/// use s3sim_model::client::RetryPolicy;
+/// let ms = SimDuration::from_millis;
+/// let policy = RetryPolicy { max_attempts: 3, base: ms(100), cap: ms(20_000), quota: None };
+/// let mut rng = RandomStreams::new(1).stream("doc", 0);
+/// // The third retry waits up to 100 ms · 2² = 400 ms.
+/// assert_eq!(policy.backoff_bound(2), ms(400));
+/// assert!(policy.backoff(2, &mut rng) <= ms(400));
+/// assert_eq!(policy.backoff_bound(30), ms(20_000), "capped");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Tries per request, the first included (SDK default 3).
+    pub max_attempts: u8,
+    /// Backoff base (the first retry waits up to this long).
+    pub base: SimDuration,
+    /// Longest backoff.
+    pub cap: SimDuration,
+    /// Token bucket that rations retries, per client process.
+    pub quota: Option<RetryQuota>,
+}
+
+impl RetryPolicy {
+    /// The longest wait before retry number `retries_so_far + 1`: min(cap, base · 2^n).
+    pub fn backoff_bound(&self, retries_so_far: u32) -> SimDuration {
+        let factor = 1u64.checked_shl(retries_so_far).unwrap_or(u64::MAX);
+        SimDuration::from_nanos(self.base.as_nanos().saturating_mul(factor)).min(self.cap)
+    }
+
+    /// Draw the wait before the next retry: uniform on [0, bound] ("full jitter").
+    pub fn backoff(&self, retries_so_far: u32, rng: &mut SimRng) -> SimDuration {
+        let bound = self.backoff_bound(retries_so_far).as_nanos();
+        SimDuration::from_nanos(rng.random_range(0..=bound))
+    }
+}
+
+/// Ration retries with a token bucket, as the SDKs' standard retry mode does.
+///
+/// A retry costs tokens (a timeout more), a success gives some back, and a client
+/// with too few tokens gives up instead of retrying, so an outage cannot make a fleet
+/// send unbounded extra load.
+///
+/// ```
+/// use s3sim_model::client::RetryQuota;
+/// let q = RetryQuota::default();
+/// assert_eq!((q.capacity, q.retry_cost, q.timeout_cost, q.success_refund), (500, 5, 10, 1));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryQuota {
+    /// Tokens in a full bucket (a new process starts full).
+    pub capacity: u16,
+    /// Tokens a retry costs.
+    pub retry_cost: u16,
+    /// Tokens a retry after a timeout costs.
+    pub timeout_cost: u16,
+    /// Tokens a successful request returns.
+    pub success_refund: u16,
+}
+
+impl Default for RetryQuota {
+    fn default() -> Self {
+        RetryQuota {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_cost: 10,
+            success_refund: 1,
+        }
+    }
 }
 
 impl ClientClass {
@@ -482,6 +570,8 @@ impl ClientClass {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientMemory {
     epoch: u32,
+    /// Retry-quota tokens spent (a new process has spent none).
+    spent: u16,
     memos: Vec<Memo>,
 }
 
@@ -509,13 +599,29 @@ impl ClientMemory {
     pub fn enter_epoch(&mut self, epoch: u32) {
         if epoch != self.epoch {
             self.epoch = epoch;
-            self.memos.clear();
+            self.forget_all();
         }
     }
 
     /// Forget everything (a new process).
     pub fn forget_all(&mut self) {
         self.memos.clear();
+        self.spent = 0;
+    }
+
+    /// Take `cost` tokens from the retry quota if that many are left.
+    pub fn try_spend(&mut self, quota: &RetryQuota, cost: u16) -> bool {
+        let left = quota.capacity.saturating_sub(self.spent);
+        let affordable = cost <= left;
+        if affordable {
+            self.spent += cost;
+        }
+        affordable
+    }
+
+    /// Return tokens to the retry quota after a success.
+    pub fn refund(&mut self, quota: &RetryQuota) {
+        self.spent = self.spent.saturating_sub(quota.success_refund);
     }
 
     /// Look up a cached, unexpired DNS answer for `host` with its version.
@@ -589,6 +695,44 @@ mod tests {
     #[test]
     fn client_memory_stays_small() {
         assert!(std::mem::size_of::<ClientMemory>() <= 32);
+    }
+
+    #[test]
+    fn quota_refuses_a_retry_it_cannot_pay_for_and_refills_on_success() {
+        let quota = RetryQuota {
+            capacity: 12,
+            ..RetryQuota::default()
+        };
+        let mut m = ClientMemory::default();
+        assert!(m.try_spend(&quota, 5) && m.try_spend(&quota, 5));
+        assert!(!m.try_spend(&quota, 5), "2 tokens left");
+        m.refund(&quota);
+        m.refund(&quota);
+        m.refund(&quota);
+        assert!(m.try_spend(&quota, 5), "5 tokens left");
+        m.enter_epoch(1);
+        assert!(m.try_spend(&quota, 10), "a restarted process starts full");
+    }
+
+    #[test]
+    fn backoff_stays_within_full_jitter_bounds() {
+        let ms = SimDuration::from_millis;
+        let policy = RetryPolicy {
+            max_attempts: 5,
+            base: ms(50),
+            cap: ms(1_000),
+            quota: None,
+        };
+        let mut rng = s3sim_engine::RandomStreams::new(3).stream("test", 0);
+        for n in 0..8 {
+            let bound = ms(50 * (1 << n)).min(ms(1_000));
+            assert_eq!(policy.backoff_bound(n), bound);
+            let draws: Vec<SimDuration> = (0..2_000).map(|_| policy.backoff(n, &mut rng)).collect();
+            assert!(draws.iter().all(|&d| d <= bound));
+            let mean = draws.iter().map(|d| d.as_secs_f64()).sum::<f64>() / 2_000.0;
+            let half = bound.as_secs_f64() / 2.0;
+            assert!((mean - half).abs() < 0.05 * half, "mean {mean} vs {half}");
+        }
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use crate::bucket::{Bucket, BucketId};
 use crate::distribution::Delay;
-use crate::topology::{IpId, RegionId, Topology};
-use rand::RngExt;
+use crate::endpoints::Endpoints;
+use crate::topology::{IpId, RegionId};
 use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -25,13 +25,19 @@ pub enum Host {
     PathGlobal,
     /// `s3.REGION.amazonaws.com`.
     PathRegional(RegionId),
+    /// The endpoint a temporary redirect's `Location` names (the legacy
+    /// `bucket.s3-REGION.amazonaws.com` of AWS's example): resolves like the regional
+    /// name until S3 retires it, after which it no longer resolves.
+    RedirectEndpoint(BucketId, RegionId),
 }
 
 impl Host {
     /// Return the bucket named in the host, for virtual-hosted names.
     pub fn bucket(self) -> Option<BucketId> {
         match self {
-            Host::BucketGlobal(b) | Host::BucketRegional(b, _) => Some(b),
+            Host::BucketGlobal(b) | Host::BucketRegional(b, _) | Host::RedirectEndpoint(b, _) => {
+                Some(b)
+            }
             Host::PathGlobal | Host::PathRegional(_) => None,
         }
     }
@@ -51,7 +57,7 @@ impl Host {
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
 ///     propagation_cap: s(86_400), missing_bucket_nxdomain: true };
 /// let photos = Bucket { name: "photos".into(), region: 1,
-///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
 /// let at = SimTime::from_secs;
 /// assert_eq!(zone.truth(Host::BucketGlobal(0), at(0)).0, Target::NxDomain);
@@ -79,7 +85,7 @@ pub enum Target {
 /// # use s3sim_model::topology::*;
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(s(0)) };
+/// #     service_time: Delay::Fixed(s(0)), capacity: None };
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
@@ -88,10 +94,11 @@ pub enum Target {
 /// let config = ResolverConfig { min_ttl: s(0), max_ttl: s(60), negative_ttl: s(60),
 ///     rtt: s(0), miss_rtt: s(0) };
 /// let mut rng = RandomStreams::new(1).stream("doc", 0);
-/// let reply = Resolver::new(0).query(&config, &zone, &topo, Host::PathRegional(1),
+/// let endpoints = s3sim_model::endpoints::Endpoints::new(&topo);
+/// let reply = Resolver::new(0).query(&config, &zone, &endpoints, Host::PathRegional(1),
 ///     SimTime::ZERO, &mut rng);
 /// let Answer::Ip(ip) = reply.record.answer else { panic!("s3.eu-west-1 resolves") };
-/// assert_eq!(topo.facility_of_ip(ip), 1);
+/// assert_eq!(endpoints.facility_of(ip), 1);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Answer {
@@ -99,6 +106,9 @@ pub enum Answer {
     Ip(IpId),
     /// NXDOMAIN.
     NxDomain,
+    /// SERVFAIL: the resolver could not reach the authoritative side and had nothing
+    /// it was allowed to serve. Never cached.
+    ServFail,
 }
 
 /// Configure the authoritative side of S3's DNS.
@@ -119,7 +129,7 @@ pub enum Answer {
 ///     missing_bucket_nxdomain: false,
 /// };
 /// let photos = Bucket { name: "photos".into(), region: 1,
-///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
 /// assert_eq!(zone.propagation_delay(0, 0, 1), s(24 * 3600), "capped");
 /// ```
@@ -151,7 +161,7 @@ pub struct DnsConfig {
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
 ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
 /// let photos = Bucket { name: "photos".into(), region: 1,
-///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
 /// let (name, at) = (Host::BucketGlobal(0), SimTime::from_secs);
 /// // Published at creation (version 1) ...
@@ -167,6 +177,10 @@ pub struct Authoritative {
     default_region: RegionId,
     /// Per bucket: the global name's (time, target) history; entry 0 is the start.
     timelines: Vec<Vec<(SimTime, Target)>>,
+    /// Record TTL changes, in time order: (from, ttl).
+    ttl_changes: Vec<(SimTime, SimDuration)>,
+    /// Per region with a retired redirect endpoint: when it stopped resolving.
+    retired_endpoints: Vec<(RegionId, SimTime)>,
     streams: RandomStreams,
 }
 
@@ -191,7 +205,28 @@ impl Authoritative {
             config,
             default_region,
             timelines,
+            ttl_changes: Vec::new(),
+            retired_endpoints: Vec::new(),
             streams,
+        }
+    }
+
+    /// Publish every record with `ttl` from `at` on (changes must come in time order).
+    pub fn change_record_ttl(&mut self, at: SimTime, ttl: SimDuration) {
+        self.ttl_changes.push((at, ttl));
+    }
+
+    /// Stop resolving the redirect endpoints of `region` from `at` on.
+    pub fn retire_endpoint(&mut self, region: RegionId, at: SimTime) {
+        self.retired_endpoints.push((region, at));
+    }
+
+    /// Return the TTL the records carry at `t`.
+    pub fn record_ttl(&self, t: SimTime) -> SimDuration {
+        let changed = self.ttl_changes.partition_point(|&(at, _)| at <= t);
+        match changed {
+            0 => self.config.record_ttl,
+            k => self.ttl_changes[k - 1].1,
         }
     }
 
@@ -208,14 +243,14 @@ impl Authoritative {
                 let version = timeline.partition_point(|&(at, _)| at <= t).max(1) - 1;
                 (timeline[version].1, version as u16)
             }
-            _ => (self.static_target(host), 0),
+            _ => self.static_record(host, t),
         }
     }
 
     /// Look up the record the authoritative node asked by `resolver` serves at `t`.
     pub fn seen_by(&self, resolver: u32, host: Host, t: SimTime) -> (Target, u16) {
         let Host::BucketGlobal(b) = host else {
-            return (self.static_target(host), 0);
+            return self.static_record(host, t);
         };
         let timeline = &self.timelines[b as usize];
         let reached = (1..timeline.len())
@@ -235,10 +270,22 @@ impl Authoritative {
             .min(self.config.propagation_cap)
     }
 
-    fn static_target(&self, host: Host) -> Target {
+    /// A name that never propagates: regional and path names; a redirect endpoint
+    /// changes once, everywhere at once, when it is retired.
+    fn static_record(&self, host: Host, t: SimTime) -> (Target, u16) {
         match host {
-            Host::BucketRegional(_, r) | Host::PathRegional(r) => Target::Region(r),
-            Host::PathGlobal | Host::BucketGlobal(_) => Target::Region(self.default_region),
+            Host::RedirectEndpoint(_, r)
+                if self
+                    .retired_endpoints
+                    .iter()
+                    .any(|&(region, at)| region == r && at <= t) =>
+            {
+                (Target::NxDomain, 1)
+            }
+            Host::BucketRegional(_, r) | Host::PathRegional(r) | Host::RedirectEndpoint(_, r) => {
+                (Target::Region(r), 0)
+            }
+            Host::PathGlobal | Host::BucketGlobal(_) => (Target::Region(self.default_region), 0),
         }
     }
 }
@@ -264,6 +311,9 @@ fn global_timeline(bucket: &Bucket, missing: Target) -> Vec<(SimTime, Target)> {
     if let Some(deleted) = bucket.deleted_at {
         push(deleted, missing);
     }
+    if let Some(again) = bucket.recreated {
+        push(again.at, Target::Region(again.region));
+    }
     timeline
 }
 
@@ -281,19 +331,20 @@ fn global_timeline(bucket: &Bucket, missing: Target) -> Vec<(SimTime, Target)> {
 /// # use s3sim_model::topology::*;
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(s(0)) };
+/// #     service_time: Delay::Fixed(s(0)), capacity: None };
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(7200), propagation: Delay::Fixed(s(0)),
 ///     propagation_cap: s(86_400), missing_bucket_nxdomain: true };
 /// let missing = Bucket { name: "gone".into(), region: 1,
-///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[missing], RandomStreams::new(1));
 /// let config = ResolverConfig { min_ttl: s(60), max_ttl: s(3600), negative_ttl: s(30),
 ///     rtt: s(0), miss_rtt: s(0) };
 /// let mut rng = RandomStreams::new(1).stream("doc", 0);
 /// let mut resolver = Resolver::new(0);
-/// let mut ask = |host| resolver.query(&config, &zone, &topo, host, SimTime::ZERO, &mut rng);
+/// let endpoints = s3sim_model::endpoints::Endpoints::new(&topo);
+/// let mut ask = |host| resolver.query(&config, &zone, &endpoints, host, SimTime::ZERO, &mut rng);
 /// assert_eq!(ask(Host::PathGlobal).record.expires, SimTime::from_secs(3600)); // 7200 s capped
 /// let nx = ask(Host::BucketGlobal(0)).record;
 /// assert_eq!((nx.answer, nx.expires), (Answer::NxDomain, SimTime::from_secs(30)));
@@ -326,20 +377,20 @@ pub struct ResolverConfig {
 /// # use s3sim_model::topology::*;
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(s(0)) };
+/// #     service_time: Delay::Fixed(s(0)), capacity: None };
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
 ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
 /// let photos = Bucket { name: "photos".into(), region: 1,
-///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true };
+///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
 /// let config = ResolverConfig { min_ttl: s(0), max_ttl: s(60), negative_ttl: s(60),
 ///     rtt: s(0), miss_rtt: s(0) };
 /// let mut rng = RandomStreams::new(1).stream("doc", 0);
 /// let now = SimTime::from_secs(700); // created, not yet propagated
 /// let record = Resolver::new(0)
-///     .query(&config, &zone, &topo, Host::BucketGlobal(0), now, &mut rng)
+///     .query(&config, &zone, &s3sim_model::endpoints::Endpoints::new(&topo), Host::BucketGlobal(0), now, &mut rng)
 ///     .record;
 /// assert!(record.version < zone.truth(Host::BucketGlobal(0), now).1, "stale");
 /// assert_eq!(record.expires, now + s(5));
@@ -365,7 +416,7 @@ pub struct Record {
 /// # use s3sim_model::topology::*;
 /// # let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// # let facility = |name: &str, region| Facility { name: name.into(), region, ips: 2,
-/// #     service_time: Delay::Fixed(s(0)) };
+/// #     service_time: Delay::Fixed(s(0)), capacity: None };
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
@@ -376,7 +427,8 @@ pub struct Record {
 ///     rtt: ms(1), miss_rtt: ms(20) };
 /// let mut rng = RandomStreams::new(1).stream("doc", 0);
 /// let mut resolver = Resolver::new(0);
-/// let mut ask = |t| resolver.query(&config, &zone, &topo, Host::PathGlobal, t, &mut rng);
+/// let endpoints = s3sim_model::endpoints::Endpoints::new(&topo);
+/// let mut ask = |t| resolver.query(&config, &zone, &endpoints, Host::PathGlobal, t, &mut rng);
 /// let miss = ask(SimTime::ZERO);
 /// let hit = ask(SimTime::from_secs(1));
 /// assert_eq!((miss.hit, miss.latency), (false, ms(21)));
@@ -405,7 +457,8 @@ type Fixed = BuildHasherDefault<std::hash::DefaultHasher>;
 /// let s = SimDuration::from_secs;
 /// let topo = Topology::new(
 ///     vec![Region { name: "us-east-1".into(), opt_in: false }], 0,
-///     vec![Facility { name: "f".into(), region: 0, ips: 1, service_time: Delay::Fixed(s(0)) }],
+///     vec![Facility { name: "f".into(), region: 0, ips: 1, service_time: Delay::Fixed(s(0)),
+///         capacity: None }],
 ///     vec!["here".into()], vec![s(0)],
 /// );
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
@@ -415,8 +468,9 @@ type Fixed = BuildHasherDefault<std::hash::DefaultHasher>;
 ///     rtt: SimDuration::from_millis(1), miss_rtt: SimDuration::from_millis(20) };
 /// let mut resolver = Resolver::new(0);
 /// let mut rng = RandomStreams::new(1).stream("doc", 0);
-/// let first = resolver.query(&config, &zone, &topo, Host::PathGlobal, SimTime::ZERO, &mut rng);
-/// let again = resolver.query(&config, &zone, &topo, Host::PathGlobal, SimTime::from_secs(59), &mut rng);
+/// let endpoints = s3sim_model::endpoints::Endpoints::new(&topo);
+/// let first = resolver.query(&config, &zone, &endpoints, Host::PathGlobal, SimTime::ZERO, &mut rng);
+/// let again = resolver.query(&config, &zone, &endpoints, Host::PathGlobal, SimTime::from_secs(59), &mut rng);
 /// assert!(!first.hit && again.hit);
 /// assert_eq!(first.record.expires, SimTime::from_secs(60)); // 5 s raised to min_ttl
 /// ```
@@ -424,7 +478,29 @@ type Fixed = BuildHasherDefault<std::hash::DefaultHasher>;
 pub struct Resolver {
     id: u32,
     cache: HashMap<Host, Record, Fixed>,
+    upstream: Upstream,
 }
+
+/// Say whether a resolver can reach the authoritative side.
+///
+/// ```
+/// use s3sim_model::dns::Upstream;
+/// assert_eq!(Upstream::default(), Upstream::Reachable);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Upstream {
+    /// Misses are answered by the authoritative side.
+    #[default]
+    Reachable,
+    /// Misses fail; with `serve_stale`, expired records are served instead (RFC 8767).
+    Unreachable {
+        /// Answer from expired records, with [`STALE_TTL`].
+        serve_stale: bool,
+    },
+}
+
+/// The TTL of an answer served stale (RFC 8767 recommends 30 s).
+pub const STALE_TTL: SimDuration = SimDuration::from_secs(30);
 
 impl Resolver {
     /// Create an empty resolver with global id `id` (used to key its propagation delays).
@@ -432,6 +508,7 @@ impl Resolver {
         Resolver {
             id,
             cache: HashMap::default(),
+            upstream: Upstream::Reachable,
         }
     }
 
@@ -440,42 +517,75 @@ impl Resolver {
         &mut self,
         config: &ResolverConfig,
         zone: &Authoritative,
-        topology: &Topology,
+        endpoints: &Endpoints,
         host: Host,
         now: SimTime,
         rng: &mut SimRng,
     ) -> ResolverReply {
-        if let Some(record) = self.cache.get(&host).filter(|r| now < r.expires) {
+        let cached = self.cache.get(&host).copied();
+        if let Some(record) = cached.filter(|r| now < r.expires) {
             return ResolverReply {
-                record: *record,
+                record,
                 hit: true,
                 latency: config.rtt,
             };
         }
-        let (target, version) = zone.seen_by(self.id, host, now);
-        let (answer, ttl) = match target {
-            Target::Region(region) => {
-                let ips = topology.ips_of_region(region);
-                let ttl = zone
-                    .config()
-                    .record_ttl
-                    .max(config.min_ttl)
-                    .min(config.max_ttl);
-                (Answer::Ip(rng.random_range(ips)), ttl)
-            }
-            Target::NxDomain => (Answer::NxDomain, config.negative_ttl),
-        };
-        let record = Record {
-            answer,
-            version,
-            expires: now + ttl,
-        };
+        let latency = config.rtt + config.miss_rtt;
+        if let Upstream::Unreachable { serve_stale } = self.upstream {
+            let record = match cached.filter(|_| serve_stale) {
+                Some(stale) => Record {
+                    expires: now + STALE_TTL,
+                    ..stale
+                },
+                None => Record {
+                    answer: Answer::ServFail,
+                    version: u16::MAX,
+                    expires: now,
+                },
+            };
+            return ResolverReply {
+                record,
+                hit: record.answer != Answer::ServFail,
+                latency,
+            };
+        }
+        let record = self.ask_authoritative(config, zone, endpoints, host, now, rng);
         self.cache.insert(host, record);
         ResolverReply {
             record,
             hit: false,
-            latency: config.rtt + config.miss_rtt,
+            latency,
         }
+    }
+
+    fn ask_authoritative(
+        &self,
+        config: &ResolverConfig,
+        zone: &Authoritative,
+        endpoints: &Endpoints,
+        host: Host,
+        now: SimTime,
+        rng: &mut SimRng,
+    ) -> Record {
+        let (target, version) = zone.seen_by(self.id, host, now);
+        let ttl = zone.record_ttl(now).max(config.min_ttl).min(config.max_ttl);
+        let (answer, ttl) = match target {
+            Target::Region(region) => match endpoints.pick(region, rng) {
+                Some(ip) => (Answer::Ip(ip), ttl),
+                None => (Answer::NxDomain, config.negative_ttl),
+            },
+            Target::NxDomain => (Answer::NxDomain, config.negative_ttl),
+        };
+        Record {
+            answer,
+            version,
+            expires: now + ttl,
+        }
+    }
+
+    /// Lose (`Unreachable`) or regain the authoritative side.
+    pub fn set_upstream(&mut self, upstream: Upstream) {
+        self.upstream = upstream;
     }
 
     /// Drop every cached answer (a resolver restart).
@@ -495,6 +605,7 @@ mod tests {
             created_at: created.map(SimTime::from_secs),
             deleted_at: deleted.map(SimTime::from_secs),
             location_constraint: true,
+            recreated: None,
         }
     }
 

@@ -21,6 +21,8 @@ use s3sim_engine::SimTime;
 ///     assert_eq!(Status::from_code(status.code().unwrap()), Some(status));
 /// }
 /// assert_eq!(Status::from_code(418), None);
+/// assert!(Status::SlowDown.is_retryable() && Status::Timeout.is_retryable());
+/// assert!(!Status::TemporaryRedirect.is_retryable() && !Status::NotFound.is_retryable());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -34,25 +36,40 @@ pub enum Status {
     TemporaryRedirect,
     /// 400 Bad Request (opt-in regions instead of a redirect).
     BadRequest,
+    /// 403 AccessDenied (direct S3 access when only the CDN may read the bucket).
+    Forbidden,
     /// 404 NoSuchBucket.
     NotFound,
-    /// The connection failed.
+    /// 500 InternalError.
+    InternalError,
+    /// 503 SlowDown: the facility's queue is full.
+    SlowDown,
+    /// The connection was refused (facility down or draining, IP retired).
     ConnectionError,
+    /// No answer to the connection attempt within the client's connect timeout.
+    Timeout,
     /// The name did not resolve.
     NxDomain,
+    /// The resolver could not answer (SERVFAIL: its upstream is down, nothing cached).
+    DnsFailure,
 }
 
 impl Status {
     /// Every status, in reporting order.
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 13] = [
         Status::Ok,
         Status::MovedPermanently,
         Status::Found,
         Status::TemporaryRedirect,
         Status::BadRequest,
+        Status::Forbidden,
         Status::NotFound,
+        Status::InternalError,
+        Status::SlowDown,
         Status::ConnectionError,
+        Status::Timeout,
         Status::NxDomain,
+        Status::DnsFailure,
     ];
 
     /// Return the HTTP code, if an HTTP answer arrived.
@@ -63,8 +80,13 @@ impl Status {
             Status::Found => Some(302),
             Status::TemporaryRedirect => Some(307),
             Status::BadRequest => Some(400),
+            Status::Forbidden => Some(403),
             Status::NotFound => Some(404),
-            Status::ConnectionError | Status::NxDomain => None,
+            Status::InternalError => Some(500),
+            Status::SlowDown => Some(503),
+            Status::ConnectionError | Status::Timeout | Status::NxDomain | Status::DnsFailure => {
+                None
+            }
         }
     }
 
@@ -84,10 +106,28 @@ impl Status {
             Status::Found => "302",
             Status::TemporaryRedirect => "307",
             Status::BadRequest => "400",
+            Status::Forbidden => "403",
             Status::NotFound => "404",
+            Status::InternalError => "500",
+            Status::SlowDown => "503",
             Status::ConnectionError => "conn_error",
+            Status::Timeout => "timeout",
             Status::NxDomain => "nxdomain",
+            Status::DnsFailure => "servfail",
         }
+    }
+
+    /// Tell whether an SDK retries after this status: throttling, server errors and
+    /// failed connections, never a 3xx or 4xx (the request would fail the same way).
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            Status::InternalError
+                | Status::SlowDown
+                | Status::ConnectionError
+                | Status::Timeout
+                | Status::DnsFailure
+        )
     }
 
     /// Find the status with this HTTP code, if the model has one.
@@ -140,7 +180,7 @@ impl Response {
 /// use s3sim_model::dns::Host;
 /// use s3sim_model::facility::{answer, FacilityRules, Status};
 /// let eu = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
-///     location_constraint: true };
+///     location_constraint: true, recreated: None };
 /// let status_with = |temporary_redirect| {
 ///     let rules = FacilityRules { temporary_redirect };
 ///     answer(rules, &[false, false], &eu, 0, Host::BucketGlobal(0), 0, SimTime::ZERO).status
@@ -162,12 +202,12 @@ pub struct FacilityRules {
 /// use s3sim_model::dns::Host;
 /// use s3sim_model::facility::{answer, FacilityRules, Status};
 /// let eu = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
-///     location_constraint: true };
+///     location_constraint: true, recreated: None };
 /// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
 /// let opt_in = [false, false];
 /// let at_default = answer(rules, &opt_in, &eu, 0, Host::BucketGlobal(0), 0, SimTime::ZERO);
 /// assert_eq!(at_default.status, Status::TemporaryRedirect);
-/// assert_eq!(at_default.location, Some(Host::BucketRegional(0, 1)));
+/// assert_eq!(at_default.location, Some(Host::RedirectEndpoint(0, 1)));
 /// ```
 pub fn answer(
     rules: FacilityRules,
@@ -178,10 +218,9 @@ pub fn answer(
     facility_region: RegionId,
     now: SimTime,
 ) -> Response {
-    if !bucket.exists_at(now) {
+    let Some(home) = bucket.region_at(now) else {
         return Response::bare(Status::NotFound);
-    }
-    let home = bucket.region;
+    };
     let region = Some(home);
     let permanent = Response {
         status: Status::MovedPermanently,
@@ -198,10 +237,12 @@ pub fn answer(
         },
         Host::BucketGlobal(_) => Response {
             status: rules.temporary_redirect,
-            location: Some(Host::BucketRegional(bucket_id, home)),
+            location: Some(Host::RedirectEndpoint(bucket_id, home)),
             bucket_region: region,
         },
-        Host::BucketRegional(_, named) | Host::PathRegional(named)
+        Host::BucketRegional(_, named)
+        | Host::RedirectEndpoint(_, named)
+        | Host::PathRegional(named)
             if named == home && served_here =>
         {
             Response::bare(Status::Ok)
@@ -209,7 +250,10 @@ pub fn answer(
         Host::PathGlobal if served_here && !bucket.location_constraint => {
             Response::bare(Status::Ok)
         }
-        Host::BucketRegional(..) | Host::PathRegional(_) | Host::PathGlobal => permanent,
+        Host::BucketRegional(..)
+        | Host::RedirectEndpoint(..)
+        | Host::PathRegional(_)
+        | Host::PathGlobal => permanent,
     }
 }
 
@@ -234,6 +278,7 @@ mod tests {
             created_at: Some(SimTime::from_secs(10)),
             deleted_at: Some(SimTime::from_secs(20)),
             location_constraint: region != 0,
+            recreated: None,
         }
     }
 
@@ -256,7 +301,7 @@ mod tests {
             r,
             Response {
                 status: Status::TemporaryRedirect,
-                location: Some(Host::BucketRegional(0, 1)),
+                location: Some(Host::RedirectEndpoint(0, 1)),
                 bucket_region: Some(1),
             }
         );

@@ -31,7 +31,7 @@ pub type IpId = u32;
 /// let opt_in = opt_in_flags(&topo);
 /// assert_eq!(opt_in, [false, true]);
 /// let hk = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
-///     location_constraint: true };
+///     location_constraint: true, recreated: None };
 /// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
 /// let r = answer(rules, &opt_in, &hk, 0, Host::BucketGlobal(0), 0, SimTime::ZERO);
 /// assert_eq!((r.status, r.bucket_region), (Status::BadRequest, Some(1)));
@@ -55,6 +55,7 @@ pub struct Region {
 /// use s3sim_model::topology::{Facility, Region, Topology};
 /// let facility = |name: &str, region, ips| Facility {
 ///     name: name.into(), region, ips, service_time: Delay::Fixed(SimDuration::ZERO),
+///     capacity: None,
 /// };
 /// let topo = Topology::new(
 ///     vec![Region { name: "us-east-1".into(), opt_in: false },
@@ -64,8 +65,7 @@ pub struct Region {
 ///     vec![], vec![],
 /// );
 /// assert_eq!(topo.facilities[0].name, "use1-a");
-/// assert_eq!(topo.ips_of_region(1), 3..5);
-/// assert_eq!(topo.facility_of_ip(4), 1);
+/// assert_eq!(topo.facilities_of_region(1), 1..2);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Facility {
@@ -77,6 +77,26 @@ pub struct Facility {
     pub ips: u32,
     /// Time to produce an answer once a request has arrived.
     pub service_time: Delay,
+    /// Servers and queue; `None` serves every request at once (no queueing at all).
+    pub capacity: Option<Capacity>,
+}
+
+/// Limit how much work a facility takes at once.
+///
+/// Requests beyond `servers` wait in a FIFO queue; once `queue_limit` are waiting, the
+/// facility answers 503 SlowDown at once, as S3 does under overload.
+///
+/// ```
+/// use s3sim_model::topology::Capacity;
+/// let c = Capacity { servers: 8, queue_limit: 100 };
+/// assert_eq!(c.servers + c.queue_limit, 108); // the most requests it ever holds
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capacity {
+    /// Requests served concurrently.
+    pub servers: u32,
+    /// Requests that may wait; one more gets 503 SlowDown.
+    pub queue_limit: u32,
 }
 
 /// Hold the static geography of a scenario: regions, facilities, locations, round trips.
@@ -88,6 +108,7 @@ pub struct Facility {
 /// let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// let facility = |name: &str, region| Facility {
 ///     name: name.into(), region, ips: 4, service_time: Delay::Fixed(SimDuration::from_millis(5)),
+///     capacity: None,
 /// };
 /// let topo = Topology::new(
 ///     vec![region("us-east-1"), region("eu-west-1")],
@@ -96,9 +117,8 @@ pub struct Facility {
 ///     vec!["europe".into()],
 ///     vec![SimDuration::from_millis(80), SimDuration::from_millis(15)],
 /// );
-/// assert_eq!(topo.facility_of_ip(5), 1);
 /// assert_eq!(topo.rtt(0, 1), SimDuration::from_millis(15));
-/// assert_eq!(topo.ips_of_region(1), 4..8);
+/// assert_eq!(topo.facilities_of_region(1), 1..2);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Topology {
@@ -112,8 +132,6 @@ pub struct Topology {
     pub locations: Vec<String>,
     /// Round trip from location `l` to region `r` at index `l * regions + r`.
     rtt: Vec<SimDuration>,
-    /// First IP of each facility, plus the total at the end.
-    ip_starts: Vec<IpId>,
     /// Facility range per region (facilities are sorted by region).
     region_facilities: Vec<std::ops::Range<FacilityId>>,
 }
@@ -121,7 +139,7 @@ pub struct Topology {
 impl Topology {
     /// Build a topology; `rtt` is row-major, one row per location.
     ///
-    /// Facilities are reordered by region (stable), so that a region's IPs are contiguous.
+    /// Facilities are reordered by region (stable), so that a region's facilities (and their first IPs) are contiguous.
     pub fn new(
         regions: Vec<Region>,
         default_region: RegionId,
@@ -135,13 +153,6 @@ impl Topology {
             "rtt matrix shape"
         );
         facilities.sort_by_key(|f| f.region);
-        let mut ip_starts = Vec::with_capacity(facilities.len() + 1);
-        let mut next = 0;
-        for f in &facilities {
-            ip_starts.push(next);
-            next += f.ips;
-        }
-        ip_starts.push(next);
         let region_facilities = (0..regions.len())
             .map(|r| {
                 let start = facilities.partition_point(|f| usize::from(f.region) < r);
@@ -155,7 +166,6 @@ impl Topology {
             facilities,
             locations,
             rtt,
-            ip_starts,
             region_facilities,
         }
     }
@@ -166,16 +176,9 @@ impl Topology {
         self.rtt[usize::from(location) * self.regions.len() + usize::from(region)]
     }
 
-    /// Find the facility that owns an IP.
-    #[inline]
-    pub fn facility_of_ip(&self, ip: IpId) -> FacilityId {
-        (self.ip_starts.partition_point(|&start| start <= ip) - 1) as FacilityId
-    }
-
-    /// Return all endpoint IPs of a region's facilities (contiguous).
-    pub fn ips_of_region(&self, region: RegionId) -> std::ops::Range<IpId> {
-        let facilities = &self.region_facilities[usize::from(region)];
-        self.ip_starts[usize::from(facilities.start)]..self.ip_starts[usize::from(facilities.end)]
+    /// Return the facilities of a region (contiguous: facilities are sorted by region).
+    pub fn facilities_of_region(&self, region: RegionId) -> std::ops::Range<FacilityId> {
+        self.region_facilities[usize::from(region)].clone()
     }
 
     /// Tell whether a region has at least one facility.

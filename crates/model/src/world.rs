@@ -5,16 +5,20 @@ use crate::bucket::{Bucket, BucketId};
 use crate::client::{
     Arrivals, ClientClass, ClientMemory, Lifetime, Popularity, RedirectPolicy, RegionCache,
 };
-use crate::dns::{Answer, Authoritative, DnsConfig, Host, Resolver, ResolverConfig};
+use crate::dns::{Answer, Authoritative, DnsConfig, Host, Resolver, ResolverConfig, Upstream};
+use crate::endpoints::{Connect, Endpoints};
 use crate::facility::{self, FacilityRules, Response, Status};
-use crate::metrics::{BinnedMetrics, Recorder};
-use crate::topology::{FacilityId, Topology};
+use crate::fault::{self, Fault, Step};
+use crate::metrics::facility::{FacilityMetrics, FacilityRecorder};
+use crate::metrics::{BinnedMetrics, Completion, Recorder};
+use crate::topology::{FacilityId, IpId, Topology};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp, Zipf};
 use s3sim_engine::{
     Model, RandomStreams, Scheduler, SimDuration, SimRng, SimTime, StopAt, stable_hash,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// Describe one group of identical recursive resolvers.
 ///
@@ -53,6 +57,8 @@ pub struct WorldConfig {
     pub classes: Vec<ClientClass>,
     /// Facility behaviour switches.
     pub rules: FacilityRules,
+    /// Outages, drains, rotations, resolver outages, DNS changes.
+    pub faults: Vec<Fault>,
     /// Keep the full status sequence of the first this-many completed requests.
     pub trace_limit: usize,
 }
@@ -81,12 +87,15 @@ pub struct RequestTrace {
 
 /// Report what one replica produced.
 ///
-/// The request counts always satisfy `issued == completed + in_flight`.
+/// Requests are conserved: `issued == completed + in_flight`, where `in_flight` counts
+/// the requests still held by the world when the run stopped (see the tests).
 /// See [`run_replica`] for an example.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplicaOutput {
-    /// Per-bin metrics.
+    /// Per-bin metrics per client class.
     pub metrics: BinnedMetrics,
+    /// Per-bin load per facility.
+    pub facilities: FacilityMetrics,
     /// Traces of the first `trace_limit` completed requests (not serialised).
     #[serde(skip)]
     pub traces: Vec<RequestTrace>,
@@ -119,7 +128,7 @@ pub struct ReplicaOutput {
 /// let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
 /// let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// let facility = |name: &str, region| Facility {
-///     name: name.into(), region, ips: 2, service_time: Delay::Fixed(ms(5)),
+///     name: name.into(), region, ips: 2, service_time: Delay::Fixed(ms(5)), capacity: None,
 /// };
 /// let config = WorldConfig {
 ///     duration: s(3600),
@@ -132,7 +141,7 @@ pub struct ReplicaOutput {
 ///     // Created in eu-west-1 at t = 60 s; resolvers see the global name move 600 s later.
 ///     buckets: vec![Bucket { name: "photos".into(), region: 1,
 ///         created_at: Some(SimTime::from_secs(60)), deleted_at: None,
-///         location_constraint: true }],
+///         location_constraint: true, recreated: None }],
 ///     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
 ///         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
 ///     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
@@ -147,14 +156,16 @@ pub struct ReplicaOutput {
 ///         dns: DnsCachePolicy::None,
 ///         redirects: RedirectPolicy::FollowLocation {
 ///             codes: vec![Status::TemporaryRedirect], max_hops: 5 },
+///         retry: None, connect_timeout: s(10),
 ///     }],
 ///     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
+///     faults: vec![],
 ///     trace_limit: 10,
 /// };
 /// let out = run_replica(&config, RandomStreams::new(1));
 /// let first = &out.traces[0]; // t = 120 s: the global name still points at us-east-1
 /// assert_eq!(first.statuses, [Status::TemporaryRedirect, Status::Ok]);
-/// assert_eq!(first.hosts, [Host::BucketGlobal(0), Host::BucketRegional(0, 1)]);
+/// assert_eq!(first.hosts, [Host::BucketGlobal(0), Host::RedirectEndpoint(0, 1)]);
 /// assert_eq!(out.traces[2].statuses, [Status::Ok]); // t = 720 s: propagated
 /// assert_eq!(out.issued, 12); // t = 120, 420, ..., 3420 s
 /// assert_eq!(out.issued, out.completed + out.in_flight);
@@ -164,23 +175,34 @@ pub fn run_replica(config: &WorldConfig, streams: RandomStreams) -> ReplicaOutpu
     let mut world = World::new(config, streams);
     let mut sched = Scheduler::new();
     world.prime(&mut sched);
-    let report = sched.run(&mut world, StopAt::time(config.duration.after_start()));
-    world.into_output(report.events)
+    let end = config.duration.after_start();
+    let report = sched.run(&mut world, StopAt::time(end));
+    world.into_output(report.events, end)
 }
 
 /// Mark the next step of a request's life for the scheduler.
 ///
-/// Events are plain `Copy` values, two words each, so the event queue stays small;
+/// Events are plain `Copy` values of eight bytes, so the event queue stays small;
 /// a request's state lives in the [`World`] and events refer to it by index.
 /// See [`run_replica`] for a run that handles them.
+///
+/// ```
+/// assert_eq!(std::mem::size_of::<s3sim_model::world::Event>(), 8);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// The next request of a class starts.
     Arrival { class: u16 },
-    /// A request reaches its facility.
+    /// A request reaches the IP it connects to.
     AtFacility { request: u32 },
-    /// A response (or DNS failure) reaches the client.
+    /// A request's service at its facility ends.
+    ServiceDone { request: u32 },
+    /// A response (or a failure) reaches the client.
     Response { request: u32 },
+    /// A request's backoff is over: it tries again.
+    Retry { request: u32 },
+    /// A fault's step is due (index into the fault timeline).
+    Fault { step: u32 },
 }
 
 struct Request {
@@ -189,12 +211,24 @@ struct Request {
     class: u16,
     bucket: BucketId,
     host: Host,
+    ip: IpId,
     facility: FacilityId,
+    /// When it reached its facility (the start of its wait).
+    arrived: SimTime,
     response: Response,
     first: Option<Status>,
     round_trips: u8,
+    redirects: u8,
+    attempts: u8,
     region_redirect_used: bool,
     trace: Option<Box<RequestTrace>>,
+}
+
+/// A facility's servers and queue during a run.
+#[derive(Default)]
+struct Station {
+    busy: u32,
+    queue: VecDeque<u32>,
 }
 
 struct ClassRuntime {
@@ -212,6 +246,9 @@ struct ClassRuntime {
 pub struct World<'a> {
     config: &'a WorldConfig,
     zone: Authoritative,
+    endpoints: Endpoints,
+    stations: Vec<Station>,
+    steps: Vec<(SimTime, Step)>,
     opt_in: Vec<bool>,
     resolvers: Vec<Resolver>,
     resolver_group: Vec<u16>,
@@ -219,10 +256,12 @@ pub struct World<'a> {
     runtime: Vec<ClassRuntime>,
     service_rng: SimRng,
     dns_rng: SimRng,
+    retry_rng: SimRng,
     phase_seed: u64,
     requests: Vec<Request>,
     free: Vec<u32>,
     recorder: Recorder,
+    load: FacilityRecorder,
     traces: Vec<RequestTrace>,
     traced: usize,
     issued: u64,
@@ -232,12 +271,19 @@ pub struct World<'a> {
 impl<'a> World<'a> {
     /// Build the initial state: empty caches, no requests in flight.
     pub fn new(config: &'a WorldConfig, streams: RandomStreams) -> Self {
-        let zone = Authoritative::new(
+        let mut zone = Authoritative::new(
             config.dns.clone(),
             config.topology.default_region,
             &config.buckets,
             streams,
         );
+        fault::apply_all_to_zone(&config.faults, &mut zone);
+        let servers = config
+            .topology
+            .facilities
+            .iter()
+            .map(|f| f.capacity.map_or(0, |c| c.servers))
+            .collect();
         let resolver_group: Vec<u16> = config
             .resolver_groups
             .iter()
@@ -271,6 +317,11 @@ impl<'a> World<'a> {
         World {
             config,
             zone,
+            endpoints: Endpoints::new(&config.topology),
+            stations: (0..config.topology.facilities.len())
+                .map(|_| Station::default())
+                .collect(),
+            steps: fault::timeline(&config.faults),
             opt_in: facility::opt_in_flags(&config.topology),
             resolvers,
             resolver_group,
@@ -278,10 +329,12 @@ impl<'a> World<'a> {
             runtime,
             service_rng: streams.stream("service", 0),
             dns_rng: streams.stream("dns-answers", 0),
+            retry_rng: streams.stream("retries", 0),
             phase_seed: streams.master_seed(),
             requests: Vec::new(),
             free: Vec::new(),
             recorder: Recorder::new(config.bin, config.duration, config.classes.len()),
+            load: FacilityRecorder::new(config.bin, config.duration, servers),
             traces: Vec::new(),
             traced: 0,
             issued: 0,
@@ -289,8 +342,11 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Schedule every class's first arrival.
+    /// Schedule every class's first arrival and every fault step.
     pub fn prime(&mut self, sched: &mut Scheduler<Event>) {
+        for (step, &(at, _)) in self.steps.iter().enumerate() {
+            sched.at(at, Event::Fault { step: step as u32 });
+        }
         for class in 0..self.config.classes.len() {
             let c = &self.config.classes[class];
             let first = match c.arrivals {
@@ -308,13 +364,14 @@ impl<'a> World<'a> {
         }
     }
 
-    fn into_output(self, events: u64) -> ReplicaOutput {
+    fn into_output(self, events: u64, end: SimTime) -> ReplicaOutput {
         ReplicaOutput {
             metrics: self.recorder.finish(),
+            facilities: self.load.finish(end),
             traces: self.traces,
             issued: self.issued,
             completed: self.completed,
-            in_flight: self.issued - self.completed,
+            in_flight: (self.requests.len() - self.free.len()) as u64,
             events,
         }
     }
@@ -390,10 +447,14 @@ impl<'a> World<'a> {
             class: class as u16,
             bucket,
             host,
+            ip: 0,
             facility: 0,
+            arrived: sched.now(),
             response: Response::bare(Status::Ok),
             first: None,
             round_trips: 0,
+            redirects: 0,
+            attempts: 1,
             region_redirect_used: false,
             trace,
         };
@@ -453,21 +514,36 @@ impl<'a> World<'a> {
             trace.hosts.push(host);
         }
         let (answer, dns_latency) = self.resolve(class, client, host, now);
-        match answer {
-            Answer::NxDomain => {
-                self.requests[id as usize].response = Response::bare(Status::NxDomain);
-                sched.at(now + dns_latency, Event::Response { request: id });
-            }
+        let failed = |status| {
+            (
+                Response::bare(status),
+                now + dns_latency,
+                Event::Response { request: id },
+            )
+        };
+        let (response, at, event) = match answer {
+            Answer::NxDomain => failed(Status::NxDomain),
+            Answer::ServFail => failed(Status::DnsFailure),
             Answer::Ip(ip) => {
-                let facility = self.config.topology.facility_of_ip(ip);
-                self.requests[id as usize].facility = facility;
-                let half = self.rtt(class, facility).as_nanos() / 2;
-                sched.at(
-                    now + dns_latency + SimDuration::from_nanos(half),
-                    Event::AtFacility { request: id },
-                );
+                let facility = self.endpoints.facility_of(ip);
+                let there = now + dns_latency + self.half_rtt(class, facility);
+                let r = &mut self.requests[id as usize];
+                (r.ip, r.facility) = (ip, facility);
+                (r.response, there, Event::AtFacility { request: id })
             }
-        }
+        };
+        self.requests[id as usize].response = response;
+        sched.at(at, event);
+    }
+
+    /// The client-to-facility leg of a round trip (the return leg is the rest).
+    fn half_rtt(&self, class: usize, facility: FacilityId) -> SimDuration {
+        SimDuration::from_nanos(self.rtt(class, facility).as_nanos() / 2)
+    }
+
+    fn return_leg(&self, class: usize, facility: FacilityId) -> SimDuration {
+        let rtt = self.rtt(class, facility).as_nanos();
+        SimDuration::from_nanos(rtt - rtt / 2)
     }
 
     fn rtt(&self, class: usize, facility: FacilityId) -> SimDuration {
@@ -497,14 +573,19 @@ impl<'a> World<'a> {
         let reply = self.resolvers[resolver as usize].query(
             &group.config,
             &self.zone,
-            &self.config.topology,
+            &self.endpoints,
             host,
             now,
             &mut self.dns_rng,
         );
         let record = reply.record;
         let negative = record.answer == Answer::NxDomain;
-        if let Some(expires) = c.dns.expiry(now, record.expires, negative) {
+        let cacheable = record.answer != Answer::ServFail;
+        if let Some(expires) = c
+            .dns
+            .expiry(now, record.expires, negative)
+            .filter(|_| cacheable)
+        {
             memory.remember_answer(host, record.answer, record.version, expires);
         }
         self.recorder
@@ -514,35 +595,138 @@ impl<'a> World<'a> {
 
     fn at_facility(&mut self, id: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
-        let r = &self.requests[id as usize];
-        let bucket = r.bucket;
-        let facility = &self.config.topology.facilities[usize::from(r.facility)];
-        let response = facility::answer(
+        let (class, ip, facility) = {
+            let r = &self.requests[id as usize];
+            (usize::from(r.class), r.ip, r.facility)
+        };
+        match self.endpoints.connect(ip, now) {
+            Connect::Facility(facility) => self.admit(id, facility, now, sched),
+            Connect::Refused => {
+                let back = now + self.return_leg(class, facility);
+                self.respond(id, Response::bare(Status::ConnectionError), back, sched);
+            }
+            Connect::BlackHoled => {
+                let tried = now - self.half_rtt(class, facility);
+                let gives_up = tried + self.config.classes[class].connect_timeout;
+                self.respond(
+                    id,
+                    Response::bare(Status::Timeout),
+                    gives_up.max(now),
+                    sched,
+                );
+            }
+        }
+    }
+
+    fn respond(&mut self, id: u32, response: Response, at: SimTime, sched: &mut Scheduler<Event>) {
+        self.requests[id as usize].response = response;
+        sched.at(at, Event::Response { request: id });
+    }
+
+    /// Take a connected request: serve it, queue it, or turn it away with 503.
+    fn admit(&mut self, id: u32, facility: FacilityId, now: SimTime, sched: &mut Scheduler<Event>) {
+        let f = usize::from(facility);
+        self.load.arrived(f, now);
+        let r = &mut self.requests[id as usize];
+        r.arrived = now;
+        r.response = facility::answer(
             self.config.rules,
             &self.opt_in,
-            &self.config.buckets[bucket as usize],
-            bucket,
+            &self.config.buckets[r.bucket as usize],
+            r.bucket,
             r.host,
-            facility.region,
+            self.config.topology.facilities[f].region,
             now,
         );
-        let service = facility.service_time.sample(&mut self.service_rng);
-        let rtt = self.rtt(usize::from(r.class), r.facility);
-        let back = SimDuration::from_nanos(rtt.as_nanos() - rtt.as_nanos() / 2);
-        self.requests[id as usize].response = response;
-        sched.at(now + service + back, Event::Response { request: id });
+        let station = &mut self.stations[f];
+        match self.config.topology.facilities[f].capacity {
+            Some(c) if station.busy >= c.servers => {
+                if station.queue.len() < c.queue_limit as usize {
+                    station.queue.push_back(id);
+                    let (busy, queued) = (station.busy, station.queue.len() as u32);
+                    self.load.set_level(f, now, busy, queued);
+                } else {
+                    self.load.shed(f, now);
+                    let class = usize::from(self.requests[id as usize].class);
+                    let back = now + self.return_leg(class, facility);
+                    self.respond(id, Response::bare(Status::SlowDown), back, sched);
+                }
+            }
+            _ => self.start_service(id, f, now, sched),
+        }
+    }
+
+    fn start_service(&mut self, id: u32, f: usize, now: SimTime, sched: &mut Scheduler<Event>) {
+        let station = &mut self.stations[f];
+        station.busy += 1;
+        let (busy, queued) = (station.busy, station.queue.len() as u32);
+        self.load.set_level(f, now, busy, queued);
+        let wait = now.since(self.requests[id as usize].arrived);
+        self.load.started(f, now, wait);
+        let service = self.config.topology.facilities[f]
+            .service_time
+            .sample(&mut self.service_rng);
+        sched.at(now + service, Event::ServiceDone { request: id });
+    }
+
+    fn service_done(&mut self, id: u32, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let (class, facility) = {
+            let r = &self.requests[id as usize];
+            (usize::from(r.class), r.facility)
+        };
+        let f = usize::from(facility);
+        self.load.served(f, now);
+        sched.at(
+            now + self.return_leg(class, facility),
+            Event::Response { request: id },
+        );
+        let station = &mut self.stations[f];
+        station.busy -= 1;
+        match station.queue.pop_front() {
+            Some(next) => self.start_service(next, f, now, sched),
+            None => self.load.set_level(f, now, station.busy, 0),
+        }
+    }
+
+    /// Apply one fault step.
+    fn fault(&mut self, step: u32, now: SimTime) {
+        match self.steps[step as usize].1 {
+            Step::Down { facility, mode } => self.endpoints.set_down(facility, Some(mode)),
+            Step::Up { facility } => self.endpoints.set_down(facility, None),
+            Step::Unlist { facility } => self.endpoints.set_unlisted(facility, true),
+            Step::Relist { facility } => self.endpoints.set_unlisted(facility, false),
+            Step::Drain { facility } => self.endpoints.drain(facility),
+            Step::Rotate { facility, grace } => self.endpoints.rotate(facility, now, grace),
+            Step::ResolversDown { group, serve_stale } => {
+                self.set_upstream(group, Upstream::Unreachable { serve_stale });
+            }
+            Step::ResolversUp { group } => self.set_upstream(group, Upstream::Reachable),
+        }
+    }
+
+    fn set_upstream(&mut self, group: u16, upstream: Upstream) {
+        for (resolver, &g) in self.resolvers.iter_mut().zip(&self.resolver_group) {
+            if g == group {
+                resolver.set_upstream(upstream);
+            }
+        }
     }
 
     fn response(&mut self, id: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         let r = &mut self.requests[id as usize];
         let status = r.response.status;
-        if status != Status::NxDomain {
+        if !matches!(status, Status::NxDomain | Status::DnsFailure) {
             r.round_trips = r.round_trips.saturating_add(1);
         }
         r.first.get_or_insert(status);
         if let Some(trace) = r.trace.as_mut() {
             trace.statuses.push(status);
+        }
+        if let Some(backoff) = self.retry_backoff(id) {
+            sched.at(now + backoff, Event::Retry { request: id });
+            return;
         }
         match self.next_host(id, now) {
             Some(host) => {
@@ -553,12 +737,39 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Decide whether the request tries again, per its class's retry policy and quota;
+    /// returns the backoff if it does.
+    fn retry_backoff(&mut self, id: u32) -> Option<SimDuration> {
+        let r = &mut self.requests[id as usize];
+        let class = &self.config.classes[usize::from(r.class)];
+        let policy = class.retry.as_ref()?;
+        let status = r.response.status;
+        if !status.is_retryable() || r.attempts >= policy.max_attempts {
+            return None;
+        }
+        if let Some(quota) = &policy.quota {
+            let cost = if status == Status::Timeout {
+                quota.timeout_cost
+            } else {
+                quota.retry_cost
+            };
+            let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
+            if !memory.try_spend(quota, cost) {
+                return None;
+            }
+        }
+        let retries_so_far = u32::from(r.attempts - 1);
+        r.attempts += 1;
+        Some(policy.backoff(retries_so_far, &mut self.retry_rng))
+    }
+
     /// Where the client sends the request next, per its redirect policy; `None` ends it.
     fn next_host(&mut self, id: u32, now: SimTime) -> Option<Host> {
         let r = &mut self.requests[id as usize];
         let class = &self.config.classes[usize::from(r.class)];
         let response = r.response;
-        let redirects_so_far = r.round_trips.saturating_sub(1);
+        let redirects_so_far = r.redirects;
+        r.redirects = r.redirects.saturating_add(1);
         let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
         match &class.redirects {
             _ if response.status == Status::Ok => None,
@@ -594,17 +805,22 @@ impl<'a> World<'a> {
 
     fn finish(&mut self, id: u32, now: SimTime) {
         let r = &mut self.requests[id as usize];
-        let succeeded = r.response.status == Status::Ok;
-        let first = r.first.expect("a response arrived");
-        let latency = now.since(r.started);
-        self.recorder.request_done(
-            usize::from(r.class),
-            now,
-            first,
+        let status = r.response.status;
+        let succeeded = status == Status::Ok;
+        let class = usize::from(r.class);
+        let quota = self.config.classes[class].retry.and_then(|p| p.quota);
+        if let Some(quota) = quota.filter(|_| succeeded) {
+            self.clients[class][r.client as usize].refund(&quota);
+        }
+        let done = Completion {
+            first: r.first.expect("a response arrived"),
             succeeded,
-            u32::from(r.round_trips),
-            latency,
-        );
+            round_trips: u32::from(r.round_trips),
+            attempts: u32::from(r.attempts),
+            gave_up: status.is_retryable(),
+            latency: now.since(r.started),
+        };
+        self.recorder.request_done(class, now, done);
         if let Some(mut trace) = r.trace.take() {
             trace.finished = now;
             self.traces.push(*trace);
@@ -621,7 +837,10 @@ impl Model for World<'_> {
         match event {
             Event::Arrival { class } => self.arrival(usize::from(class), sched),
             Event::AtFacility { request } => self.at_facility(request, sched),
+            Event::ServiceDone { request } => self.service_done(request, sched),
             Event::Response { request } => self.response(request, sched),
+            Event::Retry { request } => self.start_hop(request, sched),
+            Event::Fault { step } => self.fault(step, sched.now()),
         }
     }
 }

@@ -30,6 +30,7 @@ pub fn topology() -> Topology {
         region,
         ips: 2,
         service_time: Delay::Fixed(SimDuration::from_millis(5)),
+        capacity: None,
     };
     Topology::new(
         vec![
@@ -55,6 +56,7 @@ pub fn bucket(name: &str, region: u16, created: Option<u64>) -> Bucket {
         created_at: created.map(SimTime::from_secs),
         deleted_at: None,
         location_constraint: region != US_EAST_1,
+        recreated: None,
     }
 }
 
@@ -88,6 +90,8 @@ pub fn class(count: u32, every: SimDuration, redirects: RedirectPolicy) -> Clien
         addressing: Addressing::VirtualGlobal,
         dns: DnsCachePolicy::None,
         redirects,
+        retry: None,
+        connect_timeout: SimDuration::from_secs(10),
     }
 }
 
@@ -119,6 +123,7 @@ pub fn world(buckets: Vec<Bucket>, propagation: Delay, classes: Vec<ClientClass>
         rules: FacilityRules {
             temporary_redirect: Status::TemporaryRedirect,
         },
+        faults: Vec::new(),
         trace_limit: 1_000,
     }
 }

@@ -41,7 +41,7 @@ fn new_bucket_on_global_name_gets_307_to_the_regional_endpoint_then_200() {
     assert_eq!(statuses(&t), [TemporaryRedirect, Ok]);
     assert_eq!(
         t.hosts,
-        [Host::BucketGlobal(0), Host::BucketRegional(0, EU_WEST_1)]
+        [Host::BucketGlobal(0), Host::RedirectEndpoint(0, EU_WEST_1)]
     );
 }
 
@@ -187,7 +187,7 @@ fn sticky_client_reuses_the_endpoint_a_redirect_gave_it() {
         RedirectPolicy::Sticky { max_hops: 5 },
     ));
     assert_eq!(statuses(&t[0]), [TemporaryRedirect, Ok]);
-    assert_eq!(t[1].hosts, [Host::BucketRegional(0, EU_WEST_1)]);
+    assert_eq!(t[1].hosts, [Host::RedirectEndpoint(0, EU_WEST_1)]);
     assert_eq!(statuses(&t[1]), [Ok]);
 }
 

@@ -18,15 +18,15 @@ fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Ite
 /// weighs more than a quiet one); latency quantiles are not defined over windows (NaN).
 ///
 /// ```
-/// use s3sim_model::metrics::{Counter, Recorder};
+/// use s3sim_model::metrics::{Completion, Counter, Recorder};
 /// use s3sim_model::facility::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_report::{measure::window_value, metric::Metric};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
 /// let ms = SimDuration::from_millis(10);
-/// r.request_done(0, SimTime::from_secs(10), Status::TemporaryRedirect, true, 2, ms);
-/// r.request_done(0, SimTime::from_secs(70), Status::Ok, true, 1, ms);
-/// r.request_done(0, SimTime::from_secs(80), Status::Ok, true, 1, ms);
+/// r.request_done(0, SimTime::from_secs(10), Completion { round_trips: 2, ..Completion::ok(Status::TemporaryRedirect, ms) });
+/// r.request_done(0, SimTime::from_secs(70), Completion { round_trips: 1, ..Completion::ok(Status::Ok, ms) });
+/// r.request_done(0, SimTime::from_secs(80), Completion { round_trips: 1, ..Completion::ok(Status::Ok, ms) });
 /// let m = r.finish();
 /// assert_eq!(window_value(&m, 0, Metric::RedirectRate, 0.0, 180.0), 1.0 / 3.0);
 /// assert_eq!(window_value(&m, 0, Metric::RedirectRate, 60.0, 180.0), 0.0);
@@ -52,14 +52,14 @@ pub fn window_value(
 /// data has the metric at or below `threshold`; NaN if the last bin with data is above.
 ///
 /// ```
-/// use s3sim_model::metrics::Recorder;
+/// use s3sim_model::metrics::{Completion, Recorder};
 /// use s3sim_model::facility::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_report::{measure::settle_time_s, metric::Metric};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(240), 1);
 /// let ms = SimDuration::from_millis(10);
-/// r.request_done(0, SimTime::from_secs(70), Status::TemporaryRedirect, true, 2, ms);
-/// r.request_done(0, SimTime::from_secs(200), Status::Ok, true, 1, ms);
+/// r.request_done(0, SimTime::from_secs(70), Completion { round_trips: 2, ..Completion::ok(Status::TemporaryRedirect, ms) });
+/// r.request_done(0, SimTime::from_secs(200), Completion { round_trips: 1, ..Completion::ok(Status::Ok, ms) });
 /// let m = r.finish();
 /// assert_eq!(settle_time_s(&m, 0, Metric::RedirectRate, 0.01), 120.0);
 /// ```

@@ -3,11 +3,14 @@
 use crate::schema::*;
 use s3sim_model::WorldConfig;
 use s3sim_model::bucket::Bucket;
+use s3sim_model::bucket::Recreation;
 use s3sim_model::client::*;
 use s3sim_model::distribution::Delay;
 use s3sim_model::dns::{DnsConfig, ResolverConfig};
+use s3sim_model::endpoints::OutageMode;
 use s3sim_model::facility::{FacilityRules, Status};
-use s3sim_model::topology::{Facility, Region, Topology};
+use s3sim_model::fault::Fault;
+use s3sim_model::topology::{Capacity, Facility, Region, Topology};
 use s3sim_model::world::ResolverGroup;
 
 fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> usize {
@@ -21,7 +24,7 @@ fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> usize {
 pub(crate) fn compile(s: &Scenario) -> WorldConfig {
     let topology = topology(s);
     let region_id = |name: &str| index_of(&s.regions, name, |r| &r.name) as u16;
-    let buckets = s
+    let mut buckets: Vec<Bucket> = s
         .buckets
         .iter()
         .map(|b| Bucket {
@@ -32,8 +35,25 @@ pub(crate) fn compile(s: &Scenario) -> WorldConfig {
             location_constraint: b
                 .location_constraint
                 .unwrap_or(b.region != s.default_region),
+            recreated: None,
         })
         .collect();
+    for event in &s.events {
+        if let EventSpec::BucketRecreated {
+            bucket,
+            deleted_at,
+            at,
+            region,
+        } = event
+        {
+            let b = &mut buckets[index_of(&s.buckets, bucket, |x| &x.name)];
+            b.deleted_at = Some(deleted_at.0.after_start());
+            b.recreated = Some(Recreation {
+                at: at.0.after_start(),
+                region: region_id(region),
+            });
+        }
+    }
     WorldConfig {
         duration: s.duration.0,
         bin: s.bin.0,
@@ -50,8 +70,84 @@ pub(crate) fn compile(s: &Scenario) -> WorldConfig {
         rules: FacilityRules {
             temporary_redirect: Status::from_code(s.s3.temporary_redirect_code).expect("checked"),
         },
+        faults: s.events.iter().filter_map(|e| fault(e, s)).collect(),
         trace_limit: 0,
     }
+}
+
+/// The facility specs of every region in region order, a region without any getting
+/// one facility named after it.
+pub(crate) fn facility_specs(s: &Scenario) -> Vec<(usize, FacilitySpec)> {
+    let mut facilities = Vec::new();
+    for (id, r) in s.regions.iter().enumerate() {
+        if r.facilities.is_empty() {
+            facilities.push((id, implicit_facility(&r.name)));
+        }
+        facilities.extend(r.facilities.iter().map(|f| (id, f.clone())));
+    }
+    facilities
+}
+
+fn implicit_facility(region: &str) -> FacilitySpec {
+    FacilitySpec {
+        name: region.to_string(),
+        ips: 8,
+        service_time: DelaySpec::Fixed(crate::units::Dur::millis(10)),
+        servers: None,
+        queue_limit: 1_000,
+    }
+}
+
+fn fault(e: &EventSpec, s: &Scenario) -> Option<Fault> {
+    let facilities = facility_specs(s);
+    let facility = |name: &str| index_of(&facilities, name, |(_, f)| &f.name) as u16;
+    let at = e.at().0.after_start();
+    Some(match e {
+        EventSpec::Outage {
+            facility: f,
+            duration,
+            mode,
+            health_check,
+            ..
+        } => Fault::Outage {
+            facility: facility(f),
+            at,
+            duration: duration.0,
+            mode: match mode {
+                OutageModeSpec::Refused => OutageMode::Refused,
+                OutageModeSpec::BlackHoled => OutageMode::BlackHoled,
+            },
+            health_check: health_check.0,
+        },
+        EventSpec::Drain { facility: f, .. } => Fault::Drain {
+            facility: facility(f),
+            at,
+        },
+        EventSpec::IpRotation {
+            facility: f, grace, ..
+        } => Fault::IpRotation {
+            facility: facility(f),
+            at,
+            grace: grace.0,
+        },
+        EventSpec::ResolverOutage {
+            resolvers,
+            duration,
+            serve_stale,
+            ..
+        } => Fault::ResolverOutage {
+            group: index_of(&s.resolvers, resolvers, |r| &r.name) as u16,
+            at,
+            duration: duration.0,
+            serve_stale: *serve_stale,
+        },
+        EventSpec::RecordTtl { ttl, .. } => Fault::RecordTtl { at, ttl: ttl.0 },
+        EventSpec::EndpointRetired { region, .. } => Fault::EndpointRetired {
+            region: index_of(&s.regions, region, |r| &r.name) as u16,
+            at,
+        },
+        EventSpec::BucketRecreated { .. } => return None,
+    })
 }
 
 fn topology(s: &Scenario) -> Topology {
@@ -63,24 +159,19 @@ fn topology(s: &Scenario) -> Topology {
             opt_in: r.opt_in,
         })
         .collect();
-    let mut facilities = Vec::new();
-    for (id, r) in s.regions.iter().enumerate() {
-        let specs = if r.facilities.is_empty() {
-            vec![FacilitySpec {
-                name: r.name.clone(),
-                ips: 8,
-                service_time: DelaySpec::Fixed(crate::units::Dur::millis(10)),
-            }]
-        } else {
-            r.facilities.clone()
-        };
-        facilities.extend(specs.iter().map(|f| Facility {
+    let facilities = facility_specs(s)
+        .into_iter()
+        .map(|(id, f)| Facility {
             name: f.name.clone(),
             region: id as u16,
             ips: f.ips,
             service_time: delay(&f.service_time),
-        }));
-    }
+            capacity: f.servers.map(|servers| Capacity {
+                servers,
+                queue_limit: f.queue_limit,
+            }),
+        })
+        .collect();
     let places = places(s);
     let n = s.regions.len();
     let mut rtt = vec![s.rtt.default.0; places.len() * n];
@@ -194,6 +285,18 @@ fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
             DnsCacheSpec::UntilRestart => DnsCachePolicy::UntilRestart,
         },
         redirects: redirects(&c.redirects),
+        retry: c.retry.as_ref().map(|r| RetryPolicy {
+            max_attempts: r.max_attempts,
+            base: r.base.0,
+            cap: r.cap.0,
+            quota: r.quota.as_ref().map(|q| RetryQuota {
+                capacity: q.capacity,
+                retry_cost: q.retry_cost,
+                timeout_cost: q.timeout_cost,
+                success_refund: q.success_refund,
+            }),
+        }),
+        connect_timeout: c.connect_timeout.0,
     }
 }
 

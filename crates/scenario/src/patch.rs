@@ -110,6 +110,9 @@ leaves!(
     DnsCacheSpec,
     RedirectSpec,
     RegionCacheSpec,
+    Option<u32>,
+    Option<RetrySpec>,
+    EventSpec,
 );
 
 impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
@@ -173,6 +176,7 @@ patchable!(Scenario {
     resolvers,
     clients,
     s3,
+    events,
 });
 patchable!(RegionSpec {
     name,
@@ -182,7 +186,9 @@ patchable!(RegionSpec {
 patchable!(FacilitySpec {
     name,
     ips,
-    service_time
+    service_time,
+    servers,
+    queue_limit
 });
 patchable!(RttSpec {
     default,
@@ -226,6 +232,8 @@ patchable!(ClientSpec {
     addressing,
     dns,
     redirects,
+    retry,
+    connect_timeout,
 });
 patchable!(S3Spec {
     temporary_redirect_code

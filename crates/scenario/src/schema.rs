@@ -65,6 +65,10 @@ pub struct Scenario {
     /// S3 behaviour switches.
     #[serde(default)]
     pub s3: S3Spec,
+    /// Timed faults and changes: outages, drains, IP rotations, resolver outages,
+    /// record TTL changes, retired endpoints, buckets re-created elsewhere.
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
     /// Run the scenario at several values of some fields (see [`SweepSpec`]).
     #[serde(default)]
     pub sweep: Option<SweepSpec>,
@@ -227,6 +231,12 @@ pub struct FacilitySpec {
     /// Time to answer a request once it arrived. Default `fixed("10ms")`.
     #[serde(default = "defaults::service_time")]
     pub service_time: DelaySpec,
+    /// Requests served at once; absent: unlimited (no queueing, no 503).
+    #[serde(default)]
+    pub servers: Option<u32>,
+    /// Requests that may wait for a server; one more gets 503 SlowDown. Default 1000.
+    #[serde(default = "defaults::queue_limit")]
+    pub queue_limit: u32,
 }
 
 /// Give round trips: a default plus per-(place, region) overrides.
@@ -383,6 +393,119 @@ pub struct ClientSpec {
     /// What the client does with redirects. Default `follow_location()`.
     #[serde(default = "defaults::redirects")]
     pub redirects: RedirectSpec,
+    /// SDK-style retries; absent: a failed try ends the request.
+    #[serde(default)]
+    pub retry: Option<RetrySpec>,
+    /// How long a connection attempt may go unanswered before it fails. Default `"10s"`.
+    #[serde(default = "defaults::connect_timeout")]
+    pub connect_timeout: Dur,
+}
+
+/// Retry like the AWS SDKs: `max_attempts` tries, full-jitter backoff
+/// uniform(0, min(cap, base · 2^retry)), optionally rationed by a token quota.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RetrySpec {
+    /// Tries per request, the first included. Default 3.
+    #[serde(default = "defaults::max_attempts")]
+    pub max_attempts: u8,
+    /// Backoff base. Default `"100ms"`.
+    #[serde(default = "defaults::backoff_base")]
+    pub base: Dur,
+    /// Longest backoff. Default `"20s"`.
+    #[serde(default = "defaults::backoff_cap")]
+    pub cap: Dur,
+    /// Token bucket per client process; absent: no rationing (up to `max_attempts`).
+    #[serde(default)]
+    pub quota: Option<QuotaSpec>,
+}
+
+/// The SDKs' retry quota: a retry costs tokens, a success refunds some.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaSpec {
+    /// Tokens in a full bucket. Default 500.
+    #[serde(default = "defaults::quota_capacity")]
+    pub capacity: u16,
+    /// Tokens a retry costs. Default 5.
+    #[serde(default = "defaults::retry_cost")]
+    pub retry_cost: u16,
+    /// Tokens a retry after a connect timeout costs. Default 10.
+    #[serde(default = "defaults::timeout_cost")]
+    pub timeout_cost: u16,
+    /// Tokens a success returns. Default 1.
+    #[serde(default = "defaults::one_u16")]
+    pub success_refund: u16,
+}
+
+/// One timed fault or change.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventSpec {
+    /// A facility fails for a while; DNS notices after the health check delay.
+    Outage {
+        facility: String,
+        at: Dur,
+        duration: Dur,
+        #[serde(default)]
+        mode: OutageModeSpec,
+        #[serde(default = "defaults::health_check")]
+        health_check: Dur,
+    },
+    /// A facility stops taking new connections and leaves DNS at once.
+    Drain { facility: String, at: Dur },
+    /// A facility's records move to new IPs; the old ones work `grace` longer.
+    IpRotation {
+        facility: String,
+        at: Dur,
+        #[serde(default = "defaults::grace")]
+        grace: Dur,
+    },
+    /// A resolver group loses the authoritative side.
+    ResolverOutage {
+        resolvers: String,
+        at: Dur,
+        duration: Dur,
+        #[serde(default)]
+        serve_stale: bool,
+    },
+    /// Every record gets a new TTL.
+    RecordTtl { at: Dur, ttl: Dur },
+    /// The redirect endpoint names of a region stop resolving.
+    EndpointRetired { region: String, at: Dur },
+    /// A bucket is deleted and its name created again, maybe in another region.
+    BucketRecreated {
+        bucket: String,
+        deleted_at: Dur,
+        at: Dur,
+        region: String,
+    },
+}
+
+impl EventSpec {
+    /// When the event starts.
+    pub fn at(&self) -> Dur {
+        match self {
+            EventSpec::Outage { at, .. }
+            | EventSpec::Drain { at, .. }
+            | EventSpec::IpRotation { at, .. }
+            | EventSpec::ResolverOutage { at, .. }
+            | EventSpec::RecordTtl { at, .. }
+            | EventSpec::EndpointRetired { at, .. } => *at,
+            EventSpec::BucketRecreated { deleted_at, .. } => *deleted_at,
+        }
+    }
+}
+
+/// How a facility that is down treats connections.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OutageModeSpec {
+    /// Refused at once.
+    #[default]
+    Refused,
+    /// No answer: clients wait for their connect timeout.
+    BlackHoled,
 }
 
 /// Choose a delay distribution.
@@ -626,5 +749,38 @@ mod defaults {
     }
     pub fn all() -> String {
         "all".into()
+    }
+    pub fn queue_limit() -> u32 {
+        1_000
+    }
+    pub fn connect_timeout() -> Dur {
+        Dur::secs(10)
+    }
+    pub fn max_attempts() -> u8 {
+        3
+    }
+    pub fn backoff_base() -> Dur {
+        Dur::millis(100)
+    }
+    pub fn backoff_cap() -> Dur {
+        Dur::secs(20)
+    }
+    pub fn quota_capacity() -> u16 {
+        500
+    }
+    pub fn retry_cost() -> u16 {
+        5
+    }
+    pub fn timeout_cost() -> u16 {
+        10
+    }
+    pub fn one_u16() -> u16 {
+        1
+    }
+    pub fn health_check() -> Dur {
+        Dur::secs(30)
+    }
+    pub fn grace() -> Dur {
+        Dur::secs(600)
     }
 }

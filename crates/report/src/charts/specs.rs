@@ -440,9 +440,14 @@ fn status_name(status: Status) -> String {
         Status::Found => "Found",
         Status::TemporaryRedirect => "TemporaryRedirect",
         Status::BadRequest => "BadRequest",
+        Status::Forbidden => "AccessDenied",
         Status::NotFound => "NoSuchBucket",
-        Status::ConnectionError => "(connection failed)",
+        Status::InternalError => "InternalError",
+        Status::SlowDown => "SlowDown",
+        Status::ConnectionError => "(connection refused)",
+        Status::Timeout => "(connect timeout)",
         Status::NxDomain => "(name did not resolve)",
+        Status::DnsFailure => "(resolver failed)",
     };
     format!("{} {what}", status.label())
 }
@@ -462,9 +467,14 @@ fn outcome_color(status: Status) -> RGBColor {
         Status::Found => RGBColor(254, 217, 118),
         Status::TemporaryRedirect => RGBColor(241, 105, 19),
         Status::BadRequest => RGBColor(203, 24, 29),
+        Status::Forbidden => RGBColor(165, 15, 21),
         Status::NotFound => RGBColor(136, 65, 157),
+        Status::InternalError => RGBColor(106, 81, 163),
+        Status::SlowDown => RGBColor(8, 81, 156),
         Status::ConnectionError => RGBColor(150, 150, 150),
+        Status::Timeout => RGBColor(99, 99, 99),
         Status::NxDomain => RGBColor(37, 37, 37),
+        Status::DnsFailure => RGBColor(189, 189, 189),
     }
 }
 

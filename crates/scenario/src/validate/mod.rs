@@ -3,6 +3,10 @@
 //! Every problem is reported with its field path, all at once, so a user fixes a file
 //! in one pass. Sizes are bounded here, before anything is allocated.
 
+mod faults;
+
+pub use faults::{MAX_ATTEMPTS, MAX_EVENTS, MAX_SERVERS};
+
 use crate::error::Issue;
 use crate::schema::*;
 use crate::units::Dur;
@@ -43,6 +47,7 @@ pub fn check(scenario: &Scenario) -> Result<(), Vec<Issue>> {
     c.dns(&scenario.dns);
     c.resolvers(&scenario.resolvers);
     c.clients(scenario);
+    c.events(scenario);
     if ![302, 307].contains(&scenario.s3.temporary_redirect_code) {
         c.issue(
             "s3.temporary_redirect_code",
@@ -172,6 +177,7 @@ impl Checker {
                 }
                 ips += u64::from(f.ips);
                 self.delay(&format!("{path}.service_time"), &f.service_time);
+                self.capacity(&path, f);
             }
         }
         if ips > MAX_IPS {
@@ -420,6 +426,7 @@ impl Checker {
             _ => {}
         }
         self.redirects(&format!("{path}.redirects"), &c.redirects);
+        self.retry(path, c);
     }
 
     fn window(&mut self, path: &str, c: &ClientSpec, duration: Dur) {

@@ -1,5 +1,7 @@
 //! Binned counters and latency quantiles per client class, with constant memory per bin.
 
+pub mod facility;
+
 use crate::facility::Status;
 use hdrhistogram::Histogram;
 use s3sim_engine::{SimDuration, SimTime};
@@ -40,10 +42,14 @@ pub enum Counter {
     ResolverQueries,
     /// Resolver queries answered from the resolver's cache.
     ResolverHits,
+    /// Tries of completed requests, first tries included.
+    Attempts,
+    /// Completed requests that ended on a retryable failure: out of attempts or quota.
+    GaveUp,
 }
 
 /// Number of counters per (bin, group).
-pub const COUNTERS: usize = 8 + Status::ALL.len();
+pub const COUNTERS: usize = 10 + Status::ALL.len();
 
 impl Counter {
     /// List every counter in storage order.
@@ -59,6 +65,8 @@ impl Counter {
                 Counter::StaleLookups,
                 Counter::ResolverQueries,
                 Counter::ResolverHits,
+                Counter::Attempts,
+                Counter::GaveUp,
             ])
     }
 
@@ -76,6 +84,8 @@ impl Counter {
             Counter::StaleLookups => 5 + n,
             Counter::ResolverQueries => 6 + n,
             Counter::ResolverHits => 7 + n,
+            Counter::Attempts => 8 + n,
+            Counter::GaveUp => 9 + n,
         }
     }
 
@@ -91,6 +101,47 @@ impl Counter {
             Counter::StaleLookups => "stale_lookups".into(),
             Counter::ResolverQueries => "resolver_queries".into(),
             Counter::ResolverHits => "resolver_hits".into(),
+            Counter::Attempts => "attempts".into(),
+            Counter::GaveUp => "gave_up".into(),
+        }
+    }
+}
+
+/// Describe how one request ended, for [`Recorder::request_done`].
+///
+/// ```
+/// use s3sim_engine::SimDuration;
+/// use s3sim_model::facility::Status;
+/// use s3sim_model::metrics::Completion;
+/// let done = Completion::ok(Status::Ok, SimDuration::from_millis(30));
+/// assert!(done.succeeded && done.round_trips == 1 && done.attempts == 1 && !done.gave_up);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Completion {
+    /// The first response.
+    pub first: Status,
+    /// Ended with 200.
+    pub succeeded: bool,
+    /// HTTP round trips (redirect hops and retries included).
+    pub round_trips: u32,
+    /// Tries, the first included.
+    pub attempts: u32,
+    /// Ended on a retryable failure.
+    pub gave_up: bool,
+    /// From the first DNS lookup to the last response.
+    pub latency: SimDuration,
+}
+
+impl Completion {
+    /// A request answered 200 at its first try with `first` as its first status.
+    pub fn ok(first: Status, latency: SimDuration) -> Self {
+        Completion {
+            first,
+            succeeded: true,
+            round_trips: 1,
+            attempts: 1,
+            gave_up: false,
+            latency,
         }
     }
 }
@@ -108,10 +159,11 @@ pub type CounterRow = [u64; COUNTERS];
 /// ```
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_model::facility::Status;
-/// use s3sim_model::metrics::{Counter, Recorder};
+/// use s3sim_model::metrics::{Completion, Counter, Recorder};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
-/// r.request_done(0, SimTime::from_secs(70), Status::TemporaryRedirect, true, 2,
-///     SimDuration::from_millis(120));
+/// let redirected = Completion { round_trips: 2,
+///     ..Completion::ok(Status::TemporaryRedirect, SimDuration::from_millis(120)) };
+/// r.request_done(0, SimTime::from_secs(70), redirected);
 /// let m = r.finish();
 /// assert_eq!(m.count(1, 0, Counter::First(Status::TemporaryRedirect)), 1);
 /// assert_eq!(m.count(1, 1, Counter::ExtraRoundTrips), 1);
@@ -158,36 +210,22 @@ impl Recorder {
     }
 
     /// Count a completed request of `class` and record its latency.
-    pub fn request_done(
-        &mut self,
-        class: usize,
-        now: SimTime,
-        first: Status,
-        succeeded: bool,
-        round_trips: u32,
-        latency: SimDuration,
-    ) {
+    pub fn request_done(&mut self, class: usize, now: SimTime, done: Completion) {
         let bin = self.bin_of(now);
         self.advance_to(bin);
         self.add(bin, class, Counter::Requests, 1);
-        self.add(bin, class, Counter::First(first), 1);
-        self.add(
-            bin,
-            class,
-            if succeeded {
-                Counter::Succeeded
-            } else {
-                Counter::Failed
-            },
-            1,
-        );
-        self.add(
-            bin,
-            class,
-            Counter::ExtraRoundTrips,
-            u64::from(round_trips.saturating_sub(1)),
-        );
-        let micros = latency.as_nanos() / 1_000;
+        self.add(bin, class, Counter::First(done.first), 1);
+        let outcome = if done.succeeded {
+            Counter::Succeeded
+        } else {
+            Counter::Failed
+        };
+        self.add(bin, class, outcome, 1);
+        let extra = u64::from(done.round_trips.saturating_sub(1));
+        self.add(bin, class, Counter::ExtraRoundTrips, extra);
+        self.add(bin, class, Counter::Attempts, u64::from(done.attempts));
+        self.add(bin, class, Counter::GaveUp, u64::from(done.gave_up));
+        let micros = done.latency.as_nanos() / 1_000;
         for group in [0, class + 1] {
             self.open[group].saturating_record(micros.max(1));
         }
@@ -242,9 +280,9 @@ impl Recorder {
 /// ```
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_model::facility::Status;
-/// use s3sim_model::metrics::{Counter, Recorder};
+/// use s3sim_model::metrics::{Completion, Counter, Recorder};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(120), 2);
-/// r.request_done(1, SimTime::from_secs(10), Status::Ok, true, 1, SimDuration::from_millis(40));
+/// r.request_done(1, SimTime::from_secs(10), Completion::ok(Status::Ok, SimDuration::from_millis(40)));
 /// r.lookup(0, SimTime::from_secs(70), true, Some(false));
 /// let m = r.finish();
 /// assert_eq!((m.bins, m.groups), (2, 3));
@@ -418,23 +456,11 @@ mod tests {
         let min = SimDuration::from_secs(60);
         let mut r = Recorder::new(min, SimDuration::from_secs(300), 2);
         for ms in 1..=100 {
-            r.request_done(
-                1,
-                SimTime::from_secs(10),
-                Status::Ok,
-                true,
-                1,
-                SimDuration::from_millis(ms),
-            );
+            let done = Completion::ok(Status::Ok, SimDuration::from_millis(ms));
+            r.request_done(1, SimTime::from_secs(10), done);
         }
-        r.request_done(
-            0,
-            SimTime::from_secs(130),
-            Status::Ok,
-            true,
-            1,
-            SimDuration::from_millis(500),
-        );
+        let done = Completion::ok(Status::Ok, SimDuration::from_millis(500));
+        r.request_done(0, SimTime::from_secs(130), done);
         let m = r.finish();
         let (p50, p99) = m.latency_ms(0, 2);
         assert!(

@@ -1,0 +1,10 @@
+//! Model a CloudFront-like CDN in front of S3: DOMAIN.md §4.
+//!
+//! Three world-independent building blocks, each testable on its own:
+//! [`policy`] (how long an edge keeps an origin response, by status code and
+//! `Cache-Control`), [`cache`] (one edge's LRU store with TTL expiry over dense object
+//! ids) and [`invalidation`] (path patterns and what invalidating them costs).
+
+pub mod cache;
+pub mod invalidation;
+pub mod policy;

@@ -1,0 +1,285 @@
+//! The live IP addresses behind S3's names: which facility each IP reaches, which IPs
+//! DNS hands out, and which ones still accept connections.
+//!
+//! The [`Topology`] fixes where facilities are; this module tracks what changes during
+//! a run: outages, drains, health-check removal and IP rotation (AWS, "DNS
+//! considerations": S3 changes the IPs behind its names as it needs to).
+
+use crate::topology::{FacilityId, IpId, RegionId, Topology};
+use rand::RngExt;
+use s3sim_engine::{SimRng, SimTime};
+
+/// Choose how a facility that is down treats a new connection.
+///
+/// ```
+/// use s3sim_model::endpoints::OutageMode;
+/// assert_ne!(OutageMode::Refused, OutageMode::BlackHoled);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutageMode {
+    /// Connections are refused at once (a reset after one round trip).
+    Refused,
+    /// Packets vanish: the client waits for its connect timeout.
+    BlackHoled,
+}
+
+/// Say what a connection attempt to an IP meets.
+///
+/// ```
+/// use s3sim_model::endpoints::Connect;
+/// assert_eq!(Connect::Facility(2), Connect::Facility(2));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connect {
+    /// The facility takes the connection.
+    Facility(FacilityId),
+    /// Refused: the facility is down or draining, or the IP was retired.
+    Refused,
+    /// No answer at all: the client's connect timeout decides.
+    BlackHoled,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Ip {
+    facility: FacilityId,
+    /// Handed out by DNS (false once rotated away).
+    current: bool,
+    /// From this time on, connections are refused.
+    retired_at: SimTime,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct FacilityState {
+    down: Option<OutageMode>,
+    draining: bool,
+    /// Removed from DNS (failed health checks or drain).
+    unlisted: bool,
+}
+
+/// Track every IP ever published and the state of every facility.
+///
+/// DNS hands out the current IPs of the listed facilities of a region; if health
+/// checks have unlisted them all, it hands out every current IP of the region
+/// (Route 53 answers as if all were healthy when none is). Retired IPs keep their
+/// facility so traces stay readable, but refuse connections.
+///
+/// ```
+/// use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+/// use s3sim_model::distribution::Delay;
+/// use s3sim_model::endpoints::{Connect, Endpoints};
+/// use s3sim_model::topology::{Facility, Region, Topology};
+/// let facility = |name: &str| Facility { name: name.into(), region: 0, ips: 2,
+///     service_time: Delay::Fixed(SimDuration::ZERO), capacity: None };
+/// let topo = Topology::new(vec![Region { name: "r".into(), opt_in: false }], 0,
+///     vec![facility("a"), facility("b")], vec!["here".into()], vec![SimDuration::ZERO]);
+/// let mut endpoints = Endpoints::new(&topo);
+/// assert_eq!(endpoints.listed(0), [0, 1, 2, 3]);
+/// // Facility 0 moves to new IPs at t = 100 s; its old ones work for 60 s more.
+/// let (t, grace) = (SimTime::from_secs(100), SimDuration::from_secs(60));
+/// endpoints.rotate(0, t, grace);
+/// assert_eq!(endpoints.listed(0), [2, 3, 4, 5]);
+/// assert_eq!(endpoints.connect(0, SimTime::from_secs(159)), Connect::Facility(0));
+/// assert_eq!(endpoints.connect(0, SimTime::from_secs(160)), Connect::Refused);
+/// assert_eq!(endpoints.connect(4, SimTime::from_secs(160)), Connect::Facility(0));
+/// let mut rng = RandomStreams::new(1).stream("doc", 0);
+/// assert!(endpoints.listed(0).contains(&endpoints.pick(0, &mut rng).unwrap()));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Endpoints {
+    ips: Vec<Ip>,
+    facilities: Vec<FacilityState>,
+    facility_region: Vec<RegionId>,
+    /// Per region: the IPs DNS hands out, ascending.
+    listed: Vec<Vec<IpId>>,
+}
+
+impl Endpoints {
+    /// Start with every facility up and listed, on the topology's IPs.
+    pub fn new(topology: &Topology) -> Self {
+        let ips = topology
+            .facilities
+            .iter()
+            .enumerate()
+            .flat_map(|(f, facility)| {
+                let ip = Ip {
+                    facility: f as FacilityId,
+                    current: true,
+                    retired_at: SimTime::NEVER,
+                };
+                std::iter::repeat_n(ip, facility.ips as usize)
+            })
+            .collect();
+        let mut endpoints = Endpoints {
+            ips,
+            facilities: vec![FacilityState::default(); topology.facilities.len()],
+            facility_region: topology.facilities.iter().map(|f| f.region).collect(),
+            listed: vec![Vec::new(); topology.regions.len()],
+        };
+        endpoints.relist();
+        endpoints
+    }
+
+    /// The IPs DNS currently hands out for `region`, ascending.
+    pub fn listed(&self, region: RegionId) -> &[IpId] {
+        &self.listed[usize::from(region)]
+    }
+
+    /// Pick one of the region's listed IPs uniformly; `None` if the region has none.
+    pub fn pick(&self, region: RegionId, rng: &mut SimRng) -> Option<IpId> {
+        let listed = self.listed(region);
+        (!listed.is_empty()).then(|| listed[rng.random_range(0..listed.len())])
+    }
+
+    /// Tell what a connection to `ip` at `now` meets.
+    pub fn connect(&self, ip: IpId, now: SimTime) -> Connect {
+        let ip = self.ips[ip as usize];
+        if ip.retired_at <= now {
+            return Connect::Refused;
+        }
+        let state = self.facilities[usize::from(ip.facility)];
+        match state.down {
+            Some(OutageMode::BlackHoled) => Connect::BlackHoled,
+            Some(OutageMode::Refused) => Connect::Refused,
+            None if state.draining => Connect::Refused,
+            None => Connect::Facility(ip.facility),
+        }
+    }
+
+    /// Take `facility` down (`Some`) or bring it back (`None`).
+    pub fn set_down(&mut self, facility: FacilityId, mode: Option<OutageMode>) {
+        self.facilities[usize::from(facility)].down = mode;
+    }
+
+    /// Remove `facility` from DNS answers (`true`) or list it again.
+    pub fn set_unlisted(&mut self, facility: FacilityId, unlisted: bool) {
+        self.facilities[usize::from(facility)].unlisted = unlisted;
+        self.relist();
+    }
+
+    /// Drain `facility`: refuse new connections and leave DNS answers.
+    pub fn drain(&mut self, facility: FacilityId) {
+        self.facilities[usize::from(facility)].draining = true;
+        self.set_unlisted(facility, true);
+    }
+
+    /// Move `facility` to as many fresh IPs as it has now; the old ones stop being
+    /// handed out at `now` and refuse connections from `now + grace`.
+    pub fn rotate(&mut self, facility: FacilityId, now: SimTime, grace: s3sim_engine::SimDuration) {
+        let retire = now + grace;
+        let mut fresh = 0;
+        for ip in &mut self.ips {
+            if ip.facility == facility && ip.current {
+                ip.current = false;
+                ip.retired_at = ip.retired_at.min(retire);
+                fresh += 1;
+            }
+        }
+        let ip = Ip {
+            facility,
+            current: true,
+            retired_at: SimTime::NEVER,
+        };
+        self.ips.extend(std::iter::repeat_n(ip, fresh));
+        self.relist();
+    }
+
+    /// The facility an IP belongs to (retired IPs keep theirs).
+    pub fn facility_of(&self, ip: IpId) -> FacilityId {
+        self.ips[ip as usize].facility
+    }
+
+    fn relist(&mut self) {
+        for (region, listed) in self.listed.iter_mut().enumerate() {
+            let current = |ip: &&Ip| {
+                ip.current && usize::from(self.facility_region[usize::from(ip.facility)]) == region
+            };
+            let healthy: Vec<IpId> = (0..self.ips.len() as IpId)
+                .filter(|&i| {
+                    let ip = &self.ips[i as usize];
+                    current(&ip) && !self.facilities[usize::from(ip.facility)].unlisted
+                })
+                .collect();
+            *listed = if healthy.is_empty() {
+                (0..self.ips.len() as IpId)
+                    .filter(|&i| current(&&self.ips[i as usize]))
+                    .collect()
+            } else {
+                healthy
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::distribution::Delay;
+    use crate::topology::{Facility, Region};
+    use s3sim_engine::SimDuration;
+
+    fn two_facilities() -> Endpoints {
+        let facility = |name: &str| Facility {
+            name: name.into(),
+            region: 0,
+            ips: 2,
+            service_time: Delay::Fixed(SimDuration::ZERO),
+            capacity: None,
+        };
+        let topo = Topology::new(
+            vec![Region {
+                name: "r".into(),
+                opt_in: false,
+            }],
+            0,
+            vec![facility("a"), facility("b")],
+            vec!["here".into()],
+            vec![SimDuration::ZERO],
+        );
+        Endpoints::new(&topo)
+    }
+
+    #[test]
+    fn outage_modes_refuse_or_black_hole_until_recovery() {
+        let mut e = two_facilities();
+        let t = SimTime::from_secs(1);
+        e.set_down(0, Some(OutageMode::Refused));
+        assert_eq!(e.connect(0, t), Connect::Refused);
+        assert_eq!(e.connect(2, t), Connect::Facility(1));
+        e.set_down(0, Some(OutageMode::BlackHoled));
+        assert_eq!(e.connect(1, t), Connect::BlackHoled);
+        e.set_down(0, None);
+        assert_eq!(e.connect(1, t), Connect::Facility(0));
+    }
+
+    #[test]
+    fn unlisted_facility_leaves_dns_but_all_unlisted_fail_open() {
+        let mut e = two_facilities();
+        e.set_unlisted(0, true);
+        assert_eq!(e.listed(0), [2, 3]);
+        e.set_unlisted(1, true);
+        assert_eq!(e.listed(0), [0, 1, 2, 3], "Route 53 fails open");
+        e.set_unlisted(0, false);
+        assert_eq!(e.listed(0), [0, 1]);
+    }
+
+    #[test]
+    fn drained_facility_refuses_and_is_not_listed() {
+        let mut e = two_facilities();
+        e.drain(1);
+        assert_eq!(e.listed(0), [0, 1]);
+        assert_eq!(e.connect(3, SimTime::ZERO), Connect::Refused);
+    }
+
+    #[test]
+    fn second_rotation_retires_the_first_rotations_ips_too() {
+        let mut e = two_facilities();
+        let grace = SimDuration::from_secs(10);
+        e.rotate(1, SimTime::from_secs(100), grace);
+        e.rotate(1, SimTime::from_secs(200), grace);
+        assert_eq!(e.listed(0), [0, 1, 6, 7]);
+        assert_eq!(e.connect(2, SimTime::from_secs(110)), Connect::Refused);
+        assert_eq!(e.connect(4, SimTime::from_secs(209)), Connect::Facility(1));
+        assert_eq!(e.connect(4, SimTime::from_secs(210)), Connect::Refused);
+        assert_eq!(e.facility_of(7), 1);
+    }
+}

@@ -1,0 +1,315 @@
+//! Per-facility load: arrivals, 503s, utilisation, queue length and waiting time per bin.
+
+use hdrhistogram::Histogram;
+use s3sim_engine::{SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// Name the counters kept per (bin, facility).
+///
+/// ```
+/// use s3sim_model::metrics::facility::{FacilityCounter, FACILITY_COUNTERS};
+/// assert_eq!(FacilityCounter::ALL.len(), FACILITY_COUNTERS);
+/// assert_eq!(FacilityCounter::SlowDowns.name(), "slowdowns");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FacilityCounter {
+    /// Requests that reached the facility (connections it accepted).
+    Arrivals,
+    /// Requests whose service ended.
+    Served,
+    /// Requests turned away with 503 SlowDown (queue full).
+    SlowDowns,
+    /// Server-nanoseconds spent serving.
+    BusyNanos,
+    /// Request-nanoseconds spent waiting in the queue.
+    QueuedNanos,
+    /// Summed waiting time of the requests that started service, in nanoseconds.
+    WaitNanos,
+    /// Requests that started service.
+    Started,
+}
+
+/// Number of counters per (bin, facility).
+pub const FACILITY_COUNTERS: usize = 7;
+
+impl FacilityCounter {
+    /// Every counter, in storage order.
+    pub const ALL: [FacilityCounter; FACILITY_COUNTERS] = [
+        FacilityCounter::Arrivals,
+        FacilityCounter::Served,
+        FacilityCounter::SlowDowns,
+        FacilityCounter::BusyNanos,
+        FacilityCounter::QueuedNanos,
+        FacilityCounter::WaitNanos,
+        FacilityCounter::Started,
+    ];
+
+    /// Name in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacilityCounter::Arrivals => "arrivals",
+            FacilityCounter::Served => "served",
+            FacilityCounter::SlowDowns => "slowdowns",
+            FacilityCounter::BusyNanos => "busy_ns",
+            FacilityCounter::QueuedNanos => "queued_ns",
+            FacilityCounter::WaitNanos => "wait_ns",
+            FacilityCounter::Started => "started",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Hold one row of facility counters.
+pub type FacilityRow = [u64; FACILITY_COUNTERS];
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Level {
+    since: SimTime,
+    busy: u32,
+    queued: u32,
+}
+
+/// Record facility load per bin: counts, time integrals of busy servers and queue
+/// length, and waiting-time quantiles (one open histogram per facility).
+///
+/// Levels are integrated exactly across bin edges, so a bin's mean queue length is
+/// the true time average, not a sample.
+///
+/// ```
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_model::metrics::facility::{FacilityCounter, FacilityRecorder};
+/// let s = SimDuration::from_secs;
+/// let mut r = FacilityRecorder::new(s(60), s(120), vec![2]);
+/// r.set_level(0, SimTime::from_secs(30), 2, 1); // from 30 s: both servers busy, 1 waiting
+/// let m = r.finish(SimTime::from_secs(120));
+/// assert_eq!(m.count(0, 0, FacilityCounter::BusyNanos), 60 * 1_000_000_000);
+/// assert!((m.utilisation(0, 0) - 0.5).abs() < 1e-12);
+/// assert!((m.mean_queue(1, 0) - 1.0).abs() < 1e-12);
+/// ```
+pub struct FacilityRecorder {
+    bin_width: SimDuration,
+    bins: usize,
+    servers: Vec<u32>,
+    counts: Vec<FacilityRow>,
+    levels: Vec<Level>,
+    waits: Vec<Option<[u64; 2]>>,
+    open_bin: usize,
+    open: Vec<Histogram<u32>>,
+}
+
+const WAIT_RANGE_US: (u64, u64) = (1, 24 * 3_600 * 1_000_000);
+
+impl FacilityRecorder {
+    /// Create a recorder for facilities with these server counts (0 = unlimited).
+    pub fn new(bin_width: SimDuration, duration: SimDuration, servers: Vec<u32>) -> Self {
+        let bins = duration.as_nanos().div_ceil(bin_width.as_nanos()).max(1) as usize;
+        let facilities = servers.len();
+        let histogram =
+            Histogram::new_with_bounds(WAIT_RANGE_US.0, WAIT_RANGE_US.1, 2).expect("valid bounds");
+        FacilityRecorder {
+            bin_width,
+            bins,
+            servers,
+            counts: vec![[0; FACILITY_COUNTERS]; bins * facilities],
+            levels: vec![Level::default(); facilities],
+            waits: vec![None; bins * facilities],
+            open_bin: 0,
+            open: vec![histogram; facilities],
+        }
+    }
+
+    fn bin_of(&self, t: SimTime) -> usize {
+        ((t.as_nanos() / self.bin_width.as_nanos()) as usize).min(self.bins - 1)
+    }
+
+    fn add(&mut self, bin: usize, facility: usize, counter: FacilityCounter, n: u64) {
+        let facilities = self.servers.len();
+        self.counts[bin * facilities + facility][counter.index()] += n;
+    }
+
+    /// Count a request reaching `facility` at `now`.
+    pub fn arrived(&mut self, facility: usize, now: SimTime) {
+        self.add(self.bin_of(now), facility, FacilityCounter::Arrivals, 1);
+    }
+
+    /// Count a 503 SlowDown.
+    pub fn shed(&mut self, facility: usize, now: SimTime) {
+        self.add(self.bin_of(now), facility, FacilityCounter::SlowDowns, 1);
+    }
+
+    /// Count a request whose service ended.
+    pub fn served(&mut self, facility: usize, now: SimTime) {
+        self.add(self.bin_of(now), facility, FacilityCounter::Served, 1);
+    }
+
+    /// Record a request starting service after waiting `wait`.
+    pub fn started(&mut self, facility: usize, now: SimTime, wait: SimDuration) {
+        let bin = self.bin_of(now);
+        self.advance_to(bin);
+        self.add(bin, facility, FacilityCounter::Started, 1);
+        self.add(bin, facility, FacilityCounter::WaitNanos, wait.as_nanos());
+        self.open[facility].saturating_record((wait.as_nanos() / 1_000).max(1));
+    }
+
+    /// Set `facility`'s busy servers and queue length from `now` on.
+    pub fn set_level(&mut self, facility: usize, now: SimTime, busy: u32, queued: u32) {
+        self.integrate(facility, now);
+        let level = &mut self.levels[facility];
+        (level.busy, level.queued) = (busy, queued);
+    }
+
+    /// Add the current level's area from its start to `now`, split at bin edges.
+    fn integrate(&mut self, facility: usize, now: SimTime) {
+        let Level {
+            since,
+            busy,
+            queued,
+        } = self.levels[facility];
+        self.levels[facility].since = now;
+        if busy == 0 && queued == 0 {
+            return;
+        }
+        let width = self.bin_width.as_nanos();
+        let mut t = since.as_nanos();
+        while t < now.as_nanos() {
+            let bin = (t / width) as usize;
+            let end = ((bin as u64 + 1) * width).min(now.as_nanos());
+            let bin = bin.min(self.bins - 1);
+            self.add(
+                bin,
+                facility,
+                FacilityCounter::BusyNanos,
+                u64::from(busy) * (end - t),
+            );
+            self.add(
+                bin,
+                facility,
+                FacilityCounter::QueuedNanos,
+                u64::from(queued) * (end - t),
+            );
+            t = end;
+        }
+    }
+
+    fn advance_to(&mut self, bin: usize) {
+        if bin > self.open_bin {
+            self.close_open_bin();
+            self.open_bin = bin;
+        }
+    }
+
+    fn close_open_bin(&mut self) {
+        let facilities = self.servers.len();
+        for (facility, histogram) in self.open.iter_mut().enumerate() {
+            if !histogram.is_empty() {
+                let micros = |q| histogram.value_at_quantile(q);
+                self.waits[self.open_bin * facilities + facility] =
+                    Some([micros(0.5), micros(0.99)]);
+                histogram.reset();
+            }
+        }
+    }
+
+    /// Integrate levels up to `end`, close the last bin and hand over the results.
+    pub fn finish(mut self, end: SimTime) -> FacilityMetrics {
+        for facility in 0..self.servers.len() {
+            self.integrate(facility, end);
+        }
+        self.close_open_bin();
+        FacilityMetrics {
+            bin_width: self.bin_width,
+            bins: self.bins,
+            servers: self.servers,
+            counts: self.counts,
+            waits: self.waits,
+        }
+    }
+}
+
+/// Hold one replica's finished per-(bin, facility) load figures.
+///
+/// ```
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_model::metrics::facility::FacilityRecorder;
+/// let s = SimDuration::from_secs;
+/// let mut r = FacilityRecorder::new(s(60), s(60), vec![1, 0]);
+/// r.started(0, SimTime::from_secs(1), SimDuration::from_millis(250));
+/// let m = r.finish(SimTime::from_secs(60));
+/// assert!((m.wait_ms(0, 0).1 - 250.0).abs() < 2.0);
+/// assert!(m.utilisation(0, 1).is_nan(), "unlimited servers have no utilisation");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacilityMetrics {
+    /// Width of a bin.
+    pub bin_width: SimDuration,
+    /// Number of bins.
+    pub bins: usize,
+    /// Servers per facility (0 = unlimited).
+    pub servers: Vec<u32>,
+    counts: Vec<FacilityRow>,
+    /// Per (bin, facility): waiting time p50 and p99 in microseconds.
+    waits: Vec<Option<[u64; 2]>>,
+}
+
+impl FacilityMetrics {
+    /// Number of facilities.
+    pub fn facilities(&self) -> usize {
+        self.servers.len()
+    }
+
+    /// Borrow the counters of one (bin, facility).
+    pub fn row(&self, bin: usize, facility: usize) -> &FacilityRow {
+        &self.counts[bin * self.facilities() + facility]
+    }
+
+    /// Read one counter.
+    pub fn count(&self, bin: usize, facility: usize, counter: FacilityCounter) -> u64 {
+        self.row(bin, facility)[counter.index()]
+    }
+
+    /// Busy share of the servers in a bin; NaN for unlimited servers.
+    pub fn utilisation(&self, bin: usize, facility: usize) -> f64 {
+        let servers = self.servers[facility];
+        let busy = self.count(bin, facility, FacilityCounter::BusyNanos) as f64;
+        if servers == 0 {
+            f64::NAN
+        } else {
+            busy / (f64::from(servers) * self.bin_width.as_nanos() as f64)
+        }
+    }
+
+    /// Time-average queue length in a bin.
+    pub fn mean_queue(&self, bin: usize, facility: usize) -> f64 {
+        self.count(bin, facility, FacilityCounter::QueuedNanos) as f64
+            / self.bin_width.as_nanos() as f64
+    }
+
+    /// Waiting time (p50, p99) in milliseconds; NaN when nothing started service.
+    pub fn wait_ms(&self, bin: usize, facility: usize) -> (f64, f64) {
+        match self.waits[bin * self.facilities() + facility] {
+            Some([p50, p99]) => (p50 as f64 / 1_000.0, p99 as f64 / 1_000.0),
+            None => (f64::NAN, f64::NAN),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_split_exactly_at_bin_edges() {
+        let s = SimDuration::from_secs;
+        let mut r = FacilityRecorder::new(s(10), s(30), vec![4]);
+        r.set_level(0, SimTime::from_secs(5), 4, 2);
+        r.set_level(0, SimTime::from_secs(25), 0, 0);
+        let m = r.finish(SimTime::from_secs(30));
+        let util: Vec<f64> = (0..3).map(|b| m.utilisation(b, 0)).collect();
+        let queue: Vec<f64> = (0..3).map(|b| m.mean_queue(b, 0)).collect();
+        assert_eq!(util, [0.5, 1.0, 0.5]);
+        assert_eq!(queue, [1.0, 2.0, 1.0]);
+    }
+}

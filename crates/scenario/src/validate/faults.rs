@@ -1,0 +1,230 @@
+//! Check the capacity, retry and fault fields: facility servers, client retries, the
+//! `events` list.
+
+use super::{Checker, names};
+use crate::compile::facility_specs;
+use crate::schema::*;
+use crate::units::Dur;
+use std::collections::BTreeSet;
+
+/// Largest number of timed events.
+pub const MAX_EVENTS: usize = 10_000;
+/// Largest number of servers per facility.
+pub const MAX_SERVERS: u32 = 1_000_000;
+/// Largest number of tries per request.
+pub const MAX_ATTEMPTS: u8 = 20;
+
+impl Checker {
+    pub(super) fn capacity(&mut self, path: &str, f: &FacilitySpec) {
+        match f.servers {
+            Some(0) => self.issue(
+                format!("{path}.servers"),
+                "must be > 0 (leave it out for unlimited servers)",
+            ),
+            Some(n) if n > MAX_SERVERS => self.issue(
+                format!("{path}.servers"),
+                format!("{n} servers; at most {MAX_SERVERS}"),
+            ),
+            _ => {}
+        }
+        if f.servers.is_none() && f.queue_limit != 1_000 {
+            self.issue(
+                format!("{path}.queue_limit"),
+                "a queue needs servers: set `servers` too",
+            );
+        }
+    }
+
+    pub(super) fn retry(&mut self, path: &str, c: &ClientSpec) {
+        self.positive(
+            &format!("{path}.connect_timeout"),
+            c.connect_timeout,
+            "connect timeout",
+        );
+        let Some(r) = &c.retry else { return };
+        let path = format!("{path}.retry");
+        if r.max_attempts == 0 || r.max_attempts > MAX_ATTEMPTS {
+            self.issue(
+                format!("{path}.max_attempts"),
+                format!(
+                    "must be between 1 and {MAX_ATTEMPTS} (the first try included), not {}",
+                    r.max_attempts
+                ),
+            );
+        }
+        self.positive(&format!("{path}.base"), r.base, "backoff base");
+        if r.cap < r.base {
+            self.issue(
+                format!("{path}.cap"),
+                format!("{} is below base {}", r.cap, r.base),
+            );
+        }
+        if let Some(q) = &r.quota {
+            self.quota(&format!("{path}.quota"), q);
+        }
+    }
+
+    fn quota(&mut self, path: &str, q: &QuotaSpec) {
+        if q.capacity == 0 {
+            self.issue(format!("{path}.capacity"), "must be > 0");
+        }
+        for (name, cost) in [
+            ("retry_cost", q.retry_cost),
+            ("timeout_cost", q.timeout_cost),
+        ] {
+            if cost == 0 || cost > q.capacity {
+                self.issue(
+                    format!("{path}.{name}"),
+                    format!("must be between 1 and capacity {}, not {cost}", q.capacity),
+                );
+            }
+        }
+    }
+
+    pub(super) fn events(&mut self, s: &Scenario) {
+        if s.events.len() > MAX_EVENTS {
+            self.issue(
+                "events",
+                format!("{} events; at most {MAX_EVENTS}", s.events.len()),
+            );
+            return;
+        }
+        let specs = facility_specs(s);
+        let facilities = names(specs.iter().map(|(_, f)| f.name.as_str()));
+        self.rotated_ips(s, &specs);
+        let mut recreated = BTreeSet::new();
+        for (i, event) in s.events.iter().enumerate() {
+            let path = format!("events[{i}]");
+            self.event_time(&format!("{path}.at"), event.at(), s.duration);
+            self.event(&path, event, s, &facilities, &mut recreated);
+        }
+    }
+
+    /// Refuse rotations that would publish more IPs than [`super::MAX_IPS`] in all.
+    fn rotated_ips(&mut self, s: &Scenario, specs: &[(usize, FacilitySpec)]) {
+        let ips_of = |name: &str| {
+            specs
+                .iter()
+                .find(|(_, f)| f.name == name)
+                .map(|(_, f)| f.ips)
+        };
+        let initial: u64 = specs.iter().map(|(_, f)| u64::from(f.ips)).sum();
+        let rotated: u64 = s
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                EventSpec::IpRotation { facility, .. } => ips_of(facility).map(u64::from),
+                _ => None,
+            })
+            .sum();
+        if initial + rotated > super::MAX_IPS {
+            self.issue(
+                "events",
+                format!(
+                    "IP rotations publish {} IPs in all; at most {}",
+                    initial + rotated,
+                    super::MAX_IPS
+                ),
+            );
+        }
+    }
+
+    fn event_time(&mut self, path: &str, at: Dur, duration: Dur) {
+        if at >= duration {
+            self.issue(
+                path,
+                format!("{at} is not before the end of the run {duration}"),
+            );
+        }
+    }
+
+    fn event<'a>(
+        &mut self,
+        path: &str,
+        event: &'a EventSpec,
+        s: &Scenario,
+        facilities: &BTreeSet<&str>,
+        recreated: &mut BTreeSet<&'a str>,
+    ) {
+        let facility = |c: &mut Self, name: &str| {
+            c.reference(&format!("{path}.facility"), "facility", name, facilities);
+        };
+        match event {
+            EventSpec::Outage {
+                facility: f,
+                duration,
+                ..
+            } => {
+                facility(self, f);
+                self.positive(&format!("{path}.duration"), *duration, "outage duration");
+            }
+            EventSpec::Drain { facility: f, .. } | EventSpec::IpRotation { facility: f, .. } => {
+                facility(self, f)
+            }
+            EventSpec::ResolverOutage {
+                resolvers,
+                duration,
+                ..
+            } => {
+                let groups = names(s.resolvers.iter().map(|r| r.name.as_str()));
+                let path_r = format!("{path}.resolvers");
+                self.reference(&path_r, "resolver group", resolvers, &groups);
+                self.positive(&format!("{path}.duration"), *duration, "outage duration");
+            }
+            EventSpec::RecordTtl { ttl, .. } => {
+                self.positive(&format!("{path}.ttl"), *ttl, "record TTL");
+            }
+            EventSpec::EndpointRetired { region, .. } => {
+                let regions = names(s.regions.iter().map(|r| r.name.as_str()));
+                self.reference(&format!("{path}.region"), "region", region, &regions);
+            }
+            EventSpec::BucketRecreated {
+                bucket,
+                deleted_at,
+                at,
+                region,
+            } => self.recreation(path, s, (bucket, *deleted_at, *at, region), recreated),
+        }
+    }
+
+    fn recreation<'a>(
+        &mut self,
+        path: &str,
+        s: &Scenario,
+        (bucket, deleted_at, at, region): (&'a str, Dur, Dur, &str),
+        recreated: &mut BTreeSet<&'a str>,
+    ) {
+        let regions = names(s.regions.iter().map(|r| r.name.as_str()));
+        self.reference(&format!("{path}.region"), "region", region, &regions);
+        self.event_time(&format!("{path}.at"), at, s.duration);
+        if at <= deleted_at {
+            self.issue(
+                format!("{path}.at"),
+                format!("{at} is not after deleted_at {deleted_at}"),
+            );
+        }
+        let buckets = names(s.buckets.iter().map(|b| b.name.as_str()));
+        self.reference(&format!("{path}.bucket"), "bucket", bucket, &buckets);
+        if !recreated.insert(bucket) {
+            self.issue(
+                format!("{path}.bucket"),
+                format!("\"{bucket}\" is already re-created by an earlier event"),
+            );
+        }
+        let Some((k, spec)) = s.buckets.iter().enumerate().find(|(_, b)| b.name == bucket) else {
+            return;
+        };
+        if spec.deleted_at.is_some() {
+            self.issue(
+                format!("{path}.deleted_at"),
+                format!("buckets[{k}] has its own deleted_at; give the deletion in one place"),
+            );
+        }
+        if let Some(created) = spec.created_at.filter(|&c| deleted_at <= c) {
+            self.issue(
+                format!("{path}.deleted_at"),
+                format!("{deleted_at} is not after buckets[{k}].created_at {created}"),
+            );
+        }
+    }
+}
