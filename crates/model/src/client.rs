@@ -408,6 +408,53 @@ pub enum Arrivals {
     Poisson { per_client_per_sec: f64 },
     /// Each client one request per interval, clients evenly staggered.
     Periodic { interval: SimDuration },
+    /// A Poisson process whose rate rises (or falls) linearly from `from` at the
+    /// class's start to `to` at its stop: offered load sweeping through saturation.
+    PoissonRamp {
+        from_per_client_per_sec: f64,
+        to_per_client_per_sec: f64,
+    },
+}
+
+impl Arrivals {
+    /// The highest per-client rate the process reaches.
+    pub fn peak_per_client_per_sec(self) -> f64 {
+        match self {
+            Arrivals::Poisson { per_client_per_sec } => per_client_per_sec,
+            Arrivals::Periodic { interval } => 1.0 / interval.as_secs_f64(),
+            Arrivals::PoissonRamp {
+                from_per_client_per_sec: from,
+                to_per_client_per_sec: to,
+            } => from.max(to),
+        }
+    }
+
+    /// The per-client rate at `t` for a class active from `start` to `stop`.
+    ///
+    /// ```
+    /// use s3sim_engine::SimTime;
+    /// use s3sim_model::client::Arrivals;
+    /// let ramp = Arrivals::PoissonRamp { from_per_client_per_sec: 1.0, to_per_client_per_sec: 3.0 };
+    /// let at = SimTime::from_secs;
+    /// assert_eq!(ramp.per_client_per_sec_at(at(100), at(200), at(150)), 2.0);
+    /// ```
+    pub fn per_client_per_sec_at(self, start: SimTime, stop: SimTime, t: SimTime) -> f64 {
+        match self {
+            Arrivals::PoissonRamp {
+                from_per_client_per_sec: from,
+                to_per_client_per_sec: to,
+            } => {
+                let span = stop.since(start).as_secs_f64();
+                let done = if span > 0.0 {
+                    (t.since(start).as_secs_f64() / span).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                from + (to - from) * done
+            }
+            other => other.peak_per_client_per_sec(),
+        }
+    }
 }
 
 /// Describe one population of clients that behave alike.

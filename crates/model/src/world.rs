@@ -350,8 +350,8 @@ impl<'a> World<'a> {
         for class in 0..self.config.classes.len() {
             let c = &self.config.classes[class];
             let first = match c.arrivals {
-                Arrivals::Poisson { .. } => c.start + self.interarrival(class),
                 Arrivals::Periodic { .. } => c.start,
+                _ => self.next_arrival(class, c.start),
             };
             if first < c.stop {
                 sched.at(
@@ -376,18 +376,33 @@ impl<'a> World<'a> {
         }
     }
 
-    fn interarrival(&mut self, class: usize) -> SimDuration {
+    /// The class's next arrival after `now`; a ramp is sampled by thinning a Poisson
+    /// process at its peak rate (Lewis and Shedler).
+    fn next_arrival(&mut self, class: usize, now: SimTime) -> SimTime {
         let c = &self.config.classes[class];
+        let clients = f64::from(c.count);
+        let rng = &mut self.runtime[class].arrivals;
+        let exp_gap = |rate: f64, rng: &mut SimRng| {
+            let gap: f64 = Exp::new(rate).expect("rate checked").sample(rng);
+            SimDuration::from_secs_f64(gap)
+        };
         match c.arrivals {
             Arrivals::Poisson { per_client_per_sec } => {
-                let rate = per_client_per_sec * f64::from(c.count);
-                let gap: f64 = Exp::new(rate)
-                    .expect("rate checked")
-                    .sample(&mut self.runtime[class].arrivals);
-                SimDuration::from_secs_f64(gap)
+                now + exp_gap(per_client_per_sec * clients, rng)
             }
             Arrivals::Periodic { interval } => {
-                SimDuration::from_nanos((interval.as_nanos() / u64::from(c.count)).max(1))
+                now + SimDuration::from_nanos((interval.as_nanos() / u64::from(c.count)).max(1))
+            }
+            Arrivals::PoissonRamp { .. } => {
+                let peak = c.arrivals.peak_per_client_per_sec() * clients;
+                let mut t = now;
+                loop {
+                    t += exp_gap(peak, rng);
+                    let rate = c.arrivals.per_client_per_sec_at(c.start, c.stop, t) * clients;
+                    if t >= c.stop || rng.random::<f64>() * peak < rate {
+                        return t;
+                    }
+                }
             }
         }
     }
@@ -396,7 +411,9 @@ impl<'a> World<'a> {
         let c = &self.config.classes[class];
         let rt = &mut self.runtime[class];
         match c.arrivals {
-            Arrivals::Poisson { .. } => rt.arrivals.random_range(0..c.count),
+            Arrivals::Poisson { .. } | Arrivals::PoissonRamp { .. } => {
+                rt.arrivals.random_range(0..c.count)
+            }
             Arrivals::Periodic { .. } => {
                 let client = rt.next_periodic_client;
                 rt.next_periodic_client = (client + 1) % c.count;
@@ -416,7 +433,7 @@ impl<'a> World<'a> {
     }
 
     fn arrival(&mut self, class: usize, sched: &mut Scheduler<Event>) {
-        let next = sched.now() + self.interarrival(class);
+        let next = self.next_arrival(class, sched.now());
         if next < self.config.classes[class].stop {
             sched.at(
                 next,

@@ -3,6 +3,8 @@
 use crate::metric::Metric;
 use crate::stats::Estimate;
 use s3sim_engine::SimDuration;
+use s3sim_model::WorldConfig;
+use s3sim_model::metrics::facility::FacilityMetric;
 use s3sim_model::metrics::{COUNTERS, CounterRow};
 use s3sim_model::world::ReplicaOutput;
 
@@ -22,16 +24,23 @@ pub struct Aggregate {
     pub metrics: Vec<Metric>,
     /// Replicas combined.
     pub replicas: usize,
+    /// Facility names, in topology order.
+    pub facilities: Vec<String>,
+    /// Some facility has a limited number of servers (so load charts mean something).
+    pub has_capacity: bool,
+    /// Some client class retries.
+    pub has_retries: bool,
     values: Vec<Estimate>,
     totals: Vec<Estimate>,
+    facility_values: Vec<Estimate>,
 }
 
 impl Aggregate {
-    /// Combine replica outputs (all from the same scenario, in replica order).
-    pub fn new(class_names: &[String], outputs: &[ReplicaOutput]) -> Self {
+    /// Combine replica outputs of `world` (in replica order).
+    pub fn new(world: &WorldConfig, outputs: &[ReplicaOutput]) -> Self {
         let first = &outputs[0].metrics;
         let groups: Vec<String> = std::iter::once("all".to_string())
-            .chain(class_names.iter().cloned())
+            .chain(world.classes.iter().map(|c| c.name.clone()))
             .collect();
         let metrics: Vec<Metric> = Metric::all().collect();
         let mut values = Vec::with_capacity(first.bins * groups.len() * metrics.len());
@@ -54,15 +63,30 @@ impl Aggregate {
                 totals.push(Estimate::from_samples(&samples));
             }
         }
+        let facilities = &world.topology.facilities;
         Aggregate {
             bin_width: first.bin_width,
             bins: first.bins,
             groups,
             metrics,
             replicas: outputs.len(),
+            facilities: facilities.iter().map(|f| f.name.clone()).collect(),
+            has_capacity: facilities.iter().any(|f| f.capacity.is_some()),
+            has_retries: world.classes.iter().any(|c| c.retry.is_some()),
             values,
             totals,
+            facility_values: facility_values(outputs),
         }
+    }
+
+    /// The estimate of a facility metric in `bin` for `facility`.
+    pub fn facility(&self, bin: usize, facility: usize, metric: FacilityMetric) -> Estimate {
+        let k = FacilityMetric::ALL
+            .iter()
+            .position(|&m| m == metric)
+            .expect("every facility metric is aggregated");
+        self.facility_values
+            [(bin * self.facilities.len() + facility) * FacilityMetric::ALL.len() + k]
     }
 
     fn metric_index(&self, metric: Metric) -> usize {
@@ -87,6 +111,24 @@ impl Aggregate {
     pub fn bin_start_s(&self, bin: usize) -> f64 {
         (self.bin_width * bin as u64).as_secs_f64()
     }
+}
+
+fn facility_values(outputs: &[ReplicaOutput]) -> Vec<Estimate> {
+    let first = &outputs[0].facilities;
+    let mut values =
+        Vec::with_capacity(first.bins * first.facilities() * FacilityMetric::ALL.len());
+    for bin in 0..first.bins {
+        for facility in 0..first.facilities() {
+            for metric in FacilityMetric::ALL {
+                let samples: Vec<f64> = outputs
+                    .iter()
+                    .map(|o| metric.value(&o.facilities, bin, facility))
+                    .collect();
+                values.push(Estimate::from_samples(&samples));
+            }
+        }
+    }
+    values
 }
 
 fn total_row(output: &ReplicaOutput, group: usize) -> CounterRow {

@@ -25,24 +25,75 @@ pub use runner::{
 
 use s3sim_model::WorldConfig;
 
-/// The scenario events worth marking on time charts: bucket creations and deletions.
+/// The scenario events worth marking on time charts: bucket creations, deletions and
+/// re-creations, and every fault (outages, drains, rotations, resolver outages, DNS
+/// changes), in time order.
 pub fn markers(world: &WorldConfig) -> Vec<Marker> {
+    let mark = |t: s3sim_engine::SimTime, label: String| Marker {
+        time_s: t.as_secs_f64(),
+        label,
+    };
     let mut marks: Vec<Marker> = world
         .buckets
         .iter()
         .flat_map(|b| {
-            let created = b.created_at.map(|t| Marker {
-                time_s: t.as_secs_f64(),
-                label: format!("{} created", b.name),
+            let created = b.created_at.map(|t| mark(t, format!("{} created", b.name)));
+            let deleted = b.deleted_at.map(|t| mark(t, format!("{} deleted", b.name)));
+            let again = b.recreated.map(|r| {
+                let region = &world.topology.regions[usize::from(r.region)].name;
+                mark(r.at, format!("{} re-created in {region}", b.name))
             });
-            let deleted = b.deleted_at.map(|t| Marker {
-                time_s: t.as_secs_f64(),
-                label: format!("{} deleted", b.name),
-            });
-            created.into_iter().chain(deleted)
+            created.into_iter().chain(deleted).chain(again)
         })
+        .chain(world.faults.iter().flat_map(|f| fault_markers(world, f)))
         .filter(|m| m.time_s > 0.0 && m.time_s < world.duration.as_secs_f64())
         .collect();
     marks.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
     marks
+}
+
+fn fault_markers(world: &WorldConfig, fault: &s3sim_model::fault::Fault) -> Vec<Marker> {
+    use s3sim_model::fault::Fault;
+    let facility = |f: u16| world.topology.facilities[usize::from(f)].name.as_str();
+    let mark = |t: s3sim_engine::SimTime, label: String| Marker {
+        time_s: t.as_secs_f64(),
+        label,
+    };
+    match *fault {
+        Fault::Outage {
+            facility: f,
+            at,
+            duration,
+            ..
+        } => vec![
+            mark(at, format!("{} down", facility(f))),
+            mark(at + duration, format!("{} back", facility(f))),
+        ],
+        Fault::Drain { facility: f, at } => vec![mark(at, format!("{} drained", facility(f)))],
+        Fault::IpRotation {
+            facility: f,
+            at,
+            grace,
+        } => vec![
+            mark(at, format!("{} IPs rotated", facility(f))),
+            mark(at + grace, format!("old {} IPs retired", facility(f))),
+        ],
+        Fault::ResolverOutage {
+            group,
+            at,
+            duration,
+            ..
+        } => {
+            let name = &world.resolver_groups[usize::from(group)].name;
+            vec![
+                mark(at, format!("{name} resolvers cut off")),
+                mark(at + duration, format!("{name} resolvers back")),
+            ]
+        }
+        Fault::RecordTtl { at, ttl } => vec![mark(at, format!("record TTL {ttl}"))],
+        Fault::EndpointRetired { region, at } => {
+            let region = &world.topology.regions[usize::from(region)].name;
+            vec![mark(at, format!("{region} redirect endpoint retired"))]
+        }
+    }
 }

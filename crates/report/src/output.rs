@@ -11,6 +11,7 @@ use crate::runner::{RunOptions, RunResult};
 use crate::stats::Estimate;
 use crate::sweep::SweepSummary;
 use s3sim_model::metrics::Counter;
+use s3sim_model::metrics::facility::FacilityMetric;
 use s3sim_scenario::{LoadedScenario, SweepPoint};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -145,6 +146,11 @@ fn write_point(
         )?,
         write_file(
             dir,
+            "facilities.csv",
+            facilities_csv(&result.aggregate).as_bytes(),
+        )?,
+        write_file(
+            dir,
             "summary.json",
             summary_json(loaded, point, options, result)?.as_bytes(),
         )?,
@@ -205,6 +211,29 @@ pub fn timeseries_csv(aggregate: &Aggregate) -> String {
     out
 }
 
+/// The facility load time series: `time_s,facility,metric,mean,ci95_low,ci95_high`,
+/// one row per defined (bin, facility, metric).
+pub fn facilities_csv(aggregate: &Aggregate) -> String {
+    let mut out = String::from("time_s,facility,metric,mean,ci95_low,ci95_high\n");
+    for bin in 0..aggregate.bins {
+        let time = aggregate.bin_start_s(bin);
+        for (f, name) in aggregate.facilities.iter().enumerate() {
+            let name = csv_field(name);
+            for metric in FacilityMetric::ALL {
+                let e = aggregate.facility(bin, f, metric);
+                if e.n > 0 {
+                    let metric = metric.name();
+                    out.push_str(&format!(
+                        "{time},{name},{metric},{},{},{}\n",
+                        e.mean, e.low, e.high
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Quote a CSV field when it holds a comma, quote or line break.
 pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
@@ -245,6 +274,8 @@ struct ClassSummary {
     stale_dns_share: Estimate,
     resolver_hit_ratio: Estimate,
     extra_round_trips_per_request: Estimate,
+    retry_amplification: Estimate,
+    gave_up_rate: Estimate,
 }
 
 #[derive(Serialize)]
@@ -290,6 +321,8 @@ fn summary_json(
             stale_dns_share: agg.total(g, Metric::StaleDnsShare),
             resolver_hit_ratio: agg.total(g, Metric::ResolverHitRatio),
             extra_round_trips_per_request: agg.total(g, Metric::ExtraRoundTripsPerRequest),
+            retry_amplification: agg.total(g, Metric::RetryAmplification),
+            gave_up_rate: agg.total(g, Metric::GaveUpRate),
         })
         .collect();
     let summary = Summary {

@@ -181,8 +181,7 @@ pub struct RunResult {
 impl RunResult {
     /// Aggregate the replica outputs (in replica order) of one world.
     pub fn new(world: &WorldConfig, outputs: Vec<ReplicaOutput>) -> Self {
-        let names: Vec<String> = world.classes.iter().map(|c| c.name.clone()).collect();
-        let aggregate = Aggregate::new(&names, &outputs);
+        let aggregate = Aggregate::new(world, &outputs);
         RunResult { outputs, aggregate }
     }
 }

@@ -260,6 +260,10 @@ fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
                 per_client_per_sec: rate.per_sec(),
             },
             ArrivalsSpec::Periodic(every) => Arrivals::Periodic { interval: every.0 },
+            ArrivalsSpec::PoissonRamp { from, to } => Arrivals::PoissonRamp {
+                from_per_client_per_sec: from.per_sec(),
+                to_per_client_per_sec: to.per_sec(),
+            },
         },
         start: c.start.0.after_start(),
         stop: c

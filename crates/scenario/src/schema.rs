@@ -544,6 +544,9 @@ pub enum ArrivalsSpec {
     Poisson(Rate),
     /// `periodic("30s")`: each client once per interval, clients evenly staggered.
     Periodic(Dur),
+    /// `poisson_ramp(from: "1/s", to: "20/s")`: a Poisson process per client whose
+    /// rate changes linearly from the class's start to its stop.
+    PoissonRamp { from: Rate, to: Rate },
 }
 
 /// Choose a process lifetime.

@@ -296,6 +296,92 @@ impl FacilityMetrics {
     }
 }
 
+/// Name one reported per-(bin, facility) quantity.
+///
+/// ```
+/// use s3sim_model::metrics::facility::FacilityMetric;
+/// assert_eq!(FacilityMetric::Utilisation.name(), "utilisation");
+/// assert_eq!(FacilityMetric::ALL.len(), 8);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FacilityMetric {
+    /// Requests reaching the facility per second.
+    Offered,
+    /// Requests served per second.
+    Throughput,
+    /// Share of arrivals turned away with 503 SlowDown.
+    SlowDownShare,
+    /// Busy share of the servers (NaN for unlimited servers).
+    Utilisation,
+    /// Time-average number of waiting requests.
+    MeanQueue,
+    /// Mean wait before service, ms.
+    MeanWaitMs,
+    /// Median wait before service, ms.
+    WaitP50Ms,
+    /// 99th percentile wait before service, ms.
+    WaitP99Ms,
+}
+
+impl FacilityMetric {
+    /// Every metric, in output order.
+    pub const ALL: [FacilityMetric; 8] = [
+        FacilityMetric::Offered,
+        FacilityMetric::Throughput,
+        FacilityMetric::SlowDownShare,
+        FacilityMetric::Utilisation,
+        FacilityMetric::MeanQueue,
+        FacilityMetric::MeanWaitMs,
+        FacilityMetric::WaitP50Ms,
+        FacilityMetric::WaitP99Ms,
+    ];
+
+    /// Name in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacilityMetric::Offered => "offered_per_s",
+            FacilityMetric::Throughput => "throughput_per_s",
+            FacilityMetric::SlowDownShare => "slowdown_share",
+            FacilityMetric::Utilisation => "utilisation",
+            FacilityMetric::MeanQueue => "mean_queue",
+            FacilityMetric::MeanWaitMs => "mean_wait_ms",
+            FacilityMetric::WaitP50Ms => "wait_p50_ms",
+            FacilityMetric::WaitP99Ms => "wait_p99_ms",
+        }
+    }
+
+    /// The value in one replica's (bin, facility); NaN when undefined.
+    pub fn value(self, m: &FacilityMetrics, bin: usize, facility: usize) -> f64 {
+        let per_s = |c| m.count(bin, facility, c) as f64 / m.bin_width.as_secs_f64();
+        let ratio = |num: u64, den: u64| {
+            if den > 0 {
+                num as f64 / den as f64
+            } else {
+                f64::NAN
+            }
+        };
+        let count = |c| m.count(bin, facility, c);
+        match self {
+            FacilityMetric::Offered => per_s(FacilityCounter::Arrivals),
+            FacilityMetric::Throughput => per_s(FacilityCounter::Served),
+            FacilityMetric::SlowDownShare => ratio(
+                count(FacilityCounter::SlowDowns),
+                count(FacilityCounter::Arrivals),
+            ),
+            FacilityMetric::Utilisation => m.utilisation(bin, facility),
+            FacilityMetric::MeanQueue => m.mean_queue(bin, facility),
+            FacilityMetric::MeanWaitMs => {
+                ratio(
+                    count(FacilityCounter::WaitNanos),
+                    count(FacilityCounter::Started),
+                ) / 1e6
+            }
+            FacilityMetric::WaitP50Ms => m.wait_ms(bin, facility).0,
+            FacilityMetric::WaitP99Ms => m.wait_ms(bin, facility).1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

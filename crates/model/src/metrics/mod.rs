@@ -355,6 +355,10 @@ pub enum Metric {
     ResolverHitRatio,
     /// HTTP round trips beyond the first, per request.
     ExtraRoundTripsPerRequest,
+    /// Tries per request (1 without retries): how much retries multiply the load.
+    RetryAmplification,
+    /// Share of requests that ended on a retryable failure (attempts or quota spent).
+    GaveUpRate,
     /// Median request latency, ms.
     LatencyP50,
     /// 99th percentile request latency, ms.
@@ -372,6 +376,8 @@ impl Metric {
                 Metric::StaleDnsShare,
                 Metric::ResolverHitRatio,
                 Metric::ExtraRoundTripsPerRequest,
+                Metric::RetryAmplification,
+                Metric::GaveUpRate,
                 Metric::LatencyP50,
                 Metric::LatencyP99,
             ])
@@ -387,6 +393,8 @@ impl Metric {
             Metric::StaleDnsShare => "stale_dns_share".into(),
             Metric::ResolverHitRatio => "resolver_hit_ratio".into(),
             Metric::ExtraRoundTripsPerRequest => "extra_round_trips_per_request".into(),
+            Metric::RetryAmplification => "retry_amplification".into(),
+            Metric::GaveUpRate => "gave_up_rate".into(),
             Metric::LatencyP50 => "latency_p50_ms".into(),
             Metric::LatencyP99 => "latency_p99_ms".into(),
         }
@@ -423,6 +431,8 @@ impl Metric {
                 ratio(get(Counter::ResolverHits), get(Counter::ResolverQueries))
             }
             Metric::ExtraRoundTripsPerRequest => ratio(get(Counter::ExtraRoundTrips), requests),
+            Metric::RetryAmplification => ratio(get(Counter::Attempts), requests),
+            Metric::GaveUpRate => ratio(get(Counter::GaveUp), requests),
             Metric::LatencyP50 | Metric::LatencyP99 => f64::NAN,
         }
     }

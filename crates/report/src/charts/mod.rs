@@ -18,6 +18,7 @@
 mod crisp;
 mod draw;
 mod layout;
+mod load;
 mod specs;
 mod style;
 mod sweep;
@@ -50,25 +51,28 @@ pub struct ChartError {
 /// Draw every chart of a run into `dir`; returns the files written.
 ///
 /// Writes `redirect_rate.png` and `redirect_rate.svg` (the same chart),
-/// `outcomes.png`, `dns_staleness.png` and `redirect_rate_by_class.png`.
+/// `outcomes.png`, `dns_staleness.png`, `redirect_rate_by_class.png` and
+/// `error_rate_by_class.png`; with retries, `retries.png`; with limited facility
+/// servers, `facility_utilisation.png`, `capacity_vs_load.png` and `wait_vs_load.png`.
 pub fn render_all(
     dir: &Path,
     aggregate: &Aggregate,
     markers: &[Marker],
     title: &str,
 ) -> Result<Vec<PathBuf>, ChartError> {
-    let [redirect_rate, outcomes, dns_staleness, redirect_by_class] =
-        specs::all(aggregate, markers, title);
-    write_charts(
-        dir,
-        [
-            ("redirect_rate.png", &redirect_rate),
-            ("redirect_rate.svg", &redirect_rate),
-            ("outcomes.png", &outcomes),
-            ("dns_staleness.png", &dns_staleness),
-            ("redirect_rate_by_class.png", &redirect_by_class),
-        ],
-    )
+    let charts = specs::all(aggregate, markers, title);
+    let svg = charts
+        .iter()
+        .find(|(file, _)| *file == "redirect_rate.png")
+        .map(|(_, spec)| ("redirect_rate.svg", spec));
+    let mut ordered: Vec<(&str, &ChartSpec)> = Vec::new();
+    for (file, spec) in &charts {
+        ordered.push((file, spec));
+        if *file == "redirect_rate.png" {
+            ordered.extend(svg);
+        }
+    }
+    write_charts(dir, ordered)
 }
 
 /// Create `dir` and draw each (file name, spec) into it; returns the files written.
@@ -191,7 +195,8 @@ mod tests {
                 "redirect_rate.svg",
                 "outcomes.png",
                 "dns_staleness.png",
-                "redirect_rate_by_class.png"
+                "redirect_rate_by_class.png",
+                "error_rate_by_class.png"
             ]
         );
         assert_pngs(files.iter().filter(|f| f.extension().unwrap() == "png"));
@@ -242,12 +247,50 @@ mod tests {
         let title = "a very long scenario name that goes on and on & on <and> keeps going well past the width";
         let dir = tempfile::tempdir().unwrap();
         let files = render_all(dir.path(), &result.aggregate, &markers, title).unwrap();
-        assert_eq!(files.len(), 5);
+        assert_eq!(files.len(), 6);
         let svg = std::fs::read_to_string(dir.path().join("redirect_rate.svg")).unwrap();
         assert!(svg.contains("&amp; on &lt;and&gt;"));
     }
 
     /// Render every scenario of `scenarios/` into /tmp/charts-preview/<name>/ to look at.
+    #[test]
+    fn retries_and_limited_servers_add_their_load_charts() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../scenarios/facility-outage-retry-storm.ron"),
+        )
+        .unwrap();
+        let loaded = s3sim_scenario::parse(&text, "storm").unwrap();
+        let mut world = loaded.world.clone();
+        world.duration = SimDuration::from_secs(1500);
+        let options = RunOptions {
+            seed: 1,
+            replicas: 2,
+            progress: false,
+        };
+        let result = crate::run(&world, options);
+        let dir = tempfile::tempdir().unwrap();
+        let markers = crate::markers(&world);
+        let files = render_all(dir.path(), &result.aggregate, &markers, "storm").unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .skip(6)
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "retries.png",
+                "facility_utilisation.png",
+                "capacity_vs_load.png",
+                "wait_vs_load.png"
+            ]
+        );
+        assert_pngs(files.iter().skip(6));
+        let labels: Vec<&str> = markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["use1-a down", "usw2-a down"]);
+    }
+
     #[test]
     #[ignore]
     fn preview_scenarios() {

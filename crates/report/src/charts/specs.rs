@@ -88,27 +88,53 @@ pub(super) struct LegendEntry {
     pub(super) swatch: Swatch,
 }
 
-/// Every chart of a run: redirect rate, outcomes, DNS staleness, redirect rate by
-/// class; each with the scenario's markers and its note.
-pub(super) fn all(aggregate: &Aggregate, markers: &[Marker], title: &str) -> [ChartSpec; 4] {
+/// Every chart of a run, with its file name: redirect rate, outcomes, DNS staleness,
+/// redirect and error rates by class; then, when the scenario has them, retries and
+/// facility load. Each with the scenario's markers (time charts) and its note.
+pub(super) fn all(
+    aggregate: &Aggregate,
+    markers: &[Marker],
+    title: &str,
+) -> Vec<(&'static str, ChartSpec)> {
     let axis = TimeAxis::of(aggregate);
     let markers = axis.markers(markers);
-    [
-        redirect_rate(aggregate, &axis, title),
-        outcomes(aggregate, &axis, title),
-        dns_staleness(aggregate, &axis, title),
-        redirect_by_class(aggregate, &axis, title),
-    ]
-    .map(|mut spec| {
+    let mut timed = vec![
+        ("redirect_rate.png", redirect_rate(aggregate, &axis, title)),
+        ("outcomes.png", outcomes(aggregate, &axis, title)),
+        ("dns_staleness.png", dns_staleness(aggregate, &axis, title)),
+        (
+            "redirect_rate_by_class.png",
+            by_class(aggregate, &axis, title, Metric::RedirectRate),
+        ),
+        (
+            "error_rate_by_class.png",
+            by_class(aggregate, &axis, title, Metric::ErrorRate),
+        ),
+    ];
+    if aggregate.has_retries {
+        timed.push(("retries.png", super::load::retries(aggregate, &axis, title)));
+    }
+    if aggregate.has_capacity {
+        timed.push((
+            "facility_utilisation.png",
+            super::load::utilisation(aggregate, &axis, title),
+        ));
+    }
+    for (_, spec) in &mut timed {
         spec.markers = markers.clone();
+    }
+    if aggregate.has_capacity {
+        timed.extend(super::load::against_load(aggregate, title));
+    }
+    for (_, spec) in &mut timed {
         spec.note = note(aggregate, spec.series.iter().any(|s| s.band.is_some()));
-        spec
-    })
+    }
+    timed
 }
 
-const ALL_CLIENTS: &str = "all clients";
+pub(super) const ALL_CLIENTS: &str = "all clients";
 /// The colour of the emphasised all-clients line.
-const ALL_BLACK: RGBColor = RGBColor(20, 20, 20);
+pub(super) const ALL_BLACK: RGBColor = RGBColor(20, 20, 20);
 
 /// Class colours (Tableau 10 without its grey), cycled; shared by every per-class chart.
 const CLASS_COLORS: [RGBColor; 9] = [
@@ -159,7 +185,7 @@ impl ChartSpec {
     }
 
     /// Add the emphasised all-clients line: drawn last (on top), listed first.
-    fn add_all_clients_line(&mut self, series: Series) {
+    pub(super) fn add_all_clients_line(&mut self, series: Series) {
         let entry = LegendEntry {
             label: ALL_CLIENTS.to_string(),
             swatch: series.swatch(),
@@ -342,17 +368,21 @@ fn dns_staleness(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> ChartSp
     spec
 }
 
-fn redirect_by_class(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> ChartSpec {
-    let mut spec = ChartSpec::new(
-        axis,
-        format!("{title}: redirect rate by client class"),
-        "share of requests answered 3xx (first response)",
-    );
-    spec.add_class_lines(aggregate, axis, Metric::RedirectRate);
+/// One line per class and a bold all-clients line of a share metric.
+fn by_class(aggregate: &Aggregate, axis: &TimeAxis, title: &str, metric: Metric) -> ChartSpec {
+    let (what, y_desc) = match metric {
+        Metric::ErrorRate => ("error rate", "share of requests that did not end with 200"),
+        _ => (
+            "redirect rate",
+            "share of requests answered 3xx (first response)",
+        ),
+    };
+    let mut spec = ChartSpec::new(axis, format!("{title}: {what} by client class"), y_desc);
+    spec.add_class_lines(aggregate, axis, metric);
     spec.add_all_clients_line(Series {
         color: ALL_BLACK,
         width: 4,
-        runs: metric_runs(aggregate, axis, 0, Metric::RedirectRate),
+        runs: metric_runs(aggregate, axis, 0, metric),
         band: None,
         whiskers: false,
     });
@@ -425,7 +455,7 @@ fn metric_point(
 }
 
 /// Top of a share axis: the data's maximum plus 10 %, at least 0.05, at most 1.
-fn y_top(max: f64) -> f64 {
+pub(super) fn y_top(max: f64) -> f64 {
     if max.is_finite() {
         (max * 1.1).clamp(0.05, 1.0)
     } else {
@@ -478,7 +508,7 @@ fn outcome_color(status: Status) -> RGBColor {
     }
 }
 
-fn class_color(group: usize) -> RGBColor {
+pub(super) fn class_color(group: usize) -> RGBColor {
     CLASS_COLORS[group.saturating_sub(1) % CLASS_COLORS.len()]
 }
 

@@ -412,6 +412,15 @@ impl Checker {
             ArrivalsSpec::Periodic(every) => {
                 self.positive(&format!("{path}.arrivals"), *every, "periodic interval")
             }
+            ArrivalsSpec::PoissonRamp { from, to } => {
+                let ok = |r: &crate::units::Rate| r.per_sec().is_finite() && r.per_sec() >= 0.0;
+                if !(ok(from) && ok(to) && from.per_sec().max(to.per_sec()) > 0.0) {
+                    self.issue(
+                        format!("{path}.arrivals"),
+                        format!("ramp rates must be >= 0 and not both 0, not {from} to {to}"),
+                    );
+                }
+            }
             ArrivalsSpec::Poisson(_) => {}
         }
         self.window(path, c, s.duration);
