@@ -3,6 +3,7 @@
 use crate::bucket::BucketId;
 use crate::dns::{Answer, Host};
 use crate::facility::Status;
+use crate::objects::KeyId;
 use crate::topology::{LocationId, RegionId};
 use rand::RngExt;
 use s3sim_engine::{SimDuration, SimRng, SimTime};
@@ -31,6 +32,8 @@ pub enum Addressing {
     PathGlobal,
     /// `s3.REGION.amazonaws.com/bucket/key`
     PathRegional,
+    /// `bucket.s3-website-REGION.amazonaws.com/key`: the static-website endpoint.
+    Website,
 }
 
 impl Addressing {
@@ -41,6 +44,7 @@ impl Addressing {
             Addressing::VirtualRegional => Host::BucketRegional(bucket, region),
             Addressing::PathGlobal => Host::PathGlobal,
             Addressing::PathRegional => Host::PathRegional(region),
+            Addressing::Website => Host::Website(bucket),
         }
     }
 
@@ -51,6 +55,7 @@ impl Addressing {
                 Host::BucketRegional(bucket, region)
             }
             Addressing::PathGlobal | Addressing::PathRegional => Host::PathRegional(region),
+            Addressing::Website => Host::Website(bucket),
         }
     }
 }
@@ -138,9 +143,11 @@ impl DnsCachePolicy {
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
-/// #         connect_timeout: SimDuration::from_secs(10) }],
+/// #         connect_timeout: SimDuration::from_secs(10),
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     faults: vec![], trace_limit: 10_000,
+/// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -197,9 +204,11 @@ pub enum RegionCache {
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
-/// #         connect_timeout: SimDuration::from_secs(10) }],
+/// #         connect_timeout: SimDuration::from_secs(10),
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     faults: vec![], trace_limit: 10_000,
+/// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -264,9 +273,11 @@ pub enum RedirectPolicy {
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
-/// #         connect_timeout: SimDuration::from_secs(10) }],
+/// #         connect_timeout: SimDuration::from_secs(10),
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     faults: vec![], trace_limit: 10_000,
+/// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -326,9 +337,11 @@ pub enum Lifetime {
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
-/// #         connect_timeout: SimDuration::from_secs(10) }],
+/// #         connect_timeout: SimDuration::from_secs(10),
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     faults: vec![], trace_limit: 10_000,
+/// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -383,9 +396,11 @@ pub enum Popularity {
 /// #         start: SimTime::from_secs(120), stop: SimTime::NEVER,
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
-/// #         connect_timeout: SimDuration::from_secs(10) }],
+/// #         connect_timeout: SimDuration::from_secs(10),
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-/// #     faults: vec![], trace_limit: 10_000,
+/// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -475,6 +490,7 @@ impl Arrivals {
 /// #   addressing: Addressing::VirtualGlobal, dns: DnsCachePolicy::None,
 /// #   redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
 /// #   retry: None, connect_timeout: SimDuration::from_secs(10),
+/// #   keys: KeyChoice::Objects(Popularity::Uniform), cdn: None,
 ///     // ...
 /// };
 /// let resolvers: Vec<u32> = (0..4).map(|client| class.resolver_of(client)).collect();
@@ -512,6 +528,24 @@ pub struct ClientClass {
     pub retry: Option<RetryPolicy>,
     /// How long a connection attempt may go unanswered (black-holed IPs).
     pub connect_timeout: SimDuration,
+    /// Which object keys requests ask for.
+    pub keys: KeyChoice,
+    /// Go through this CDN distribution (viewers) instead of to S3 directly.
+    pub cdn: Option<u16>,
+}
+
+/// Choose the object key of each request.
+///
+/// ```
+/// use s3sim_model::client::{KeyChoice, Popularity};
+/// assert_ne!(KeyChoice::Objects(Popularity::Uniform), KeyChoice::Listed(vec![3]));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyChoice {
+    /// One of the bucket's objects, with this popularity (most popular first).
+    Objects(Popularity),
+    /// Uniformly one of these keys, which need not exist.
+    Listed(Vec<KeyId>),
 }
 
 /// Retry like the AWS SDKs: capped exponential backoff with full jitter, at most

@@ -29,16 +29,23 @@ pub enum Host {
     /// `bucket.s3-REGION.amazonaws.com` of AWS's example): resolves like the regional
     /// name until S3 retires it, after which it no longer resolves.
     RedirectEndpoint(BucketId, RegionId),
+    /// `bucket.s3-website-REGION.amazonaws.com`: the static-website endpoint of the
+    /// bucket's region, which applies the bucket's routing rules.
+    Website(BucketId),
+    /// A CDN distribution's domain (`d111.cloudfront.net`): viewers reach the nearest
+    /// edge without a modelled DNS step.
+    Distribution(u16),
 }
 
 impl Host {
     /// Return the bucket named in the host, for virtual-hosted names.
     pub fn bucket(self) -> Option<BucketId> {
         match self {
-            Host::BucketGlobal(b) | Host::BucketRegional(b, _) | Host::RedirectEndpoint(b, _) => {
-                Some(b)
-            }
-            Host::PathGlobal | Host::PathRegional(_) => None,
+            Host::BucketGlobal(b)
+            | Host::BucketRegional(b, _)
+            | Host::RedirectEndpoint(b, _)
+            | Host::Website(b) => Some(b),
+            Host::PathGlobal | Host::PathRegional(_) | Host::Distribution(_) => None,
         }
     }
 }
@@ -181,6 +188,8 @@ pub struct Authoritative {
     ttl_changes: Vec<(SimTime, SimDuration)>,
     /// Per region with a retired redirect endpoint: when it stopped resolving.
     retired_endpoints: Vec<(RegionId, SimTime)>,
+    /// Per bucket: the region of its website endpoint.
+    website_regions: Vec<RegionId>,
     streams: RandomStreams,
 }
 
@@ -207,6 +216,7 @@ impl Authoritative {
             timelines,
             ttl_changes: Vec::new(),
             retired_endpoints: Vec::new(),
+            website_regions: buckets.iter().map(|b| b.region).collect(),
             streams,
         }
     }
@@ -285,7 +295,10 @@ impl Authoritative {
             Host::BucketRegional(_, r) | Host::PathRegional(r) | Host::RedirectEndpoint(_, r) => {
                 (Target::Region(r), 0)
             }
-            Host::PathGlobal | Host::BucketGlobal(_) => (Target::Region(self.default_region), 0),
+            Host::Website(b) => (Target::Region(self.website_regions[b as usize]), 0),
+            Host::PathGlobal | Host::BucketGlobal(_) | Host::Distribution(_) => {
+                (Target::Region(self.default_region), 0)
+            }
         }
     }
 }

@@ -48,12 +48,21 @@ struct Ip {
     retired_at: SimTime,
 }
 
+/// Counts, not flags, so that overlapping faults of one facility each end only
+/// their own part.
 #[derive(Clone, Copy, Debug, Default)]
 struct FacilityState {
-    down: Option<OutageMode>,
+    refusing: u16,
+    black_holed: u16,
     draining: bool,
-    /// Removed from DNS (failed health checks or drain).
-    unlisted: bool,
+    /// Health checks that removed it from DNS and have not put it back yet.
+    failed_checks: u16,
+}
+
+impl FacilityState {
+    fn listed(self) -> bool {
+        self.failed_checks == 0 && !self.draining
+    }
 }
 
 /// Track every IP ever published and the state of every facility.
@@ -137,29 +146,50 @@ impl Endpoints {
             return Connect::Refused;
         }
         let state = self.facilities[usize::from(ip.facility)];
-        match state.down {
-            Some(OutageMode::BlackHoled) => Connect::BlackHoled,
-            Some(OutageMode::Refused) => Connect::Refused,
-            None if state.draining => Connect::Refused,
-            None => Connect::Facility(ip.facility),
+        if state.black_holed > 0 {
+            Connect::BlackHoled
+        } else if state.refusing > 0 || state.draining {
+            Connect::Refused
+        } else {
+            Connect::Facility(ip.facility)
         }
     }
 
-    /// Take `facility` down (`Some`) or bring it back (`None`).
-    pub fn set_down(&mut self, facility: FacilityId, mode: Option<OutageMode>) {
-        self.facilities[usize::from(facility)].down = mode;
+    fn outage_count(&mut self, facility: FacilityId, mode: OutageMode) -> &mut u16 {
+        let state = &mut self.facilities[usize::from(facility)];
+        match mode {
+            OutageMode::Refused => &mut state.refusing,
+            OutageMode::BlackHoled => &mut state.black_holed,
+        }
     }
 
-    /// Remove `facility` from DNS answers (`true`) or list it again.
+    /// Start an outage of `facility` (outages may overlap; silence wins over refusal).
+    pub fn fail(&mut self, facility: FacilityId, mode: OutageMode) {
+        *self.outage_count(facility, mode) += 1;
+    }
+
+    /// End one outage of `facility` started with `mode`.
+    pub fn repair(&mut self, facility: FacilityId, mode: OutageMode) {
+        let count = self.outage_count(facility, mode);
+        *count = count.saturating_sub(1);
+    }
+
+    /// A health check removes `facility` from DNS answers (`true`) or, later, puts it
+    /// back (`false`); it is listed again once every failed check has passed.
     pub fn set_unlisted(&mut self, facility: FacilityId, unlisted: bool) {
-        self.facilities[usize::from(facility)].unlisted = unlisted;
+        let checks = &mut self.facilities[usize::from(facility)].failed_checks;
+        *checks = if unlisted {
+            *checks + 1
+        } else {
+            checks.saturating_sub(1)
+        };
         self.relist();
     }
 
-    /// Drain `facility`: refuse new connections and leave DNS answers.
+    /// Drain `facility`: refuse new connections and leave DNS answers for good.
     pub fn drain(&mut self, facility: FacilityId) {
         self.facilities[usize::from(facility)].draining = true;
-        self.set_unlisted(facility, true);
+        self.relist();
     }
 
     /// Move `facility` to as many fresh IPs as it has now; the old ones stop being
@@ -196,7 +226,7 @@ impl Endpoints {
             let healthy: Vec<IpId> = (0..self.ips.len() as IpId)
                 .filter(|&i| {
                     let ip = &self.ips[i as usize];
-                    current(&ip) && !self.facilities[usize::from(ip.facility)].unlisted
+                    current(&ip) && self.facilities[usize::from(ip.facility)].listed()
                 })
                 .collect();
             *listed = if healthy.is_empty() {
@@ -242,12 +272,18 @@ mod tests {
     fn outage_modes_refuse_or_black_hole_until_recovery() {
         let mut e = two_facilities();
         let t = SimTime::from_secs(1);
-        e.set_down(0, Some(OutageMode::Refused));
+        e.fail(0, OutageMode::Refused);
         assert_eq!(e.connect(0, t), Connect::Refused);
         assert_eq!(e.connect(2, t), Connect::Facility(1));
-        e.set_down(0, Some(OutageMode::BlackHoled));
+        e.fail(0, OutageMode::BlackHoled);
         assert_eq!(e.connect(1, t), Connect::BlackHoled);
-        e.set_down(0, None);
+        e.repair(0, OutageMode::BlackHoled);
+        assert_eq!(
+            e.connect(1, t),
+            Connect::Refused,
+            "the first outage still runs"
+        );
+        e.repair(0, OutageMode::Refused);
         assert_eq!(e.connect(1, t), Connect::Facility(0));
     }
 
@@ -265,8 +301,14 @@ mod tests {
     #[test]
     fn drained_facility_refuses_and_is_not_listed() {
         let mut e = two_facilities();
+        e.set_unlisted(1, true);
         e.drain(1);
-        assert_eq!(e.listed(0), [0, 1]);
+        e.set_unlisted(1, false);
+        assert_eq!(
+            e.listed(0),
+            [0, 1],
+            "a passed health check does not undo a drain"
+        );
         assert_eq!(e.connect(3, SimTime::ZERO), Connect::Refused);
     }
 

@@ -2,6 +2,7 @@
 
 use crate::bucket::{Bucket, BucketId};
 use crate::dns::Host;
+use crate::objects::KeyId;
 use crate::topology::{RegionId, Topology};
 use s3sim_engine::SimTime;
 
@@ -48,6 +49,8 @@ pub enum Status {
     ConnectionError,
     /// No answer to the connection attempt within the client's connect timeout.
     Timeout,
+    /// 502 Bad Gateway: a CDN edge could not reach its origin.
+    BadGateway,
     /// The name did not resolve.
     NxDomain,
     /// The resolver could not answer (SERVFAIL: its upstream is down, nothing cached).
@@ -56,7 +59,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in reporting order.
-    pub const ALL: [Status; 13] = [
+    pub const ALL: [Status; 14] = [
         Status::Ok,
         Status::MovedPermanently,
         Status::Found,
@@ -68,6 +71,7 @@ impl Status {
         Status::SlowDown,
         Status::ConnectionError,
         Status::Timeout,
+        Status::BadGateway,
         Status::NxDomain,
         Status::DnsFailure,
     ];
@@ -84,6 +88,7 @@ impl Status {
             Status::NotFound => Some(404),
             Status::InternalError => Some(500),
             Status::SlowDown => Some(503),
+            Status::BadGateway => Some(502),
             Status::ConnectionError | Status::Timeout | Status::NxDomain | Status::DnsFailure => {
                 None
             }
@@ -112,6 +117,7 @@ impl Status {
             Status::SlowDown => "503",
             Status::ConnectionError => "conn_error",
             Status::Timeout => "timeout",
+            Status::BadGateway => "502",
             Status::NxDomain => "nxdomain",
             Status::DnsFailure => "servfail",
         }
@@ -124,6 +130,7 @@ impl Status {
             self,
             Status::InternalError
                 | Status::SlowDown
+                | Status::BadGateway
                 | Status::ConnectionError
                 | Status::Timeout
                 | Status::DnsFailure
@@ -156,6 +163,8 @@ pub struct Response {
     pub location: Option<Host>,
     /// The bucket's region, as S3 reports it on redirects and on 400.
     pub bucket_region: Option<RegionId>,
+    /// A website redirect's key: the next request is for this key on the same site.
+    pub redirect_key: Option<KeyId>,
 }
 
 impl Response {
@@ -165,6 +174,7 @@ impl Response {
             status,
             location: None,
             bucket_region: None,
+            redirect_key: None,
         }
     }
 }
@@ -226,6 +236,7 @@ pub fn answer(
         status: Status::MovedPermanently,
         location: None,
         bucket_region: region,
+        redirect_key: None,
     };
     let served_here = facility_region == home;
     match host {
@@ -234,11 +245,13 @@ pub fn answer(
             status: Status::BadRequest,
             location: None,
             bucket_region: region,
+            redirect_key: None,
         },
         Host::BucketGlobal(_) => Response {
             status: rules.temporary_redirect,
             location: Some(Host::RedirectEndpoint(bucket_id, home)),
             bucket_region: region,
+            redirect_key: None,
         },
         Host::BucketRegional(_, named)
         | Host::RedirectEndpoint(_, named)
@@ -254,6 +267,9 @@ pub fn answer(
         | Host::RedirectEndpoint(..)
         | Host::PathRegional(_)
         | Host::PathGlobal => permanent,
+        // Website endpoints answer from the bucket's website table and distribution
+        // names reach edges, not facilities: neither is answered here.
+        Host::Website(_) | Host::Distribution(_) => Response::bare(Status::NotFound),
     }
 }
 
@@ -303,6 +319,7 @@ mod tests {
                 status: Status::TemporaryRedirect,
                 location: Some(Host::RedirectEndpoint(0, 1)),
                 bucket_region: Some(1),
+                redirect_key: None,
             }
         );
         let rules = FacilityRules {
@@ -336,7 +353,8 @@ mod tests {
             Response {
                 status: Status::BadRequest,
                 location: None,
-                bucket_region: Some(2)
+                bucket_region: Some(2),
+                redirect_key: None,
             }
         );
     }
@@ -355,7 +373,8 @@ mod tests {
                 Response {
                     status: Status::MovedPermanently,
                     location: None,
-                    bucket_region: Some(1)
+                    bucket_region: Some(1),
+                    redirect_key: None,
                 }
             );
         }

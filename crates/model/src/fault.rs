@@ -85,7 +85,9 @@ pub enum Fault {
 ///
 /// ```
 /// use s3sim_model::fault::Step;
-/// assert_ne!(Step::Up { facility: 0 }, Step::Up { facility: 1 });
+/// use s3sim_model::endpoints::OutageMode;
+/// let up = |facility| Step::Up { facility, mode: OutageMode::Refused };
+/// assert_ne!(up(0), up(1));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -96,10 +98,12 @@ pub enum Step {
         /// How.
         mode: OutageMode,
     },
-    /// The facility is back.
+    /// One outage of the facility ends.
     Up {
         /// Which facility.
         facility: FacilityId,
+        /// The mode of the outage that ends.
+        mode: OutageMode,
     },
     /// DNS stops handing out the facility's IPs.
     Unlist {
@@ -130,10 +134,12 @@ pub enum Step {
         /// RFC 8767 serve-stale.
         serve_stale: bool,
     },
-    /// A resolver group has its upstream back.
+    /// One outage of a resolver group's upstream ends.
     ResolversUp {
         /// Group index.
         group: u16,
+        /// Whether the outage that ends allowed serve-stale.
+        serve_stale: bool,
     },
 }
 
@@ -150,7 +156,7 @@ impl Fault {
             } => vec![
                 (at, Step::Down { facility, mode }),
                 (at + health_check, Step::Unlist { facility }),
-                (at + duration, Step::Up { facility }),
+                (at + duration, Step::Up { facility, mode }),
                 (at + duration + health_check, Step::Relist { facility }),
             ],
             Fault::Drain { facility, at } => vec![(at, Step::Drain { facility })],
@@ -166,7 +172,7 @@ impl Fault {
                 serve_stale,
             } => vec![
                 (at, Step::ResolversDown { group, serve_stale }),
-                (at + duration, Step::ResolversUp { group }),
+                (at + duration, Step::ResolversUp { group, serve_stale }),
             ],
             Fault::RecordTtl { .. } | Fault::EndpointRetired { .. } => Vec::new(),
         }

@@ -20,6 +20,7 @@ pub mod endpoints;
 pub mod facility;
 pub mod fault;
 pub mod metrics;
+pub mod objects;
 pub mod topology;
 pub mod website;
 pub mod world;

@@ -4,10 +4,12 @@
 use s3sim_engine::{SimDuration, SimTime};
 use s3sim_model::WorldConfig;
 use s3sim_model::bucket::Bucket;
+use s3sim_model::cdn::network::CdnConfig;
 use s3sim_model::client::*;
 use s3sim_model::distribution::Delay;
 use s3sim_model::dns::{DnsConfig, ResolverConfig};
 use s3sim_model::facility::{FacilityRules, Status};
+use s3sim_model::objects::Objects;
 use s3sim_model::topology::{Facility, Region, Topology};
 use s3sim_model::world::ResolverGroup;
 
@@ -92,6 +94,8 @@ pub fn class(count: u32, every: SimDuration, redirects: RedirectPolicy) -> Clien
         redirects,
         retry: None,
         connect_timeout: SimDuration::from_secs(10),
+        keys: KeyChoice::Objects(Popularity::Uniform),
+        cdn: None,
     }
 }
 
@@ -124,6 +128,8 @@ pub fn world(buckets: Vec<Bucket>, propagation: Delay, classes: Vec<ClientClass>
             temporary_redirect: Status::TemporaryRedirect,
         },
         faults: Vec::new(),
+        cdn: CdnConfig::default(),
+        objects: Objects::default(),
         trace_limit: 1_000,
     }
 }

@@ -30,6 +30,8 @@ pub struct Aggregate {
     pub has_capacity: bool,
     /// Some client class retries.
     pub has_retries: bool,
+    /// Some client class goes through a CDN.
+    pub has_cdn: bool,
     values: Vec<Estimate>,
     totals: Vec<Estimate>,
     facility_values: Vec<Estimate>,
@@ -73,6 +75,7 @@ impl Aggregate {
             facilities: facilities.iter().map(|f| f.name.clone()).collect(),
             has_capacity: facilities.iter().any(|f| f.capacity.is_some()),
             has_retries: world.classes.iter().any(|c| c.retry.is_some()),
+            has_cdn: world.classes.iter().any(|c| c.cdn.is_some()),
             values,
             totals,
             facility_values: facility_values(outputs),

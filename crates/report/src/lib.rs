@@ -26,8 +26,8 @@ pub use runner::{
 use s3sim_model::WorldConfig;
 
 /// The scenario events worth marking on time charts: bucket creations, deletions and
-/// re-creations, and every fault (outages, drains, rotations, resolver outages, DNS
-/// changes), in time order.
+/// re-creations, every fault (outages, drains, rotations, resolver outages, DNS
+/// changes) and every CDN invalidation request, in time order.
 pub fn markers(world: &WorldConfig) -> Vec<Marker> {
     let mark = |t: s3sim_engine::SimTime, label: String| Marker {
         time_s: t.as_secs_f64(),
@@ -46,6 +46,10 @@ pub fn markers(world: &WorldConfig) -> Vec<Marker> {
             created.into_iter().chain(deleted).chain(again)
         })
         .chain(world.faults.iter().flat_map(|f| fault_markers(world, f)))
+        .chain(world.cdn.invalidations.iter().map(|inv| {
+            let paths: Vec<String> = inv.paths.iter().map(|p| p.to_string()).collect();
+            mark(inv.at, format!("invalidation {}", paths.join(" ")))
+        }))
         .filter(|m| m.time_s > 0.0 && m.time_s < world.duration.as_secs_f64())
         .collect();
     marks.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));

@@ -79,6 +79,7 @@ pub fn write_results(
             staging.path(),
             &summary,
             &aggregates,
+            &sweep_markers(loaded),
             &loaded.scenario.name,
         )?);
         for (point, result) in loaded.points.iter().zip(results) {
@@ -100,6 +101,36 @@ pub fn write_results(
         .iter()
         .map(|f| dir.join(f.strip_prefix(&staged).expect("inside staging")))
         .collect())
+}
+
+/// The markers of every sweep point; one that not every point has is labelled with
+/// the points that have it.
+fn sweep_markers(loaded: &LoadedScenario) -> Vec<charts::Marker> {
+    let per_point: Vec<Vec<charts::Marker>> = loaded
+        .points
+        .iter()
+        .map(|p| crate::markers(&p.world))
+        .collect();
+    let mut all: Vec<charts::Marker> = Vec::new();
+    for (point, markers) in loaded.points.iter().zip(&per_point) {
+        for m in markers {
+            let everywhere = per_point.iter().all(|other| other.contains(m));
+            let label = if everywhere {
+                m.label.clone()
+            } else {
+                format!("{} ({})", m.label, point.label())
+            };
+            let marker = charts::Marker {
+                time_s: m.time_s,
+                label,
+            };
+            if !all.contains(&marker) {
+                all.push(marker);
+            }
+        }
+    }
+    all.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+    all
 }
 
 /// A temporary directory beside `dir`, removed unless renamed into place.

@@ -61,8 +61,10 @@ pub struct SweepSummary {
     pub paths: Vec<String>,
     /// Per point, the RON value of each path.
     pub values: Vec<Vec<String>>,
-    /// Per point, its label (`path=value, …`).
+    /// Per point, its label (its name, or `path=value, …`).
     pub labels: Vec<String>,
+    /// Per point, its name; empty when the sweep does not name its points.
+    pub names: Vec<String>,
     /// `all`, then client classes.
     pub groups: Vec<String>,
     /// Summary metrics in output order.
@@ -84,6 +86,11 @@ impl SweepSummary {
             .map(|p| p.settings.iter().map(|(_, v)| v.clone()).collect())
             .collect();
         let labels = loaded.points.iter().map(|p| p.label()).collect();
+        let names = loaded
+            .points
+            .iter()
+            .filter_map(|p| p.name.clone())
+            .collect();
         let groups = results[0].aggregate.groups.clone();
         let metrics = SummaryMetric::all();
         let mut estimates = Vec::with_capacity(results.len() * groups.len() * metrics.len());
@@ -113,6 +120,7 @@ impl SweepSummary {
             paths,
             values,
             labels,
+            names,
             groups,
             metrics,
             estimates,

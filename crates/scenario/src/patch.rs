@@ -113,6 +113,10 @@ leaves!(
     Option<u32>,
     Option<RetrySpec>,
     EventSpec,
+    Option<WebsiteSpec>,
+    OriginSpec,
+    OriginCacheControlSpec,
+    RedirectCachingSpec,
 );
 
 impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
@@ -176,6 +180,7 @@ patchable!(Scenario {
     resolvers,
     clients,
     s3,
+    cdn,
     events,
 });
 patchable!(RegionSpec {
@@ -201,7 +206,10 @@ patchable!(BucketSpec {
     region,
     created_at,
     deleted_at,
-    location_constraint
+    location_constraint,
+    objects,
+    keys,
+    website
 });
 patchable!(DnsSpec {
     record_ttl,
@@ -234,9 +242,39 @@ patchable!(ClientSpec {
     redirects,
     retry,
     connect_timeout,
+    cdn,
+    keys,
+    key_popularity,
+});
+patchable!(CdnSpec {
+    edges,
+    distributions,
+    invalidation_delay
+});
+patchable!(EdgeSpec {
+    name,
+    region,
+    capacity,
+    resolvers
+});
+patchable!(DistributionSpec {
+    name,
+    bucket,
+    origin,
+    cache,
+    origin_cache_control,
+    access_control
+});
+patchable!(CachePolicySpec {
+    min_ttl,
+    default_ttl,
+    max_ttl,
+    error_min_ttl,
+    redirects
 });
 patchable!(S3Spec {
-    temporary_redirect_code
+    temporary_redirect_code,
+    website_redirect_code
 });
 
 /// Set the field at `path` of `scenario` to the RON value `ron`.
@@ -248,6 +286,19 @@ patchable!(S3Spec {
 /// let err = s3sim_scenario::patch::set(&mut s, "resolvers[0].max_tl", "\"1m\"").unwrap_err();
 /// assert!(err.contains("unknown field \"max_tl\" (known: name, count, min_ttl, max_ttl"));
 /// ```
+impl Patch for Option<CdnSpec> {
+    fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+        match (path.first(), self.as_mut()) {
+            (None, _) => {
+                *self = parse_leaf(ron)?;
+                Ok(())
+            }
+            (Some(_), Some(cdn)) => cdn.patch(path, ron),
+            (Some(_), None) => Err("the scenario has no `cdn` section to change".into()),
+        }
+    }
+}
+
 pub fn set(scenario: &mut Scenario, path: &str, ron: &str) -> Result<(), String> {
     let segments = parse_path(path)?;
     if matches!(segments.first(), Some(Segment::Field(f)) if f == "sweep" || f == "expect") {

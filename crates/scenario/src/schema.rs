@@ -65,8 +65,12 @@ pub struct Scenario {
     /// S3 behaviour switches.
     #[serde(default)]
     pub s3: S3Spec,
+    /// A CloudFront-like CDN in front of S3: edges, distributions.
+    #[serde(default)]
+    pub cdn: Option<CdnSpec>,
     /// Timed faults and changes: outages, drains, IP rotations, resolver outages,
-    /// record TTL changes, retired endpoints, buckets re-created elsewhere.
+    /// record TTL changes, retired endpoints, buckets re-created elsewhere, CDN
+    /// invalidations.
     #[serde(default)]
     pub events: Vec<EventSpec>,
     /// Run the scenario at several values of some fields (see [`SweepSpec`]).
@@ -89,6 +93,10 @@ pub struct SweepSpec {
     pub mode: SweepMode,
     /// The swept fields.
     pub fields: Vec<SweepField>,
+    /// Names of the points, in point order (e.g. the variants of a story); they label
+    /// the points in charts and outputs. Empty: labels are built from the values.
+    #[serde(default)]
+    pub names: Vec<String>,
 }
 
 /// Choose how the values of several swept fields combine.
@@ -293,6 +301,159 @@ pub struct BucketSpec {
     /// Created with a CreateBucketConfiguration. Default: true outside the default region.
     #[serde(default)]
     pub location_constraint: Option<bool>,
+    /// Generated objects `o/0` … `o/N-1` (besides `keys`). Default 0.
+    #[serde(default)]
+    pub objects: u32,
+    /// Named objects (keys without a leading slash). With neither these nor `objects`,
+    /// the bucket holds one object, `index.html`.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Static-website hosting: index document and routing rules.
+    #[serde(default)]
+    pub website: Option<WebsiteSpec>,
+}
+
+/// Configure a bucket's static-website endpoint (DOMAIN.md §5).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebsiteSpec {
+    /// Served for the root and for keys ending in `/`. Default `index.html`.
+    #[serde(default = "defaults::index_document")]
+    pub index_document: String,
+    /// At most 50; first match wins. Written like S3's XML in snake case:
+    /// `(condition: (key_prefix_equals: "old/"), redirect: (replace_key_prefix_with: "new/"))`.
+    #[serde(default)]
+    pub routing_rules: Vec<s3sim_model::website::RoutingRule>,
+}
+
+/// Describe the CDN: its edge locations and distributions.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CdnSpec {
+    /// Edge locations (PoPs); viewers use the one with the shortest round trip.
+    pub edges: Vec<EdgeSpec>,
+    /// Distributions; every edge serves every one.
+    pub distributions: Vec<DistributionSpec>,
+    /// Time for an invalidation to reach an edge, drawn per edge. Default
+    /// `uniform(low: "60s", high: "300s")` (commonly reported; unconfirmed).
+    #[serde(default = "defaults::invalidation_delay")]
+    pub invalidation_delay: DelaySpec,
+}
+
+/// One edge location.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeSpec {
+    pub name: String,
+    /// The region it sits in (round trips are that region's).
+    pub region: String,
+    /// Objects its cache holds per distribution (LRU). Default 100 000.
+    #[serde(default = "defaults::edge_capacity")]
+    pub capacity: u32,
+    /// The resolver group it asks for origin names. Default: the first group.
+    #[serde(default)]
+    pub resolvers: Option<String>,
+}
+
+/// One distribution: an S3 origin and how its answers are cached.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DistributionSpec {
+    pub name: String,
+    /// The origin bucket.
+    pub bucket: String,
+    /// The origin domain: `global` (`b.s3.amazonaws.com`), `regional`
+    /// (`b.s3.REGION.amazonaws.com`) or `website` (the website endpoint).
+    pub origin: OriginSpec,
+    /// TTL rules.
+    #[serde(default)]
+    pub cache: CachePolicySpec,
+    /// What `Cache-Control` the origin sends per kind of answer. Default: none at all.
+    #[serde(default)]
+    pub origin_cache_control: OriginCacheControlSpec,
+    /// Origin access control: direct requests to the bucket get 403.
+    #[serde(default)]
+    pub access_control: bool,
+}
+
+/// The origin domain of a distribution.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OriginSpec {
+    Global,
+    Regional,
+    Website,
+}
+
+/// CloudFront's TTL settings plus error caching and the 3xx rule.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CachePolicySpec {
+    /// Default `"0s"`.
+    #[serde(default = "defaults::zero")]
+    pub min_ttl: Dur,
+    /// Default `"24h"`.
+    #[serde(default = "defaults::default_ttl")]
+    pub default_ttl: Dur,
+    /// Default `"365d"`.
+    #[serde(default = "defaults::max_ttl_cdn")]
+    pub max_ttl: Dur,
+    /// Error-caching minimum TTL. Default `"10s"`.
+    #[serde(default = "defaults::error_min_ttl")]
+    pub error_min_ttl: Dur,
+    /// `legacy` (every 3xx cached per the TTLs) or `current` (307/308 only with
+    /// Cache-Control). Default `legacy`.
+    #[serde(default)]
+    pub redirects: RedirectCachingSpec,
+}
+
+impl Default for CachePolicySpec {
+    fn default() -> Self {
+        CachePolicySpec {
+            min_ttl: defaults::zero(),
+            default_ttl: defaults::default_ttl(),
+            max_ttl: defaults::max_ttl_cdn(),
+            error_min_ttl: defaults::error_min_ttl(),
+            redirects: RedirectCachingSpec::default(),
+        }
+    }
+}
+
+/// Which of AWS's two documented 3xx caching rules applies.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RedirectCachingSpec {
+    #[default]
+    Legacy,
+    Current,
+}
+
+/// The origin's `Cache-Control` per kind of answer.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OriginCacheControlSpec {
+    /// With a 200.
+    #[serde(default)]
+    pub ok: Option<CacheControlSpec>,
+    /// With a 3xx (S3 sends none).
+    #[serde(default)]
+    pub redirect: Option<CacheControlSpec>,
+    /// With a 4xx or 5xx (S3 sends none).
+    #[serde(default)]
+    pub error: Option<CacheControlSpec>,
+}
+
+/// One `Cache-Control` header, reduced to what a shared cache reads.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CacheControlSpec {
+    #[serde(default)]
+    pub max_age: Option<Dur>,
+    #[serde(default)]
+    pub s_maxage: Option<Dur>,
+    /// Any of `no-cache`, `no-store`, `private`.
+    #[serde(default)]
+    pub no_store: bool,
 }
 
 /// Describe S3's authoritative DNS.
@@ -399,6 +560,16 @@ pub struct ClientSpec {
     /// How long a connection attempt may go unanswered before it fails. Default `"10s"`.
     #[serde(default = "defaults::connect_timeout")]
     pub connect_timeout: Dur,
+    /// Go through this CDN distribution (a viewer) instead of to S3 directly.
+    #[serde(default)]
+    pub cdn: Option<String>,
+    /// Ask for these keys, uniformly (they need not exist). Default: the bucket's
+    /// objects, with `key_popularity`.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// How requests spread over a bucket's objects. Default `uniform`.
+    #[serde(default)]
+    pub key_popularity: PopularitySpec,
 }
 
 /// Retry like the AWS SDKs: `max_attempts` tries, full-jitter backoff
@@ -473,6 +644,13 @@ pub enum EventSpec {
     RecordTtl { at: Dur, ttl: Dur },
     /// The redirect endpoint names of a region stop resolving.
     EndpointRetired { region: String, at: Dur },
+    /// A CDN invalidation: `paths` (`/` + key, `*` only last) leave every edge's cache
+    /// after a per-edge delay; billed 1000 paths a month free, then $0.005 a path.
+    Invalidation {
+        distribution: String,
+        at: Dur,
+        paths: Vec<String>,
+    },
     /// A bucket is deleted and its name created again, maybe in another region.
     BucketRecreated {
         bucket: String,
@@ -491,7 +669,8 @@ impl EventSpec {
             | EventSpec::IpRotation { at, .. }
             | EventSpec::ResolverOutage { at, .. }
             | EventSpec::RecordTtl { at, .. }
-            | EventSpec::EndpointRetired { at, .. } => *at,
+            | EventSpec::EndpointRetired { at, .. }
+            | EventSpec::Invalidation { at, .. } => *at,
             EventSpec::BucketRecreated { deleted_at, .. } => *deleted_at,
         }
     }
@@ -575,6 +754,8 @@ pub enum AddressingSpec {
     PathGlobal,
     /// `s3.REGION.amazonaws.com/bucket`
     PathRegional,
+    /// The static-website endpoint (`bucket.s3-website-REGION.amazonaws.com`).
+    Website,
 }
 
 /// Choose in-process DNS caching.
@@ -643,12 +824,16 @@ pub struct S3Spec {
     /// Code of the temporary redirect: 307 (AWS's example) or 302 (AWS's prose). Default 307.
     #[serde(default = "defaults::temporary_redirect_code")]
     pub temporary_redirect_code: u16,
+    /// Code of a website routing rule that names none: 301 (unconfirmed for AWS).
+    #[serde(default = "defaults::website_redirect_code")]
+    pub website_redirect_code: u16,
 }
 
 impl Default for S3Spec {
     fn default() -> Self {
         S3Spec {
             temporary_redirect_code: defaults::temporary_redirect_code(),
+            website_redirect_code: defaults::website_redirect_code(),
         }
     }
 }
@@ -785,5 +970,29 @@ mod defaults {
     }
     pub fn grace() -> Dur {
         Dur::secs(600)
+    }
+    pub fn index_document() -> String {
+        "index.html".into()
+    }
+    pub fn invalidation_delay() -> DelaySpec {
+        DelaySpec::Uniform {
+            low: Dur::secs(60),
+            high: Dur::secs(300),
+        }
+    }
+    pub fn edge_capacity() -> u32 {
+        100_000
+    }
+    pub fn default_ttl() -> Dur {
+        Dur::secs(86_400)
+    }
+    pub fn max_ttl_cdn() -> Dur {
+        Dur::secs(31_536_000)
+    }
+    pub fn error_min_ttl() -> Dur {
+        Dur::secs(10)
+    }
+    pub fn website_redirect_code() -> u16 {
+        301
     }
 }

@@ -31,6 +31,8 @@ pub struct SweepPoint {
     pub index: usize,
     /// (field path, RON value) pairs this point sets.
     pub settings: Vec<(String, String)>,
+    /// The point's name, when the sweep names its points (variants of a story).
+    pub name: Option<String>,
     /// The scenario with those values set.
     pub scenario: Scenario,
     /// Its compiled model.
@@ -40,6 +42,9 @@ pub struct SweepPoint {
 impl SweepPoint {
     /// `path=value, path=value`, or `base` for a scenario without a sweep.
     pub fn label(&self) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
         if self.settings.is_empty() {
             return "base".into();
         }
@@ -54,6 +59,11 @@ impl SweepPoint {
     pub fn dir_name(&self, points: usize) -> String {
         let width = points.saturating_sub(1).to_string().len();
         let mut name = format!("{:0width$}", self.index);
+        if let Some(point) = &self.name {
+            name.push('-');
+            name.push_str(&safe(point));
+            return name.chars().take(120).collect();
+        }
         for (path, value) in &self.settings {
             let field = path.rsplit('.').next().unwrap_or(path);
             name.push('-');
@@ -94,6 +104,7 @@ pub fn expand(base: &Scenario) -> Result<Vec<SweepPoint>, Vec<Issue>> {
         return Ok(vec![SweepPoint {
             index: 0,
             settings: Vec::new(),
+            name: None,
             scenario: base.clone(),
             world: compile(base),
         }]);
@@ -150,6 +161,23 @@ fn combinations(sweep: &SweepSpec) -> Result<Vec<Vec<(String, String)>>, Vec<Iss
             lengths.first().copied().unwrap_or(0)
         }
     };
+    if !sweep.names.is_empty() && sweep.names.len() != count {
+        issues.push(Issue::new(
+            "sweep.names",
+            format!("{} names for {count} points", sweep.names.len()),
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, name) in sweep.names.iter().enumerate() {
+        if name.is_empty() || !seen.insert(name) {
+            let problem = if name.is_empty() {
+                "empty name"
+            } else {
+                "duplicate name"
+            };
+            issues.push(Issue::new(format!("sweep.names[{i}]"), problem));
+        }
+    }
     if count > MAX_POINTS {
         issues.push(Issue::new(
             "sweep",
@@ -223,6 +251,7 @@ fn point(
     Ok(SweepPoint {
         index,
         settings,
+        name: sweep.names.get(index).cloned(),
         scenario,
         world,
     })

@@ -91,6 +91,7 @@ struct Level {
 /// ```
 pub struct FacilityRecorder {
     bin_width: SimDuration,
+    duration: SimDuration,
     bins: usize,
     servers: Vec<u32>,
     counts: Vec<FacilityRow>,
@@ -111,6 +112,7 @@ impl FacilityRecorder {
             Histogram::new_with_bounds(WAIT_RANGE_US.0, WAIT_RANGE_US.1, 2).expect("valid bounds");
         FacilityRecorder {
             bin_width,
+            duration,
             bins,
             servers,
             counts: vec![[0; FACILITY_COUNTERS]; bins * facilities],
@@ -221,6 +223,7 @@ impl FacilityRecorder {
         self.close_open_bin();
         FacilityMetrics {
             bin_width: self.bin_width,
+            duration: self.duration,
             bins: self.bins,
             servers: self.servers,
             counts: self.counts,
@@ -245,6 +248,8 @@ impl FacilityRecorder {
 pub struct FacilityMetrics {
     /// Width of a bin.
     pub bin_width: SimDuration,
+    /// The run's span (the last bin may be shorter than the others).
+    pub duration: SimDuration,
     /// Number of bins.
     pub bins: usize,
     /// Servers per facility (0 = unlimited).
@@ -270,6 +275,13 @@ impl FacilityMetrics {
         self.row(bin, facility)[counter.index()]
     }
 
+    /// The time bin `bin` covers: the bin width, less for a last bin cut by the end.
+    pub fn bin_span(&self, bin: usize) -> SimDuration {
+        let start = self.bin_width.as_nanos() * bin as u64;
+        let end = (start + self.bin_width.as_nanos()).min(self.duration.as_nanos());
+        SimDuration::from_nanos(end.saturating_sub(start).max(1))
+    }
+
     /// Busy share of the servers in a bin; NaN for unlimited servers.
     pub fn utilisation(&self, bin: usize, facility: usize) -> f64 {
         let servers = self.servers[facility];
@@ -277,14 +289,14 @@ impl FacilityMetrics {
         if servers == 0 {
             f64::NAN
         } else {
-            busy / (f64::from(servers) * self.bin_width.as_nanos() as f64)
+            busy / (f64::from(servers) * self.bin_span(bin).as_nanos() as f64)
         }
     }
 
     /// Time-average queue length in a bin.
     pub fn mean_queue(&self, bin: usize, facility: usize) -> f64 {
         self.count(bin, facility, FacilityCounter::QueuedNanos) as f64
-            / self.bin_width.as_nanos() as f64
+            / self.bin_span(bin).as_nanos() as f64
     }
 
     /// Waiting time (p50, p99) in milliseconds; NaN when nothing started service.
@@ -352,7 +364,7 @@ impl FacilityMetric {
 
     /// The value in one replica's (bin, facility); NaN when undefined.
     pub fn value(self, m: &FacilityMetrics, bin: usize, facility: usize) -> f64 {
-        let per_s = |c| m.count(bin, facility, c) as f64 / m.bin_width.as_secs_f64();
+        let per_s = |c| m.count(bin, facility, c) as f64 / m.bin_span(bin).as_secs_f64();
         let ratio = |num: u64, den: u64| {
             if den > 0 {
                 num as f64 / den as f64

@@ -46,10 +46,27 @@ pub enum Counter {
     Attempts,
     /// Completed requests that ended on a retryable failure: out of attempts or quota.
     GaveUp,
+    /// Completed requests that ended on a redirect they could not follow any further
+    /// (`max_hops` reached): a redirect loop or a chain too long.
+    RedirectLoops,
+    /// Viewer requests that reached a CDN edge.
+    EdgeRequests,
+    /// Edge requests answered from a fresh cached copy.
+    EdgeHits,
+    /// Edge hits whose cached copy was a 3xx.
+    EdgeCached3xx,
+    /// Origin fetches started by edges (collapsed misses count once).
+    OriginFetches,
+    /// Origin fetches answered with this status (indexed by `Status::ALL`).
+    Origin(Status),
+    /// Paths in invalidation requests (group `all` only).
+    InvalidationPaths,
+    /// What invalidation requests cost, in millionths of a dollar (group `all` only).
+    InvalidationMicroUsd,
 }
 
 /// Number of counters per (bin, group).
-pub const COUNTERS: usize = 10 + Status::ALL.len();
+pub const COUNTERS: usize = 17 + 2 * Status::ALL.len();
 
 impl Counter {
     /// List every counter in storage order.
@@ -67,7 +84,14 @@ impl Counter {
                 Counter::ResolverHits,
                 Counter::Attempts,
                 Counter::GaveUp,
+                Counter::RedirectLoops,
+                Counter::EdgeRequests,
+                Counter::EdgeHits,
+                Counter::EdgeCached3xx,
+                Counter::OriginFetches,
             ])
+            .chain(Status::ALL.into_iter().map(Counter::Origin))
+            .chain([Counter::InvalidationPaths, Counter::InvalidationMicroUsd])
     }
 
     /// Give the counter's position in a [`CounterRow`].
@@ -86,6 +110,14 @@ impl Counter {
             Counter::ResolverHits => 7 + n,
             Counter::Attempts => 8 + n,
             Counter::GaveUp => 9 + n,
+            Counter::RedirectLoops => 10 + n,
+            Counter::EdgeRequests => 11 + n,
+            Counter::EdgeHits => 12 + n,
+            Counter::EdgeCached3xx => 13 + n,
+            Counter::OriginFetches => 14 + n,
+            Counter::Origin(s) => 15 + n + status(s),
+            Counter::InvalidationPaths => 15 + 2 * n,
+            Counter::InvalidationMicroUsd => 16 + 2 * n,
         }
     }
 
@@ -103,6 +135,14 @@ impl Counter {
             Counter::ResolverHits => "resolver_hits".into(),
             Counter::Attempts => "attempts".into(),
             Counter::GaveUp => "gave_up".into(),
+            Counter::RedirectLoops => "redirect_loops".into(),
+            Counter::EdgeRequests => "edge_requests".into(),
+            Counter::EdgeHits => "edge_hits".into(),
+            Counter::EdgeCached3xx => "edge_cached_3xx".into(),
+            Counter::OriginFetches => "origin_fetches".into(),
+            Counter::Origin(s) => format!("origin_{}", s.label()),
+            Counter::InvalidationPaths => "invalidation_paths".into(),
+            Counter::InvalidationMicroUsd => "invalidation_micro_usd".into(),
         }
     }
 }
@@ -231,6 +271,18 @@ impl Recorder {
         }
     }
 
+    /// Add `n` to a counter of `class` (and of `all`) in the bin of `now`.
+    pub fn count(&mut self, class: usize, now: SimTime, counter: Counter, n: u64) {
+        let bin = self.bin_of(now);
+        self.add(bin, class, counter, n);
+    }
+
+    /// Add `n` to a counter of group `all` only (events that belong to no class).
+    pub fn count_all(&mut self, now: SimTime, counter: Counter, n: u64) {
+        let bin = self.bin_of(now);
+        self.counts[bin * self.groups][counter.index()] += n;
+    }
+
     /// Count a DNS lookup by a client of `class`.
     pub fn lookup(&mut self, class: usize, now: SimTime, stale: bool, resolver_hit: Option<bool>) {
         let bin = self.bin_of(now);
@@ -267,7 +319,7 @@ impl Recorder {
             bin_width: self.bin_width,
             bins: self.bins,
             groups: self.groups,
-            counts: self.counts,
+            counts: self.counts.into_iter().flatten().collect(),
             quantiles: self.quantiles,
         }
     }
@@ -299,7 +351,9 @@ pub struct BinnedMetrics {
     pub bins: usize,
     /// Number of groups: 1 (all) + classes.
     pub groups: usize,
-    counts: Vec<CounterRow>,
+    /// Rows of [`COUNTERS`] counters, one per (bin, group), flattened (serde stops at
+    /// arrays of 32).
+    counts: Vec<u64>,
     /// Per (bin, group): latency p50 and p99 in microseconds, `None` without requests.
     quantiles: Vec<Option<[u64; 2]>>,
 }
@@ -307,12 +361,15 @@ pub struct BinnedMetrics {
 impl BinnedMetrics {
     /// Read a counter's value in one bin for one group (0 = all).
     pub fn count(&self, bin: usize, group: usize, counter: Counter) -> u64 {
-        self.counts[bin * self.groups + group][counter.index()]
+        self.row(bin, group)[counter.index()]
     }
 
     /// Borrow all counters of one bin and group.
     pub fn row(&self, bin: usize, group: usize) -> &CounterRow {
-        &self.counts[bin * self.groups + group]
+        let start = (bin * self.groups + group) * COUNTERS;
+        self.counts[start..start + COUNTERS]
+            .try_into()
+            .expect("rows are COUNTERS long")
     }
 
     /// Return latency (p50, p99) in milliseconds; NaN when no request completed.
@@ -359,6 +416,14 @@ pub enum Metric {
     RetryAmplification,
     /// Share of requests that ended on a retryable failure (attempts or quota spent).
     GaveUpRate,
+    /// Share of requests that ended on a redirect beyond `max_hops` (loops).
+    RedirectLoopRate,
+    /// Share of edge requests answered from a fresh cached copy.
+    EdgeHitRatio,
+    /// Share of edge requests answered with a cached 3xx.
+    Cached3xxShare,
+    /// What invalidations cost, in dollars.
+    InvalidationCostUsd,
     /// Median request latency, ms.
     LatencyP50,
     /// 99th percentile request latency, ms.
@@ -378,6 +443,10 @@ impl Metric {
                 Metric::ExtraRoundTripsPerRequest,
                 Metric::RetryAmplification,
                 Metric::GaveUpRate,
+                Metric::RedirectLoopRate,
+                Metric::EdgeHitRatio,
+                Metric::Cached3xxShare,
+                Metric::InvalidationCostUsd,
                 Metric::LatencyP50,
                 Metric::LatencyP99,
             ])
@@ -395,6 +464,10 @@ impl Metric {
             Metric::ExtraRoundTripsPerRequest => "extra_round_trips_per_request".into(),
             Metric::RetryAmplification => "retry_amplification".into(),
             Metric::GaveUpRate => "gave_up_rate".into(),
+            Metric::RedirectLoopRate => "redirect_loop_rate".into(),
+            Metric::EdgeHitRatio => "edge_hit_ratio".into(),
+            Metric::Cached3xxShare => "cached_3xx_share".into(),
+            Metric::InvalidationCostUsd => "invalidation_cost_usd".into(),
             Metric::LatencyP50 => "latency_p50_ms".into(),
             Metric::LatencyP99 => "latency_p99_ms".into(),
         }
@@ -433,6 +506,12 @@ impl Metric {
             Metric::ExtraRoundTripsPerRequest => ratio(get(Counter::ExtraRoundTrips), requests),
             Metric::RetryAmplification => ratio(get(Counter::Attempts), requests),
             Metric::GaveUpRate => ratio(get(Counter::GaveUp), requests),
+            Metric::RedirectLoopRate => ratio(get(Counter::RedirectLoops), requests),
+            Metric::EdgeHitRatio => ratio(get(Counter::EdgeHits), get(Counter::EdgeRequests)),
+            Metric::Cached3xxShare => {
+                ratio(get(Counter::EdgeCached3xx), get(Counter::EdgeRequests))
+            }
+            Metric::InvalidationCostUsd => get(Counter::InvalidationMicroUsd) / 1e6,
             Metric::LatencyP50 | Metric::LatencyP99 => f64::NAN,
         }
     }

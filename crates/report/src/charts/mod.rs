@@ -102,14 +102,16 @@ fn write_charts<'a, N: AsRef<str>>(
 /// per request and redirect settle time, `sweep_<metric>.png`: the metric's mean at
 /// every sweep point (in sweep order, labelled with the swept values) with its 95 %
 /// confidence interval as an error bar. Then `sweep_redirect_rate_curves.png`: the
-/// redirect rate over time of every point (`aggregates`, in sweep order) on one chart.
+/// redirect rate over time of every point (`aggregates`, in sweep order) on one chart,
+/// with `markers`.
 pub fn render_sweep(
     dir: &Path,
     summary: &crate::sweep::SweepSummary,
     aggregates: &[&Aggregate],
+    markers: &[Marker],
     title: &str,
 ) -> Result<Vec<PathBuf>, ChartError> {
-    let charts = sweep::all(summary, aggregates, title);
+    let charts = sweep::all(summary, aggregates, markers, title);
     write_charts(dir, charts.iter().map(|(file, spec)| (file, spec)))
 }
 

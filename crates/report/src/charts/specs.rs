@@ -114,6 +114,12 @@ pub(super) fn all(
     if aggregate.has_retries {
         timed.push(("retries.png", super::load::retries(aggregate, &axis, title)));
     }
+    if aggregate.has_cdn {
+        timed.push((
+            "edge_hit_ratio.png",
+            edge_hit_ratio(aggregate, &axis, title),
+        ));
+    }
     if aggregate.has_capacity {
         timed.push((
             "facility_utilisation.png",
@@ -368,6 +374,39 @@ fn dns_staleness(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> ChartSp
     spec
 }
 
+/// Edge hit ratio and cached-3xx share over time, all clients, with CI bands.
+fn edge_hit_ratio(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> ChartSpec {
+    let mut spec = ChartSpec::new(
+        axis,
+        format!("{title}: CDN edge hit ratio and cached redirects"),
+        "share of edge requests",
+    );
+    let lines = [
+        (
+            Metric::EdgeHitRatio,
+            "edge hit ratio",
+            RGBColor(31, 119, 180),
+        ),
+        (
+            Metric::Cached3xxShare,
+            "answered with a cached 3xx",
+            RGBColor(230, 85, 13),
+        ),
+    ];
+    for (metric, label, color) in lines {
+        let series = Series {
+            color,
+            width: 3,
+            runs: metric_runs(aggregate, axis, 0, metric),
+            band: Some(color.mix(0.2)),
+            whiskers: false,
+        };
+        spec.add_line(label.to_string(), series);
+    }
+    spec.y_max = 1.0;
+    spec
+}
+
 /// One line per class and a bold all-clients line of a share metric.
 fn by_class(aggregate: &Aggregate, axis: &TimeAxis, title: &str, metric: Metric) -> ChartSpec {
     let (what, y_desc) = match metric {
@@ -476,6 +515,7 @@ fn status_name(status: Status) -> String {
         Status::SlowDown => "SlowDown",
         Status::ConnectionError => "(connection refused)",
         Status::Timeout => "(connect timeout)",
+        Status::BadGateway => "Bad Gateway (edge could not reach origin)",
         Status::NxDomain => "(name did not resolve)",
         Status::DnsFailure => "(resolver failed)",
     };
@@ -503,6 +543,7 @@ fn outcome_color(status: Status) -> RGBColor {
         Status::SlowDown => RGBColor(8, 81, 156),
         Status::ConnectionError => RGBColor(150, 150, 150),
         Status::Timeout => RGBColor(99, 99, 99),
+        Status::BadGateway => RGBColor(158, 154, 200),
         Status::NxDomain => RGBColor(37, 37, 37),
         Status::DnsFailure => RGBColor(189, 189, 189),
     }

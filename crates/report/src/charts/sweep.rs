@@ -4,7 +4,8 @@
 
 use super::layout::TimeAxis;
 use super::specs::{
-    Annotation, ChartSpec, LegendEntry, Point, Series, Swatch, metric_runs, note, split_runs,
+    Annotation, ChartSpec, LegendEntry, Point, Series, Swatch, class_color, metric_runs, note,
+    split_runs,
 };
 use crate::aggregate::Aggregate;
 use crate::metric::Metric;
@@ -28,6 +29,7 @@ pub(super) const CURVES_FILE: &str = "sweep_redirect_rate_curves.png";
 pub(super) fn all(
     summary: &SweepSummary,
     aggregates: &[&Aggregate],
+    markers: &[super::Marker],
     title: &str,
 ) -> Vec<(String, ChartSpec)> {
     let replicas = replicas(summary, aggregates);
@@ -37,7 +39,11 @@ pub(super) fn all(
             let file = format!("sweep_{}.png", metric.name());
             (file, summary_chart(summary, metric, replicas, title))
         })
-        .chain([(CURVES_FILE.to_string(), curves(summary, aggregates, title))])
+        .chain([(CURVES_FILE.to_string(), {
+            let mut spec = curves(summary, aggregates, title);
+            spec.markers = TimeAxis::spanning(aggregates).markers(markers);
+            spec
+        })])
         .collect()
 }
 
@@ -241,7 +247,9 @@ fn value_top(largest: f64, share: bool) -> f64 {
 
 /// The swept path(s), for the x axis and the titles.
 fn swept(summary: &SweepSummary) -> String {
-    if summary.paths.is_empty() {
+    if !summary.names.is_empty() {
+        "variant".into()
+    } else if summary.paths.is_empty() {
         "sweep point".into()
     } else {
         summary.paths.join(", ")
@@ -251,6 +259,9 @@ fn swept(summary: &SweepSummary) -> String {
 /// A point's values as read on an axis or in a legend: strings without their RON
 /// quotes, several fields joined by ", ".
 pub(super) fn point_values(summary: &SweepSummary, point: usize) -> String {
+    if let Some(name) = summary.names.get(point) {
+        return name.clone();
+    }
     match summary.values.get(point) {
         Some(values) if !values.is_empty() => values
             .iter()
@@ -351,8 +362,14 @@ fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &str) -> Cha
             Some(later) => format!("{} (same as {})", names[point], names[later]),
             None => names[point].clone(),
         };
+        // Named points are variants (categories): distinct hues, not a ramp.
+        let color = if summary.names.is_empty() {
+            ramp(point, n)
+        } else {
+            class_color(point + 1)
+        };
         let series = Series {
-            color: ramp(point, n),
+            color,
             width,
             runs: runs.clone(),
             band: None,
@@ -361,7 +378,12 @@ fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &str) -> Cha
         spec.add_line(label, series);
     }
     spec.fit_y();
-    let headings = summary.paths.iter().map(|path| LegendEntry {
+    let heading_paths = if summary.names.is_empty() {
+        summary.paths.clone()
+    } else {
+        vec!["variant".to_string()]
+    };
+    let headings = heading_paths.iter().map(|path| LegendEntry {
         label: shorten(path),
         swatch: Swatch::Heading,
     });
@@ -468,7 +490,8 @@ mod tests {
         let (summary, results) = run(&loaded, 3);
         let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
         let dir = tempfile::tempdir().unwrap();
-        let files = super::super::render_sweep(dir.path(), &summary, &aggregates, "s").unwrap();
+        let files =
+            super::super::render_sweep(dir.path(), &summary, &aggregates, &[], "s").unwrap();
         let names: Vec<String> = files
             .iter()
             .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
@@ -486,7 +509,7 @@ mod tests {
         );
         super::super::tests::assert_pngs(&files);
 
-        let specs = all(&summary, &aggregates, "s");
+        let specs = all(&summary, &aggregates, &[], "s");
         let (_, redirects) = &specs[0];
         assert_eq!(redirects.title, "s: redirect rate by resolvers[0].max_ttl");
         assert_eq!(redirects.x_desc, "resolvers[0].max_ttl");
@@ -517,12 +540,12 @@ mod tests {
         assert_eq!(settled.n, 0, "expected no settle time in 20 minutes");
         let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
         let dir = tempfile::tempdir().unwrap();
-        let files =
-            super::super::render_sweep(dir.path(), &summary, &aggregates, "one point").unwrap();
+        let files = super::super::render_sweep(dir.path(), &summary, &aggregates, &[], "one point")
+            .unwrap();
         assert_eq!(files.len(), 6);
         super::super::tests::assert_pngs(&files);
 
-        let specs = all(&summary, &aggregates, "t");
+        let specs = all(&summary, &aggregates, &[], "t");
         let (_, settle) = &specs[4];
         assert!(settle.series[0].runs.is_empty());
         assert!(
@@ -533,7 +556,7 @@ mod tests {
         assert_eq!(settle.annotations[0].text, "missing");
 
         // No aggregates at all, and one point too few: still charts.
-        let files = super::super::render_sweep(dir.path(), &summary, &[], "none").unwrap();
+        let files = super::super::render_sweep(dir.path(), &summary, &[], &[], "none").unwrap();
         assert_eq!(files.len(), 6);
     }
 
@@ -645,7 +668,8 @@ mod tests {
             let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
             let out = std::path::Path::new("/tmp/sweep-preview").join(name);
             let title = &loaded.scenario.name;
-            let files = super::super::render_sweep(&out, &summary, &aggregates, title).unwrap();
+            let files =
+                super::super::render_sweep(&out, &summary, &aggregates, &[], title).unwrap();
             println!("{}: {} files in {}", name, files.len(), out.display());
             for point in 0..summary.points() {
                 let row: Vec<String> = SUMMARY_CHARTS

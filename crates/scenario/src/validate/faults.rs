@@ -184,6 +184,11 @@ impl Checker {
                 at,
                 region,
             } => self.recreation(path, s, (bucket, *deleted_at, *at, region), recreated),
+            EventSpec::Invalidation {
+                distribution,
+                paths,
+                ..
+            } => self.invalidation(path, s, distribution, paths),
         }
     }
 

@@ -3,8 +3,10 @@
 //! Every problem is reported with its field path, all at once, so a user fixes a file
 //! in one pass. Sizes are bounded here, before anything is allocated.
 
+mod cdn;
 mod faults;
 
+pub use cdn::{MAX_CACHE_SLOTS, MAX_EDGE_CAPACITY, MAX_KEYS};
 pub use faults::{MAX_ATTEMPTS, MAX_EVENTS, MAX_SERVERS};
 
 use crate::error::Issue;
@@ -48,6 +50,7 @@ pub fn check(scenario: &Scenario) -> Result<(), Vec<Issue>> {
     c.resolvers(&scenario.resolvers);
     c.clients(scenario);
     c.events(scenario);
+    c.cdn(scenario);
     if ![302, 307].contains(&scenario.s3.temporary_redirect_code) {
         c.issue(
             "s3.temporary_redirect_code",

@@ -1,5 +1,7 @@
 //! Turn a checked scenario into the model's configuration, names into dense ids.
 
+mod cdn;
+
 use crate::schema::*;
 use s3sim_model::WorldConfig;
 use s3sim_model::bucket::Bucket;
@@ -13,7 +15,7 @@ use s3sim_model::fault::Fault;
 use s3sim_model::topology::{Capacity, Facility, Region, Topology};
 use s3sim_model::world::ResolverGroup;
 
-fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> usize {
+pub(crate) fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> usize {
     items
         .iter()
         .position(|x| key(x) == name)
@@ -23,6 +25,7 @@ fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> usize {
 /// Compile a scenario that passed [`crate::validate::check`].
 pub(crate) fn compile(s: &Scenario) -> WorldConfig {
     let topology = topology(s);
+    let objects = cdn::objects(s);
     let region_id = |name: &str| index_of(&s.regions, name, |r| &r.name) as u16;
     let mut buckets: Vec<Bucket> = s
         .buckets
@@ -66,11 +69,13 @@ pub(crate) fn compile(s: &Scenario) -> WorldConfig {
             missing_bucket_nxdomain: s.dns.missing_bucket_nxdomain,
         },
         resolver_groups: s.resolvers.iter().map(resolver_group).collect(),
-        classes: s.clients.iter().map(|c| class(c, s)).collect(),
+        classes: s.clients.iter().map(|c| class(c, s, &objects)).collect(),
         rules: FacilityRules {
             temporary_redirect: Status::from_code(s.s3.temporary_redirect_code).expect("checked"),
         },
         faults: s.events.iter().filter_map(|e| fault(e, s)).collect(),
+        cdn: cdn::cdn(s),
+        objects,
         trace_limit: 0,
     }
 }
@@ -146,7 +151,7 @@ fn fault(e: &EventSpec, s: &Scenario) -> Option<Fault> {
             region: index_of(&s.regions, region, |r| &r.name) as u16,
             at,
         },
-        EventSpec::BucketRecreated { .. } => return None,
+        EventSpec::BucketRecreated { .. } | EventSpec::Invalidation { .. } => return None,
     })
 }
 
@@ -196,7 +201,7 @@ fn places(s: &Scenario) -> Vec<String> {
     s.locations.iter().cloned().chain(regions).collect()
 }
 
-fn delay(d: &DelaySpec) -> Delay {
+pub(crate) fn delay(d: &DelaySpec) -> Delay {
     match d {
         DelaySpec::Fixed(v) => Delay::Fixed(v.0),
         DelaySpec::Uniform { low, high } => Delay::Uniform {
@@ -228,13 +233,19 @@ fn resolver_group(r: &ResolverSpec) -> ResolverGroup {
     }
 }
 
-fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
+fn class(c: &ClientSpec, s: &Scenario, objects: &s3sim_model::objects::Objects) -> ClientClass {
     let group = c
         .resolvers
         .as_deref()
         .map_or(0, |g| index_of(&s.resolvers, g, |r| &r.name));
     let first: u32 = s.resolvers[..group].iter().map(|r| r.count).sum();
-    let buckets = if c.buckets.is_empty() {
+    let distribution = c.cdn.as_deref().and_then(|name| {
+        let spec = s.cdn.as_ref()?;
+        spec.distributions.iter().find(|d| d.name == name)
+    });
+    let buckets = if let Some(d) = distribution {
+        vec![index_of(&s.buckets, &d.bucket, |x| &x.name) as u32]
+    } else if c.buckets.is_empty() {
         (0..s.buckets.len() as u32).collect()
     } else {
         c.buckets
@@ -251,10 +262,7 @@ fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
             .map_or(0, |l| index_of(&places(s), l, String::as_str)) as u16,
         resolvers: first..first + s.resolvers[group].count,
         buckets,
-        popularity: match c.popularity {
-            PopularitySpec::Uniform => Popularity::Uniform,
-            PopularitySpec::Zipf(e) => Popularity::Zipf(e),
-        },
+        popularity: popularity(&c.popularity),
         arrivals: match c.arrivals {
             ArrivalsSpec::Poisson(rate) => Arrivals::Poisson {
                 per_client_per_sec: rate.per_sec(),
@@ -279,6 +287,7 @@ fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
             AddressingSpec::VirtualRegional => Addressing::VirtualRegional,
             AddressingSpec::PathGlobal => Addressing::PathGlobal,
             AddressingSpec::PathRegional => Addressing::PathRegional,
+            AddressingSpec::Website => Addressing::Website,
         },
         dns: match c.dns {
             DnsCacheSpec::None => DnsCachePolicy::None,
@@ -301,6 +310,22 @@ fn class(c: &ClientSpec, s: &Scenario) -> ClientClass {
             }),
         }),
         connect_timeout: c.connect_timeout.0,
+        keys: if c.keys.is_empty() {
+            KeyChoice::Objects(popularity(&c.key_popularity))
+        } else {
+            KeyChoice::Listed(cdn::listed_keys(c, objects))
+        },
+        cdn: c.cdn.as_deref().map(|d| {
+            let spec = s.cdn.as_ref().expect("checked: a cdn exists");
+            index_of(&spec.distributions, d, |x| &x.name) as u16
+        }),
+    }
+}
+
+fn popularity(p: &PopularitySpec) -> Popularity {
+    match p {
+        PopularitySpec::Uniform => Popularity::Uniform,
+        PopularitySpec::Zipf(e) => Popularity::Zipf(*e),
     }
 }
 

@@ -1,16 +1,22 @@
 //! Tie the model together: a request's life from arrival through DNS, facilities and
 //! redirects to completion, driven by the engine.
 
+mod edge;
+
 use crate::bucket::{Bucket, BucketId};
+use crate::cdn::network::CdnConfig;
 use crate::client::{
-    Arrivals, ClientClass, ClientMemory, Lifetime, Popularity, RedirectPolicy, RegionCache,
+    Arrivals, ClientClass, ClientMemory, KeyChoice, Lifetime, Popularity, RedirectPolicy,
+    RegionCache,
 };
 use crate::dns::{Answer, Authoritative, DnsConfig, Host, Resolver, ResolverConfig, Upstream};
 use crate::endpoints::{Connect, Endpoints};
 use crate::facility::{self, FacilityRules, Response, Status};
 use crate::fault::{self, Fault, Step};
 use crate::metrics::facility::{FacilityMetrics, FacilityRecorder};
-use crate::metrics::{BinnedMetrics, Completion, Recorder};
+use crate::metrics::{BinnedMetrics, Completion, Counter, Recorder};
+use crate::objects::{KeyId, Objects, UNREACHED};
+use crate::topology::LocationId;
 use crate::topology::{FacilityId, IpId, Topology};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp, Zipf};
@@ -59,6 +65,10 @@ pub struct WorldConfig {
     pub rules: FacilityRules,
     /// Outages, drains, rotations, resolver outages, DNS changes.
     pub faults: Vec<Fault>,
+    /// Edge locations, distributions, invalidations (empty: no CDN).
+    pub cdn: CdnConfig,
+    /// Object keys, each bucket's objects, website answers.
+    pub objects: Objects,
     /// Keep the full status sequence of the first this-many completed requests.
     pub trace_limit: usize,
 }
@@ -109,6 +119,21 @@ pub struct ReplicaOutput {
     pub events: u64,
 }
 
+/// Build each of a class's per-bucket key samplers (Zipf over the bucket's objects).
+fn key_samplers(class: &ClientClass, objects: &Objects) -> Vec<Option<Zipf<f64>>> {
+    let KeyChoice::Objects(Popularity::Zipf(s)) = class.keys else {
+        return Vec::new();
+    };
+    class
+        .buckets
+        .iter()
+        .map(|&b| {
+            let n = objects.per_bucket.get(b as usize).map_or(0, Vec::len);
+            (n > 1).then(|| Zipf::new(n as f64, s).expect("exponent checked"))
+        })
+        .collect()
+}
+
 /// Run one replica of `config` with the random streams of `streams`.
 ///
 /// Complete configurations come from the scenario crate; the model's integration
@@ -157,9 +182,10 @@ pub struct ReplicaOutput {
 ///         redirects: RedirectPolicy::FollowLocation {
 ///             codes: vec![Status::TemporaryRedirect], max_hops: 5 },
 ///         retry: None, connect_timeout: s(10),
+///         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None,
 ///     }],
 ///     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
-///     faults: vec![],
+///     faults: vec![], cdn: Default::default(), objects: Default::default(),
 ///     trace_limit: 10,
 /// };
 /// let out = run_replica(&config, RandomStreams::new(1));
@@ -203,6 +229,10 @@ pub enum Event {
     Retry { request: u32 },
     /// A fault's step is due (index into the fault timeline).
     Fault { step: u32 },
+    /// A viewer request reaches its CDN edge.
+    AtEdge { request: u32 },
+    /// A CDN step is due: an invalidation requested, or reaching one edge.
+    Cdn { step: u32 },
 }
 
 struct Request {
@@ -210,6 +240,14 @@ struct Request {
     client: u32,
     class: u16,
     bucket: BucketId,
+    key: KeyId,
+    /// Where it is sent from: the client's place, or an edge's for an origin fetch.
+    place: LocationId,
+    /// The edge it goes through (viewers) or fetches for (origin fetches).
+    edge: u16,
+    /// An edge's origin fetch for a distribution, not a client's request.
+    fetch: Option<u16>,
+    looped: bool,
     host: Host,
     ip: IpId,
     facility: FacilityId,
@@ -234,7 +272,10 @@ struct Station {
 struct ClassRuntime {
     arrivals: SimRng,
     workload: SimRng,
+    keys: SimRng,
     zipf: Option<Zipf<f64>>,
+    /// Per bucket of the class: key popularity over the bucket's objects.
+    key_zipf: Vec<Option<Zipf<f64>>>,
     next_periodic_client: u32,
 }
 
@@ -249,6 +290,8 @@ pub struct World<'a> {
     endpoints: Endpoints,
     stations: Vec<Station>,
     steps: Vec<(SimTime, Step)>,
+    /// Per resolver group: outages running, and those without serve-stale.
+    upstream_outages: Vec<(u32, u32)>,
     opt_in: Vec<bool>,
     resolvers: Vec<Resolver>,
     resolver_group: Vec<u16>,
@@ -266,6 +309,7 @@ pub struct World<'a> {
     traced: usize,
     issued: u64,
     completed: u64,
+    edges: edge::EdgeState,
 }
 
 impl<'a> World<'a> {
@@ -305,12 +349,14 @@ impl<'a> World<'a> {
             .map(|(i, c)| ClassRuntime {
                 arrivals: streams.stream("arrivals", i as u64),
                 workload: streams.stream("workload", i as u64),
+                keys: streams.stream("keys", i as u64),
                 zipf: match c.popularity {
                     Popularity::Zipf(s) => {
                         Some(Zipf::new(c.buckets.len() as f64, s).expect("checked"))
                     }
                     Popularity::Uniform => None,
                 },
+                key_zipf: key_samplers(c, &config.objects),
                 next_periodic_client: 0,
             })
             .collect();
@@ -322,6 +368,7 @@ impl<'a> World<'a> {
                 .map(|_| Station::default())
                 .collect(),
             steps: fault::timeline(&config.faults),
+            upstream_outages: vec![(0, 0); config.resolver_groups.len()],
             opt_in: facility::opt_in_flags(&config.topology),
             resolvers,
             resolver_group,
@@ -339,6 +386,7 @@ impl<'a> World<'a> {
             traced: 0,
             issued: 0,
             completed: 0,
+            edges: edge::EdgeState::new(config, streams),
         }
     }
 
@@ -347,6 +395,7 @@ impl<'a> World<'a> {
         for (step, &(at, _)) in self.steps.iter().enumerate() {
             sched.at(at, Event::Fault { step: step as u32 });
         }
+        self.edges.prime(sched);
         for class in 0..self.config.classes.len() {
             let c = &self.config.classes[class];
             let first = match c.arrivals {
@@ -371,7 +420,7 @@ impl<'a> World<'a> {
             traces: self.traces,
             issued: self.issued,
             completed: self.completed,
-            in_flight: (self.requests.len() - self.free.len()) as u64,
+            in_flight: (self.requests.len() - self.free.len()) as u64 - self.edges.fetching(),
             events,
         }
     }
@@ -444,8 +493,12 @@ impl<'a> World<'a> {
         }
         let client = self.pick_client(class);
         let bucket = self.pick_bucket(class);
+        let key = self.pick_key(class, bucket);
         self.begin_process_epoch(class, client, sched.now());
-        let host = self.initial_host(class, client, bucket, sched.now());
+        let host = match self.config.classes[class].cdn {
+            Some(distribution) => Host::Distribution(distribution),
+            None => self.initial_host(class, client, bucket, sched.now()),
+        };
         let trace = (self.traced < self.config.trace_limit).then(|| {
             self.traced += 1;
             Box::new(RequestTrace {
@@ -463,6 +516,11 @@ impl<'a> World<'a> {
             client,
             class: class as u16,
             bucket,
+            key,
+            place: self.config.classes[class].location,
+            edge: 0,
+            fetch: None,
+            looped: false,
             host,
             ip: 0,
             facility: 0,
@@ -478,6 +536,28 @@ impl<'a> World<'a> {
         let id = self.allocate(request);
         self.issued += 1;
         self.start_hop(id, sched);
+    }
+
+    fn pick_key(&mut self, class: usize, bucket: BucketId) -> KeyId {
+        let c = &self.config.classes[class];
+        let rt = &mut self.runtime[class];
+        match &c.keys {
+            KeyChoice::Listed(keys) if keys.len() > 1 => keys[rt.keys.random_range(0..keys.len())],
+            KeyChoice::Listed(keys) => keys.first().copied().unwrap_or(0),
+            KeyChoice::Objects(_) => {
+                let objects = &self.config.objects.per_bucket;
+                let Some(keys) = objects.get(bucket as usize).filter(|k| !k.is_empty()) else {
+                    return 0;
+                };
+                let slot = c.buckets.iter().position(|&b| b == bucket).unwrap_or(0);
+                let index = match rt.key_zipf.get(slot).and_then(Option::as_ref) {
+                    Some(zipf) => zipf.sample(&mut rt.keys) as usize - 1,
+                    None if keys.len() > 1 => rt.keys.random_range(0..keys.len()),
+                    None => 0,
+                };
+                keys[index.min(keys.len() - 1)]
+            }
+        }
     }
 
     fn begin_process_epoch(&mut self, class: usize, client: u32, now: SimTime) {
@@ -523,14 +603,21 @@ impl<'a> World<'a> {
 
     fn start_hop(&mut self, id: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
-        let (class, client, host) = {
+        let (class, client, host, place, fetch) = {
             let r = &self.requests[id as usize];
-            (usize::from(r.class), r.client, r.host)
+            (usize::from(r.class), r.client, r.host, r.place, r.fetch)
         };
         if let Some(trace) = self.requests[id as usize].trace.as_mut() {
             trace.hosts.push(host);
         }
-        let (answer, dns_latency) = self.resolve(class, client, host, now);
+        if let Host::Distribution(_) = host {
+            self.send_to_edge(id, sched);
+            return;
+        }
+        let (answer, dns_latency) = match fetch {
+            Some(_) => self.resolve_at_edge(id, now),
+            None => self.resolve(class, client, host, now),
+        };
         let failed = |status| {
             (
                 Response::bare(status),
@@ -543,7 +630,7 @@ impl<'a> World<'a> {
             Answer::ServFail => failed(Status::DnsFailure),
             Answer::Ip(ip) => {
                 let facility = self.endpoints.facility_of(ip);
-                let there = now + dns_latency + self.half_rtt(class, facility);
+                let there = now + dns_latency + self.half_rtt(place, facility);
                 let r = &mut self.requests[id as usize];
                 (r.ip, r.facility) = (ip, facility);
                 (r.response, there, Event::AtFacility { request: id })
@@ -553,21 +640,20 @@ impl<'a> World<'a> {
         sched.at(at, event);
     }
 
-    /// The client-to-facility leg of a round trip (the return leg is the rest).
-    fn half_rtt(&self, class: usize, facility: FacilityId) -> SimDuration {
-        SimDuration::from_nanos(self.rtt(class, facility).as_nanos() / 2)
+    /// The outbound leg of a round trip from `place` to a facility (the return leg is
+    /// the rest).
+    fn half_rtt(&self, place: LocationId, facility: FacilityId) -> SimDuration {
+        SimDuration::from_nanos(self.rtt(place, facility).as_nanos() / 2)
     }
 
-    fn return_leg(&self, class: usize, facility: FacilityId) -> SimDuration {
-        let rtt = self.rtt(class, facility).as_nanos();
+    fn return_leg(&self, place: LocationId, facility: FacilityId) -> SimDuration {
+        let rtt = self.rtt(place, facility).as_nanos();
         SimDuration::from_nanos(rtt - rtt / 2)
     }
 
-    fn rtt(&self, class: usize, facility: FacilityId) -> SimDuration {
+    fn rtt(&self, place: LocationId, facility: FacilityId) -> SimDuration {
         let region = self.config.topology.facilities[usize::from(facility)].region;
-        self.config
-            .topology
-            .rtt(self.config.classes[class].location, region)
+        self.config.topology.rtt(place, region)
     }
 
     fn resolve(
@@ -612,18 +698,18 @@ impl<'a> World<'a> {
 
     fn at_facility(&mut self, id: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
-        let (class, ip, facility) = {
+        let (class, place, ip, facility) = {
             let r = &self.requests[id as usize];
-            (usize::from(r.class), r.ip, r.facility)
+            (usize::from(r.class), r.place, r.ip, r.facility)
         };
         match self.endpoints.connect(ip, now) {
             Connect::Facility(facility) => self.admit(id, facility, now, sched),
             Connect::Refused => {
-                let back = now + self.return_leg(class, facility);
+                let back = now + self.return_leg(place, facility);
                 self.respond(id, Response::bare(Status::ConnectionError), back, sched);
             }
             Connect::BlackHoled => {
-                let tried = now - self.half_rtt(class, facility);
+                let tried = now - self.half_rtt(place, facility);
                 let gives_up = tried + self.config.classes[class].connect_timeout;
                 self.respond(
                     id,
@@ -644,17 +730,9 @@ impl<'a> World<'a> {
     fn admit(&mut self, id: u32, facility: FacilityId, now: SimTime, sched: &mut Scheduler<Event>) {
         let f = usize::from(facility);
         self.load.arrived(f, now);
-        let r = &mut self.requests[id as usize];
-        r.arrived = now;
-        r.response = facility::answer(
-            self.config.rules,
-            &self.opt_in,
-            &self.config.buckets[r.bucket as usize],
-            r.bucket,
-            r.host,
-            self.config.topology.facilities[f].region,
-            now,
-        );
+        self.requests[id as usize].arrived = now;
+        let response = self.s3_answer(id, f, now);
+        self.requests[id as usize].response = response;
         let station = &mut self.stations[f];
         match self.config.topology.facilities[f].capacity {
             Some(c) if station.busy >= c.servers => {
@@ -664,8 +742,8 @@ impl<'a> World<'a> {
                     self.load.set_level(f, now, busy, queued);
                 } else {
                     self.load.shed(f, now);
-                    let class = usize::from(self.requests[id as usize].class);
-                    let back = now + self.return_leg(class, facility);
+                    let place = self.requests[id as usize].place;
+                    let back = now + self.return_leg(place, facility);
                     self.respond(id, Response::bare(Status::SlowDown), back, sched);
                 }
             }
@@ -688,14 +766,14 @@ impl<'a> World<'a> {
 
     fn service_done(&mut self, id: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
-        let (class, facility) = {
+        let (place, facility) = {
             let r = &self.requests[id as usize];
-            (usize::from(r.class), r.facility)
+            (r.place, r.facility)
         };
         let f = usize::from(facility);
         self.load.served(f, now);
         sched.at(
-            now + self.return_leg(class, facility),
+            now + self.return_leg(place, facility),
             Event::Response { request: id },
         );
         let station = &mut self.stations[f];
@@ -709,17 +787,36 @@ impl<'a> World<'a> {
     /// Apply one fault step.
     fn fault(&mut self, step: u32, now: SimTime) {
         match self.steps[step as usize].1 {
-            Step::Down { facility, mode } => self.endpoints.set_down(facility, Some(mode)),
-            Step::Up { facility } => self.endpoints.set_down(facility, None),
+            Step::Down { facility, mode } => self.endpoints.fail(facility, mode),
+            Step::Up { facility, mode } => self.endpoints.repair(facility, mode),
             Step::Unlist { facility } => self.endpoints.set_unlisted(facility, true),
             Step::Relist { facility } => self.endpoints.set_unlisted(facility, false),
             Step::Drain { facility } => self.endpoints.drain(facility),
             Step::Rotate { facility, grace } => self.endpoints.rotate(facility, now, grace),
             Step::ResolversDown { group, serve_stale } => {
-                self.set_upstream(group, Upstream::Unreachable { serve_stale });
+                self.resolver_outage(group, serve_stale, 1);
             }
-            Step::ResolversUp { group } => self.set_upstream(group, Upstream::Reachable),
+            Step::ResolversUp { group, serve_stale } => {
+                self.resolver_outage(group, serve_stale, -1);
+            }
         }
+    }
+
+    /// Start (`+1`) or end (`-1`) one outage of a resolver group's upstream; outages
+    /// may overlap, and stale answers are served only if every running one allows it.
+    fn resolver_outage(&mut self, group: u16, serve_stale: bool, change: i32) {
+        let (down, strict) = &mut self.upstream_outages[usize::from(group)];
+        *down = down.saturating_add_signed(change);
+        if !serve_stale {
+            *strict = strict.saturating_add_signed(change);
+        }
+        let upstream = match (*down, *strict) {
+            (0, _) => Upstream::Reachable,
+            (_, strict) => Upstream::Unreachable {
+                serve_stale: strict == 0,
+            },
+        };
+        self.set_upstream(group, upstream);
     }
 
     fn set_upstream(&mut self, group: u16, upstream: Upstream) {
@@ -732,6 +829,10 @@ impl<'a> World<'a> {
 
     fn response(&mut self, id: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
+        if self.requests[id as usize].fetch.is_some() {
+            self.fetch_done(id, sched);
+            return;
+        }
         let r = &mut self.requests[id as usize];
         let status = r.response.status;
         if !matches!(status, Status::NxDomain | Status::DnsFailure) {
@@ -745,9 +846,10 @@ impl<'a> World<'a> {
             sched.at(now + backoff, Event::Retry { request: id });
             return;
         }
-        match self.next_host(id, now) {
-            Some(host) => {
-                self.requests[id as usize].host = host;
+        match self.next_hop(id, now) {
+            Some((host, key)) => {
+                let r = &mut self.requests[id as usize];
+                (r.host, r.key) = (host, key);
                 self.start_hop(id, sched);
             }
             None => self.finish(id, now),
@@ -780,25 +882,42 @@ impl<'a> World<'a> {
         Some(policy.backoff(retries_so_far, &mut self.retry_rng))
     }
 
-    /// Where the client sends the request next, per its redirect policy; `None` ends it.
-    fn next_host(&mut self, id: u32, now: SimTime) -> Option<Host> {
+    /// Where the client sends the request next (host and key), per its redirect
+    /// policy; `None` ends it. A redirect the policy would follow but for `max_hops`
+    /// marks the request as looped.
+    fn next_hop(&mut self, id: u32, now: SimTime) -> Option<(Host, KeyId)> {
         let r = &mut self.requests[id as usize];
         let class = &self.config.classes[usize::from(r.class)];
         let response = r.response;
         let redirects_so_far = r.redirects;
         r.redirects = r.redirects.saturating_add(1);
+        // Where the response points: a Location, or the same site for a website
+        // redirect (a relative Location); never a key beyond the deepest chain.
+        let target = match response.redirect_key {
+            Some(UNREACHED) => None,
+            Some(key) => Some((r.host, key)),
+            None => response.location.map(|host| (host, r.key)),
+        };
         let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
+        let follow = |codes: &[Status], max_hops: u8, looped: &mut bool| {
+            let wanted = target.filter(|_| codes.contains(&response.status));
+            *looped = wanted.is_some() && redirects_so_far >= max_hops;
+            wanted.filter(|_| !*looped)
+        };
         match &class.redirects {
             _ if response.status == Status::Ok => None,
             RedirectPolicy::None => None,
-            RedirectPolicy::FollowLocation { codes, max_hops } => response
-                .location
-                .filter(|_| codes.contains(&response.status) && redirects_so_far < *max_hops),
+            RedirectPolicy::FollowLocation { codes, max_hops } => {
+                follow(codes, *max_hops, &mut r.looped)
+            }
             RedirectPolicy::Sticky { max_hops } => {
-                let next = response
-                    .location
-                    .filter(|_| response.status.is_redirect() && redirects_so_far < *max_hops)?;
-                memory.stick(r.bucket, next);
+                let redirects = [
+                    Status::MovedPermanently,
+                    Status::Found,
+                    Status::TemporaryRedirect,
+                ];
+                let next = follow(&redirects, *max_hops, &mut r.looped)?;
+                memory.stick(r.bucket, next.0);
                 Some(next)
             }
             RedirectPolicy::SdkRegion { cache } => {
@@ -815,8 +934,52 @@ impl<'a> World<'a> {
                 if let Some(expires) = expires {
                     memory.learn_region(r.bucket, region, expires);
                 }
-                Some(class.addressing.regional_host(r.bucket, region))
+                Some((class.addressing.regional_host(r.bucket, region), r.key))
             }
+        }
+    }
+
+    /// What S3 answers a request that reached facility `f`: the website table for the
+    /// website endpoint, 403 for direct requests to a bucket behind origin access
+    /// control, else the table of DOMAIN.md §1.
+    fn s3_answer(&self, id: u32, f: usize, now: SimTime) -> Response {
+        let r = &self.requests[id as usize];
+        let region = self.config.topology.facilities[f].region;
+        let bucket = &self.config.buckets[r.bucket as usize];
+        if let Host::Website(b) = r.host {
+            return self.website_answer(b, r.key, region, now);
+        }
+        let signed = r.fetch.is_some();
+        if !signed && self.edges.is_private(r.bucket) && bucket.exists_at(now) {
+            return Response::bare(Status::Forbidden);
+        }
+        facility::answer(
+            self.config.rules,
+            &self.opt_in,
+            bucket,
+            r.bucket,
+            r.host,
+            region,
+            now,
+        )
+    }
+
+    fn website_answer(&self, b: BucketId, key: KeyId, region: u16, now: SimTime) -> Response {
+        use crate::objects::WebAnswer;
+        let here = self.config.buckets[b as usize].region_at(now) == Some(region);
+        match self
+            .config
+            .objects
+            .website(b as usize, key)
+            .filter(|_| here)
+        {
+            Some(WebAnswer::Object) => Response::bare(Status::Ok),
+            Some(WebAnswer::Redirect { status, key }) => Response {
+                redirect_key: Some(key),
+                ..Response::bare(status)
+            },
+            Some(WebAnswer::Leave { status }) => Response::bare(status),
+            Some(WebAnswer::NotFound) | None => Response::bare(Status::NotFound),
         }
     }
 
@@ -828,6 +991,9 @@ impl<'a> World<'a> {
         let quota = self.config.classes[class].retry.and_then(|p| p.quota);
         if let Some(quota) = quota.filter(|_| succeeded) {
             self.clients[class][r.client as usize].refund(&quota);
+        }
+        if r.looped {
+            self.recorder.count(class, now, Counter::RedirectLoops, 1);
         }
         let done = Completion {
             first: r.first.expect("a response arrived"),
@@ -858,6 +1024,8 @@ impl Model for World<'_> {
             Event::Response { request } => self.response(request, sched),
             Event::Retry { request } => self.start_hop(request, sched),
             Event::Fault { step } => self.fault(step, sched.now()),
+            Event::AtEdge { request } => self.at_edge(request, sched),
+            Event::Cdn { step } => self.cdn_step(step, sched.now()),
         }
     }
 }

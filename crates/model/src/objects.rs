@@ -1,0 +1,272 @@
+//! Object keys: one table of key strings, the objects each bucket holds, and every
+//! website bucket's answers precomputed per key.
+//!
+//! Requests carry a dense [`KeyId`]; strings are needed only to build the tables, so
+//! the event loop never hashes or formats a key. Website answers depend only on the key
+//! and on which objects exist, both fixed for a run, so they are computed once here,
+//! following redirect chains to intern every key a chain can reach.
+
+use crate::facility::Status;
+use crate::website::{Website, WebsiteAnswer};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Index of a key in [`Objects::keys`].
+pub type KeyId = u32;
+
+/// The key a website redirect names when the chain is deeper than any client follows.
+pub const UNREACHED: KeyId = KeyId::MAX;
+
+/// Say what a website endpoint answers for one key.
+///
+/// ```
+/// use s3sim_model::objects::WebAnswer;
+/// use s3sim_model::facility::Status;
+/// assert_ne!(WebAnswer::Object, WebAnswer::Leave { status: Status::MovedPermanently });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebAnswer {
+    /// 200 with the object (or the folder's index document).
+    Object,
+    /// 404.
+    NotFound,
+    /// A redirect to another key of the same site (a relative `Location`).
+    Redirect {
+        /// 301, 302 or 307.
+        status: Status,
+        /// The key to request next ([`UNREACHED`] past the deepest chain).
+        key: KeyId,
+    },
+    /// A redirect to another host: outside the model, so the request ends there.
+    Leave {
+        /// 301, 302 or 307.
+        status: Status,
+    },
+}
+
+/// Hold every key of a run and what each bucket serves.
+///
+/// ```
+/// use s3sim_model::objects::{Objects, WebAnswer};
+/// use s3sim_model::website::{Condition, Redirect, RoutingRule, Website};
+/// use s3sim_model::facility::Status;
+/// let rule = RoutingRule {
+///     condition: Some(Condition { key_prefix_equals: Some("old/".into()), ..Condition::default() }),
+///     redirect: Redirect { replace_key_prefix_with: Some("new/".into()), ..Redirect::default() },
+/// };
+/// let site = Website::new("index.html", vec![rule]);
+/// let objects = Objects::build(
+///     vec![vec!["new/a.html".into()]],
+///     &[Some(site)],
+///     &["old/a.html".to_string()],
+///     10,
+/// );
+/// let old = objects.id("old/a.html").unwrap();
+/// let new = objects.id("new/a.html").unwrap();
+/// assert_eq!(objects.website(0, old), Some(WebAnswer::Redirect { status: Status::MovedPermanently, key: new }));
+/// assert_eq!(objects.website(0, new), Some(WebAnswer::Object));
+/// assert!(objects.exists(0, new) && !objects.exists(0, old));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Objects {
+    /// Every key, without a leading slash.
+    pub keys: Vec<String>,
+    /// Per bucket: the keys that exist, ascending.
+    pub per_bucket: Vec<Vec<KeyId>>,
+    /// Per bucket with a website configuration: the answer for every key.
+    websites: Vec<Option<Vec<WebAnswer>>>,
+}
+
+impl Objects {
+    /// Intern the buckets' objects and the `requested` keys, then compute the answers of
+    /// every website (`websites[b]` for bucket `b`), following redirect chains up to
+    /// `max_depth` redirects to intern the keys they reach.
+    pub fn build(
+        objects: Vec<Vec<String>>,
+        websites: &[Option<Website>],
+        requested: &[String],
+        max_depth: u8,
+    ) -> Objects {
+        let mut table = Interner::default();
+        let per_bucket: Vec<Vec<KeyId>> = objects
+            .iter()
+            .map(|keys| {
+                let ids: BTreeSet<KeyId> = keys.iter().map(|k| table.intern(k)).collect();
+                ids.into_iter().collect()
+            })
+            .collect();
+        for key in requested {
+            table.intern(key);
+        }
+        let mut answers: Vec<Option<BTreeMap<KeyId, WebAnswer>>> = websites
+            .iter()
+            .map(|w| w.as_ref().map(|_| BTreeMap::new()))
+            .collect();
+        for (bucket, site) in websites.iter().enumerate() {
+            let Some(site) = site else { continue };
+            let existing: BTreeSet<&str> = objects[bucket].iter().map(String::as_str).collect();
+            let exists = |k: &str| existing.contains(k);
+            let mut frontier: Vec<KeyId> = (0..table.keys.len() as KeyId).collect();
+            for depth in 0..=max_depth {
+                let mut next = Vec::new();
+                for key in frontier {
+                    let answer = site.answer(&table.keys[key as usize].clone(), exists);
+                    let web = web_answer(answer, depth < max_depth, &mut table, &mut next);
+                    answers[bucket].as_mut().expect("website").insert(key, web);
+                }
+                frontier = next;
+            }
+        }
+        let n = table.keys.len();
+        let websites = answers
+            .into_iter()
+            .map(|a| {
+                a.map(|map| {
+                    (0..n as KeyId)
+                        .map(|k| map.get(&k).copied().unwrap_or(WebAnswer::NotFound))
+                        .collect()
+                })
+            })
+            .collect();
+        Objects {
+            keys: table.keys,
+            per_bucket,
+            websites,
+        }
+    }
+
+    /// Find a key's id.
+    pub fn id(&self, key: &str) -> Option<KeyId> {
+        self.keys.iter().position(|k| k == key).map(|i| i as KeyId)
+    }
+
+    /// Tell whether `bucket` holds `key`.
+    pub fn exists(&self, bucket: usize, key: KeyId) -> bool {
+        self.per_bucket
+            .get(bucket)
+            .is_some_and(|keys| keys.binary_search(&key).is_ok())
+    }
+
+    /// The website answer of `bucket` for `key`; `None` if it has no website.
+    pub fn website(&self, bucket: usize, key: KeyId) -> Option<WebAnswer> {
+        let table = self.websites.get(bucket)?.as_ref()?;
+        Some(
+            table
+                .get(key as usize)
+                .copied()
+                .unwrap_or(WebAnswer::NotFound),
+        )
+    }
+}
+
+#[derive(Default)]
+struct Interner {
+    keys: Vec<String>,
+    index: BTreeMap<String, KeyId>,
+}
+
+impl Interner {
+    /// The id of `key`; new keys get the next id.
+    fn intern(&mut self, key: &str) -> KeyId {
+        if let Some(&id) = self.index.get(key) {
+            return id;
+        }
+        let id = self.keys.len() as KeyId;
+        self.keys.push(key.to_string());
+        self.index.insert(key.to_string(), id);
+        id
+    }
+
+    fn intern_new(&mut self, key: &str, fresh: &mut Vec<KeyId>) -> KeyId {
+        let before = self.keys.len();
+        let id = self.intern(key);
+        if self.keys.len() > before {
+            fresh.push(id);
+        }
+        id
+    }
+}
+
+fn web_answer(
+    answer: WebsiteAnswer,
+    follow: bool,
+    table: &mut Interner,
+    fresh: &mut Vec<KeyId>,
+) -> WebAnswer {
+    let status = |code: u16| Status::from_code(code).unwrap_or(Status::MovedPermanently);
+    match answer {
+        WebsiteAnswer::Object { .. } => WebAnswer::Object,
+        WebsiteAnswer::NotFound => WebAnswer::NotFound,
+        WebsiteAnswer::Redirect {
+            code,
+            host_name: Some(_),
+            ..
+        } => WebAnswer::Leave {
+            status: status(code),
+        },
+        WebsiteAnswer::Redirect { code, key, .. } => WebAnswer::Redirect {
+            status: status(code),
+            key: if follow {
+                table.intern_new(&key, fresh)
+            } else {
+                table.index.get(&key).copied().unwrap_or(UNREACHED)
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::website::{Condition, Redirect, RoutingRule};
+
+    fn prefix_rule(from: &str, to: &str) -> RoutingRule {
+        RoutingRule {
+            condition: Some(Condition {
+                key_prefix_equals: Some(from.into()),
+                ..Condition::default()
+            }),
+            redirect: Redirect {
+                replace_key_prefix_with: Some(to.into()),
+                ..Redirect::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_loop_interns_only_keys_within_the_depth() {
+        // a/ → a/a/ → a/a/a/ → ... never ends; the table stops at depth 3.
+        let site = Website::new("index.html", vec![prefix_rule("a/", "a/a/")]);
+        let objects = Objects::build(vec![vec![]], &[Some(site)], &["a/x".to_string()], 3);
+        assert_eq!(objects.keys, ["a/x", "a/a/x", "a/a/a/x", "a/a/a/a/x"]);
+        let last = objects.id("a/a/a/a/x").unwrap();
+        assert_eq!(
+            objects.website(0, last),
+            Some(WebAnswer::Redirect {
+                status: Status::MovedPermanently,
+                key: UNREACHED
+            })
+        );
+    }
+
+    #[test]
+    fn folder_without_slash_redirects_302_to_the_interned_folder_key() {
+        let site = Website::new("index.html", vec![]);
+        let objects = Objects::build(
+            vec![vec!["docs/index.html".into()]],
+            &[Some(site), None],
+            &["docs".to_string()],
+            5,
+        );
+        let docs = objects.id("docs").unwrap();
+        let folder = objects.id("docs/").unwrap();
+        assert_eq!(
+            objects.website(0, docs),
+            Some(WebAnswer::Redirect {
+                status: Status::Found,
+                key: folder
+            })
+        );
+        assert_eq!(objects.website(0, folder), Some(WebAnswer::Object));
+        assert_eq!(objects.website(1, docs), None, "bucket 1 has no website");
+    }
+}
