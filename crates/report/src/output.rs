@@ -290,6 +290,8 @@ struct Summary<'a> {
     requests_issued: Estimate,
     requests_in_flight_at_end: Estimate,
     events: Estimate,
+    invalidation_paths: Estimate,
+    invalidation_cost_usd: Estimate,
     classes: Vec<ClassSummary>,
 }
 
@@ -307,6 +309,10 @@ struct ClassSummary {
     extra_round_trips_per_request: Estimate,
     retry_amplification: Estimate,
     gave_up_rate: Estimate,
+    redirect_loop_rate: Estimate,
+    edge_hit_ratio: Estimate,
+    cached_3xx_share: Estimate,
+    origin_fetches: Estimate,
 }
 
 #[derive(Serialize)]
@@ -354,6 +360,10 @@ fn summary_json(
             extra_round_trips_per_request: agg.total(g, Metric::ExtraRoundTripsPerRequest),
             retry_amplification: agg.total(g, Metric::RetryAmplification),
             gave_up_rate: agg.total(g, Metric::GaveUpRate),
+            redirect_loop_rate: agg.total(g, Metric::RedirectLoopRate),
+            edge_hit_ratio: agg.total(g, Metric::EdgeHitRatio),
+            cached_3xx_share: agg.total(g, Metric::Cached3xxShare),
+            origin_fetches: agg.total(g, Metric::Count(Counter::OriginFetches)),
         })
         .collect();
     let summary = Summary {
@@ -374,6 +384,8 @@ fn summary_json(
         requests_issued: per_replica(|o| o.issued),
         requests_in_flight_at_end: per_replica(|o| o.in_flight),
         events: per_replica(|o| o.events),
+        invalidation_paths: agg.total(0, Metric::Count(Counter::InvalidationPaths)),
+        invalidation_cost_usd: agg.total(0, Metric::InvalidationCostUsd),
         classes,
     };
     serde_json::to_string_pretty(&summary)

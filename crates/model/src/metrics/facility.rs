@@ -156,6 +156,13 @@ impl FacilityRecorder {
         self.open[facility].saturating_record((wait.as_nanos() / 1_000).max(1));
     }
 
+    /// Record a request served at once (unlimited servers): started at `now` with no
+    /// wait, done at `done`. Unlimited facilities have no utilisation, so no level.
+    pub fn unqueued(&mut self, facility: usize, now: SimTime, done: SimTime) {
+        self.add(self.bin_of(now), facility, FacilityCounter::Started, 1);
+        self.add(self.bin_of(done), facility, FacilityCounter::Served, 1);
+    }
+
     /// Set `facility`'s busy servers and queue length from `now` on.
     pub fn set_level(&mut self, facility: usize, now: SimTime, busy: u32, queued: u32) {
         self.integrate(facility, now);

@@ -747,8 +747,22 @@ impl<'a> World<'a> {
                     self.respond(id, Response::bare(Status::SlowDown), back, sched);
                 }
             }
-            _ => self.start_service(id, f, now, sched),
+            Some(_) => self.start_service(id, f, now, sched),
+            None => self.serve_at_once(id, f, now, sched),
         }
+    }
+
+    /// Serve at a facility without a server limit: nobody waits, so the answer leaves
+    /// after the service time with no service event, no level and no wait to record.
+    fn serve_at_once(&mut self, id: u32, f: usize, now: SimTime, sched: &mut Scheduler<Event>) {
+        let service = self.config.topology.facilities[f]
+            .service_time
+            .sample(&mut self.service_rng);
+        let done = now + service;
+        self.load.unqueued(f, now, done);
+        let r = &self.requests[id as usize];
+        let back = done + self.return_leg(r.place, r.facility);
+        sched.at(back, Event::Response { request: id });
     }
 
     fn start_service(&mut self, id: u32, f: usize, now: SimTime, sched: &mut Scheduler<Event>) {
