@@ -106,3 +106,33 @@ fn a_failed_write_leaves_the_previous_results_untouched() {
     assert!(err.to_string().contains("file-not-dir"), "{err}");
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
 }
+
+/// A shipped scenario, shortened, with its first sweep point's world.
+fn shipped(file: &str, minutes: u64) -> LoadedScenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut loaded = s3sim_scenario::parse(&text, file).unwrap();
+    loaded.world = loaded.points[0].world.clone();
+    loaded.scenario.sweep = None;
+    loaded.world.duration = SimDuration::from_secs(minutes * 60);
+    loaded
+}
+
+#[test]
+fn cdn_faults_retries_and_queues_are_byte_identical_with_one_and_four_threads() {
+    for (file, minutes) in [
+        ("cloudfront-global-origin-307.ron", 40),
+        ("facility-outage-retry-storm.ron", 25),
+        ("ip-rotation-forever-vs-ttl.ron", 20),
+        ("website-routing-rules.ron", 10),
+    ] {
+        let loaded = shipped(file, minutes);
+        let tmp = tempfile::tempdir().unwrap();
+        let one = write(&tmp.path().join("one"), &loaded, &run_on(1, &loaded));
+        let four = write(&tmp.path().join("four"), &loaded, &run_on(4, &loaded));
+        assert!(one.iter().any(|(n, _)| n == "facilities.csv"), "{file}");
+        assert_eq!(one, four, "{file}: 1 vs 4 threads");
+    }
+}

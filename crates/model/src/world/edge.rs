@@ -17,6 +17,15 @@ struct Pending {
     stale: Option<Response>,
 }
 
+/// What an origin fetch brought back.
+struct Fetched {
+    answer: Response,
+    /// The origin answered (rather than the edge making a 502 itself).
+    from_origin: bool,
+    /// The expired copy, if the edge had one.
+    stale: Option<Response>,
+}
+
 #[derive(Clone, Copy)]
 enum CdnStep {
     /// An invalidation is requested (and billed).
@@ -245,18 +254,27 @@ impl World<'_> {
         let origin = r.response;
         self.recorder
             .count(class, now, Counter::Origin(origin.status), 1);
-        let answer = match origin.status {
-            Status::ConnectionError | Status::Timeout | Status::NxDomain | Status::DnsFailure => {
-                Response::bare(Status::BadGateway)
-            }
-            _ => origin,
+        // An origin that could not be reached sent nothing: the edge makes its own 502.
+        let unreached = matches!(
+            origin.status,
+            Status::ConnectionError | Status::Timeout | Status::NxDomain | Status::DnsFailure
+        );
+        let answer = if unreached {
+            Response::bare(Status::BadGateway)
+        } else {
+            origin
         };
         let pending = self
             .edges
             .pending
             .remove(&(edge, distribution, key))
             .expect("a fetch has its waiters");
-        let served = self.cache_origin_answer(edge, distribution, key, answer, pending.stale, now);
+        let fetched = Fetched {
+            answer,
+            from_origin: !unreached,
+            stale: pending.stale,
+        };
+        let served = self.cache_origin_answer(edge, distribution, key, fetched, now);
         for viewer in pending.waiters {
             let back = now + self.edge_legs(viewer).1;
             self.respond(viewer, served, back, sched);
@@ -265,23 +283,31 @@ impl World<'_> {
         self.edges.fetching -= 1;
     }
 
-    /// Store `answer` if the policy caches it and return what viewers get: the stale
-    /// copy when the origin failed with a 5xx and one exists, else `answer`.
+    /// Store the fetched answer if the policy caches it and return what viewers get:
+    /// the stale copy when the origin failed with a 5xx and one exists, else the answer.
     fn cache_origin_answer(
         &mut self,
         edge: u16,
         distribution: u16,
         key: KeyId,
-        answer: Response,
-        stale: Option<Response>,
+        fetched: Fetched,
         now: SimTime,
     ) -> Response {
+        let Fetched {
+            answer,
+            from_origin,
+            stale,
+        } = fetched;
         let code = answer.status.code().unwrap_or(502);
         if let Some(stale) = stale.filter(|_| code >= 500) {
             return stale;
         }
         let d = &self.config.cdn.distributions[usize::from(distribution)];
-        let header = d.cache_control.for_status(answer.status);
+        // The origin's Cache-Control comes only with the origin's own answers.
+        let header = d
+            .cache_control
+            .for_status(answer.status)
+            .filter(|_| from_origin);
         if let Some(ttl) = d.policy.ttl(code, header) {
             self.edges
                 .cache(edge, distribution)

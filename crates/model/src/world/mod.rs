@@ -906,16 +906,18 @@ impl<'a> World<'a> {
         let redirects_so_far = r.redirects;
         r.redirects = r.redirects.saturating_add(1);
         // Where the response points: a Location, or the same site for a website
-        // redirect (a relative Location); never a key beyond the deepest chain.
+        // redirect (a relative Location).
         let target = match response.redirect_key {
-            Some(UNREACHED) => None,
             Some(key) => Some((r.host, key)),
             None => response.location.map(|host| (host, r.key)),
         };
         let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
+        // A key past the deepest chain the tables hold is only ever reached after
+        // max_hops redirects, so it is a loop like any other hop too many.
         let follow = |codes: &[Status], max_hops: u8, looped: &mut bool| {
             let wanted = target.filter(|_| codes.contains(&response.status));
-            *looped = wanted.is_some() && redirects_so_far >= max_hops;
+            *looped =
+                wanted.is_some_and(|(_, key)| redirects_so_far >= max_hops || key == UNREACHED);
             wanted.filter(|_| !*looped)
         };
         match &class.redirects {
