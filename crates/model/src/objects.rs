@@ -74,6 +74,8 @@ pub struct Objects {
     pub per_bucket: Vec<Vec<KeyId>>,
     /// Per bucket with a website configuration: the answer for every key.
     websites: Vec<Option<Vec<WebAnswer>>>,
+    /// Key → id.
+    index: BTreeMap<String, KeyId>,
 }
 
 impl Objects {
@@ -94,9 +96,7 @@ impl Objects {
                 ids.into_iter().collect()
             })
             .collect();
-        for key in requested {
-            table.intern(key);
-        }
+        let requested: Vec<KeyId> = requested.iter().map(|k| table.intern(k)).collect();
         let mut answers: Vec<Option<BTreeMap<KeyId, WebAnswer>>> = websites
             .iter()
             .map(|w| w.as_ref().map(|_| BTreeMap::new()))
@@ -105,7 +105,15 @@ impl Objects {
             let Some(site) = site else { continue };
             let existing: BTreeSet<&str> = objects[bucket].iter().map(String::as_str).collect();
             let exists = |k: &str| existing.contains(k);
-            let mut frontier: Vec<KeyId> = (0..table.keys.len() as KeyId).collect();
+            // Chains start from the keys that can be asked of this bucket: its objects
+            // and the keys clients request; each start reaches one new key per hop at
+            // most, so the table grows linearly with the depth.
+            let starts: BTreeSet<KeyId> = per_bucket[bucket]
+                .iter()
+                .chain(&requested)
+                .copied()
+                .collect();
+            let mut frontier: Vec<KeyId> = starts.into_iter().collect();
             for depth in 0..=max_depth {
                 let mut next = Vec::new();
                 for key in frontier {
@@ -131,12 +139,13 @@ impl Objects {
             keys: table.keys,
             per_bucket,
             websites,
+            index: table.index,
         }
     }
 
     /// Find a key's id.
     pub fn id(&self, key: &str) -> Option<KeyId> {
-        self.keys.iter().position(|k| k == key).map(|i| i as KeyId)
+        self.index.get(key).copied()
     }
 
     /// Tell whether `bucket` holds `key`.

@@ -72,7 +72,11 @@ pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError
     validate::check(&scenario).map_err(invalid)?;
     let points = sweep::expand(&scenario).map_err(invalid)?;
     validate::expectations(&scenario, points.len()).map_err(invalid)?;
-    let world = compile::compile(&scenario);
+    // Without a sweep the only point is the scenario itself: compile it once.
+    let world = match scenario.sweep {
+        None => points[0].world.clone(),
+        Some(_) => compile::compile(&scenario),
+    };
     Ok(LoadedScenario {
         source: source.into(),
         origin: origin.into(),

@@ -111,9 +111,9 @@ leaves!(
     RedirectSpec,
     RegionCacheSpec,
     Option<u32>,
-    Option<RetrySpec>,
+    Option<QuotaSpec>,
     EventSpec,
-    Option<WebsiteSpec>,
+    s3sim_model::website::RoutingRule,
     OriginSpec,
     OriginCacheControlSpec,
     RedirectCachingSpec,
@@ -246,6 +246,16 @@ patchable!(ClientSpec {
     keys,
     key_popularity,
 });
+patchable!(RetrySpec {
+    max_attempts,
+    base,
+    cap,
+    quota
+});
+patchable!(WebsiteSpec {
+    index_document,
+    routing_rules
+});
 patchable!(CdnSpec {
     edges,
     distributions,
@@ -277,6 +287,26 @@ patchable!(S3Spec {
     website_redirect_code
 });
 
+/// Patch an optional section: its sub-fields when it is present.
+macro_rules! optional_sections {
+    ($($ty:ty: $what:literal),* $(,)?) => {$(
+        impl Patch for Option<$ty> {
+            fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+                match (path.first(), self.as_mut()) {
+                    (None, _) => {
+                        *self = parse_leaf(ron)?;
+                        Ok(())
+                    }
+                    (Some(_), Some(section)) => section.patch(path, ron),
+                    (Some(_), None) => Err(format!("there is no `{}` section here to change", $what)),
+                }
+            }
+        }
+    )*};
+}
+
+optional_sections!(CdnSpec: "cdn", RetrySpec: "retry", WebsiteSpec: "website");
+
 /// Set the field at `path` of `scenario` to the RON value `ron`.
 ///
 /// ```
@@ -286,19 +316,6 @@ patchable!(S3Spec {
 /// let err = s3sim_scenario::patch::set(&mut s, "resolvers[0].max_tl", "\"1m\"").unwrap_err();
 /// assert!(err.contains("unknown field \"max_tl\" (known: name, count, min_ttl, max_ttl"));
 /// ```
-impl Patch for Option<CdnSpec> {
-    fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
-        match (path.first(), self.as_mut()) {
-            (None, _) => {
-                *self = parse_leaf(ron)?;
-                Ok(())
-            }
-            (Some(_), Some(cdn)) => cdn.patch(path, ron),
-            (Some(_), None) => Err("the scenario has no `cdn` section to change".into()),
-        }
-    }
-}
-
 pub fn set(scenario: &mut Scenario, path: &str, ron: &str) -> Result<(), String> {
     let segments = parse_path(path)?;
     if matches!(segments.first(), Some(Segment::Field(f)) if f == "sweep" || f == "expect") {

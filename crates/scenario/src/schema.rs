@@ -242,9 +242,10 @@ pub struct FacilitySpec {
     /// Requests served at once; absent: unlimited (no queueing, no 503).
     #[serde(default)]
     pub servers: Option<u32>,
-    /// Requests that may wait for a server; one more gets 503 SlowDown. Default 1000.
-    #[serde(default = "defaults::queue_limit")]
-    pub queue_limit: u32,
+    /// Requests that may wait for a server; one more gets 503 SlowDown. Default 1000
+    /// (only with `servers`).
+    #[serde(default)]
+    pub queue_limit: Option<u32>,
 }
 
 /// Give round trips: a default plus per-(place, region) overrides.
@@ -937,9 +938,6 @@ mod defaults {
     }
     pub fn all() -> String {
         "all".into()
-    }
-    pub fn queue_limit() -> u32 {
-        1_000
     }
     pub fn connect_timeout() -> Dur {
         Dur::secs(10)

@@ -171,9 +171,9 @@ fn combinations(sweep: &SweepSpec) -> Result<Vec<Vec<(String, String)>>, Vec<Iss
     for (i, name) in sweep.names.iter().enumerate() {
         if name.is_empty() || !seen.insert(name) {
             let problem = if name.is_empty() {
-                "empty name"
+                "empty name".to_string()
             } else {
-                "duplicate name"
+                format!("duplicate name \"{name}\"")
             };
             issues.push(Issue::new(format!("sweep.names[{i}]"), problem));
         }

@@ -37,16 +37,7 @@ pub(crate) fn objects(s: &Scenario) -> Objects {
         })
         .collect();
     let requested: Vec<String> = s.clients.iter().flat_map(|c| c.keys.clone()).collect();
-    let depth =
-        s.clients
-            .iter()
-            .map(|c| match c.redirects {
-                RedirectSpec::FollowLocation { max_hops, .. }
-                | RedirectSpec::Sticky { max_hops } => max_hops,
-                _ => 1,
-            })
-            .max()
-            .unwrap_or(1);
+    let depth = crate::validate::max_hops(s);
     Objects::build(
         s.buckets.iter().map(bucket_keys).collect(),
         &websites,

@@ -15,6 +15,9 @@ use s3sim_model::fault::Fault;
 use s3sim_model::topology::{Capacity, Facility, Region, Topology};
 use s3sim_model::world::ResolverGroup;
 
+/// Requests that may wait at a facility with servers when the scenario does not say.
+const DEFAULT_QUEUE_LIMIT: u32 = 1_000;
+
 pub(crate) fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> usize {
     items
         .iter()
@@ -99,7 +102,7 @@ fn implicit_facility(region: &str) -> FacilitySpec {
         ips: 8,
         service_time: DelaySpec::Fixed(crate::units::Dur::millis(10)),
         servers: None,
-        queue_limit: 1_000,
+        queue_limit: None,
     }
 }
 
@@ -173,7 +176,7 @@ fn topology(s: &Scenario) -> Topology {
             service_time: delay(&f.service_time),
             capacity: f.servers.map(|servers| Capacity {
                 servers,
-                queue_limit: f.queue_limit,
+                queue_limit: f.queue_limit.unwrap_or(DEFAULT_QUEUE_LIMIT),
             }),
         })
         .collect();

@@ -27,7 +27,7 @@ impl Checker {
             ),
             _ => {}
         }
-        if f.servers.is_none() && f.queue_limit != 1_000 {
+        if f.servers.is_none() && f.queue_limit.is_some() {
             self.issue(
                 format!("{path}.queue_limit"),
                 "a queue needs servers: set `servers` too",
@@ -95,7 +95,11 @@ impl Checker {
         let mut recreated = BTreeSet::new();
         for (i, event) in s.events.iter().enumerate() {
             let path = format!("events[{i}]");
-            self.event_time(&format!("{path}.at"), event.at(), s.duration);
+            let field = match event {
+                EventSpec::BucketRecreated { .. } => "deleted_at",
+                _ => "at",
+            };
+            self.event_time(&format!("{path}.{field}"), event.at(), s.duration);
             self.event(&path, event, s, &facilities, &mut recreated);
         }
     }

@@ -6,6 +6,7 @@
 mod cdn;
 mod faults;
 
+pub(crate) use cdn::max_hops;
 pub use cdn::{MAX_CACHE_SLOTS, MAX_EDGE_CAPACITY, MAX_KEYS};
 pub use faults::{MAX_ATTEMPTS, MAX_EVENTS, MAX_SERVERS};
 
@@ -73,6 +74,9 @@ struct Checker {
 }
 
 fn known(names: &BTreeSet<&str>) -> String {
+    if names.is_empty() {
+        return "none are defined".into();
+    }
     names.iter().copied().collect::<Vec<_>>().join(", ")
 }
 
@@ -164,7 +168,13 @@ impl Checker {
         self.unique("regions", s.regions.iter().map(|r| r.name.as_str()));
         let region_names = names(s.regions.iter().map(|r| r.name.as_str()));
         self.reference("default_region", "region", &s.default_region, &region_names);
-        let mut facility_names = BTreeSet::new();
+        // A region without facilities gets one named after it: those names are taken.
+        let mut facility_names: BTreeSet<&str> = s
+            .regions
+            .iter()
+            .filter(|r| r.facilities.is_empty())
+            .map(|r| r.name.as_str())
+            .collect();
         let mut ips = 0u64;
         for (i, region) in s.regions.iter().enumerate() {
             for (j, f) in region.facilities.iter().enumerate() {
@@ -172,7 +182,10 @@ impl Checker {
                 if !facility_names.insert(f.name.as_str()) {
                     self.issue(
                         format!("{path}.name"),
-                        format!("duplicate facility name \"{}\"", f.name),
+                        format!(
+                            "duplicate facility name \"{}\" (a region without facilities has one named after it)",
+                            f.name
+                        ),
                     );
                 }
                 if f.ips == 0 {
