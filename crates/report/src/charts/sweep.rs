@@ -224,7 +224,12 @@ fn summary_chart(
         series: vec![Series {
             color: POINT_BLUE,
             width: 2,
-            runs: split_runs(plotted),
+            // Named points are variants, not a scale: dots only, no line between them.
+            runs: if summary.names.is_empty() {
+                split_runs(plotted)
+            } else {
+                plotted.into_iter().flatten().map(|p| vec![p]).collect()
+            },
             band: None,
             whiskers: true,
         }],
