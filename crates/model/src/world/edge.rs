@@ -197,27 +197,12 @@ impl World<'_> {
         let d = &self.config.cdn.distributions[usize::from(distribution)];
         let home = self.config.buckets[d.bucket as usize].region;
         let now = sched.now();
+        let place = self.config.cdn.edges[usize::from(v.edge)].place;
+        let host = d.origin.host(d.bucket, home);
         let fetch = Request {
-            started: now,
-            client: 0,
-            class: v.class,
-            bucket: d.bucket,
-            key: v.key,
-            place: self.config.cdn.edges[usize::from(v.edge)].place,
             edge: v.edge,
             fetch: Some(distribution),
-            looped: false,
-            host: d.origin.host(d.bucket, home),
-            ip: 0,
-            facility: 0,
-            arrived: now,
-            response: Response::bare(Status::Ok),
-            first: None,
-            round_trips: 0,
-            redirects: 0,
-            attempts: 1,
-            region_redirect_used: false,
-            trace: None,
+            ..Request::new(now, v.class, 0, (d.bucket, v.key), place, host)
         };
         let class = usize::from(v.class);
         self.recorder.count(class, now, Counter::OriginFetches, 1);

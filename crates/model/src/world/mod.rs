@@ -262,6 +262,41 @@ struct Request {
     trace: Option<Box<RequestTrace>>,
 }
 
+impl Request {
+    /// A request that has not been sent yet: no hop, no response, its first try.
+    fn new(
+        started: SimTime,
+        class: u16,
+        client: u32,
+        (bucket, key): (BucketId, KeyId),
+        place: LocationId,
+        host: Host,
+    ) -> Request {
+        Request {
+            started,
+            client,
+            class,
+            bucket,
+            key,
+            place,
+            edge: 0,
+            fetch: None,
+            looped: false,
+            host,
+            ip: 0,
+            facility: 0,
+            arrived: started,
+            response: Response::bare(Status::Ok),
+            first: None,
+            round_trips: 0,
+            redirects: 0,
+            attempts: 1,
+            region_redirect_used: false,
+            trace: None,
+        }
+    }
+}
+
 /// A facility's servers and queue during a run.
 #[derive(Default)]
 struct Station {
@@ -511,27 +546,17 @@ impl<'a> World<'a> {
                 statuses: Vec::new(),
             })
         });
+        let place = self.config.classes[class].location;
         let request = Request {
-            started: sched.now(),
-            client,
-            class: class as u16,
-            bucket,
-            key,
-            place: self.config.classes[class].location,
-            edge: 0,
-            fetch: None,
-            looped: false,
-            host,
-            ip: 0,
-            facility: 0,
-            arrived: sched.now(),
-            response: Response::bare(Status::Ok),
-            first: None,
-            round_trips: 0,
-            redirects: 0,
-            attempts: 1,
-            region_redirect_used: false,
             trace,
+            ..Request::new(
+                sched.now(),
+                class as u16,
+                client,
+                (bucket, key),
+                place,
+                host,
+            )
         };
         let id = self.allocate(request);
         self.issued += 1;

@@ -2,10 +2,11 @@
 //! utilisation, 503 share and waiting time against the offered load.
 
 use super::layout::TimeAxis;
-use super::specs::{ALL_BLACK, ChartSpec, Point, Series, class_color, share, split_runs, y_top};
+use super::specs::{
+    ALL_BLACK, ChartSpec, Point, Series, class_color, estimate_point, split_runs, y_top,
+};
 use crate::aggregate::Aggregate;
 use crate::metric::Metric;
-use crate::stats::Estimate;
 use plotters::prelude::*;
 use s3sim_model::metrics::facility::FacilityMetric;
 
@@ -20,7 +21,7 @@ pub(super) fn retries(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> Ch
         split_runs((0..aggregate.bins).map(|bin| {
             let e = aggregate.get(bin, group, Metric::RetryAmplification);
             let (start, end) = axis.bin_range(aggregate, bin);
-            point((start + end) / 2.0, e, f64::INFINITY)
+            estimate_point((start + end) / 2.0, e, f64::INFINITY)
         }))
     };
     for group in 1..aggregate.groups.len() {
@@ -55,7 +56,7 @@ pub(super) fn utilisation(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -
         let runs = split_runs((0..aggregate.bins).map(|bin| {
             let e = aggregate.facility(bin, f, FacilityMetric::Utilisation);
             let (start, end) = axis.bin_range(aggregate, bin);
-            point((start + end) / 2.0, e, 1.0)
+            estimate_point((start + end) / 2.0, e, 1.0)
         }));
         let color = class_color(f + 1);
         let series = Series {
@@ -104,7 +105,7 @@ pub(super) fn against_load(aggregate: &Aggregate, title: &str) -> Vec<(&'static 
                 .filter_map(|bin| {
                     let x = offered(bin, f).mean;
                     let e = aggregate.facility(bin, f, metric);
-                    point(x, e, limit).filter(|_| x.is_finite())
+                    estimate_point(x, e, limit).filter(|_| x.is_finite())
                 })
                 .collect();
             points.sort_by(|a, b| a.x.total_cmp(&b.x));
@@ -165,32 +166,6 @@ fn limited(aggregate: &Aggregate) -> Vec<usize> {
             })
         })
         .collect()
-}
-
-/// A point at `x` from an estimate, clamped to [0, `limit`]; `None` without data.
-fn point(x: f64, e: Estimate, limit: f64) -> Option<Point> {
-    if e.n == 0 || !e.mean.is_finite() {
-        return None;
-    }
-    let clamp = |v: f64| {
-        if limit == 1.0 {
-            share(v)
-        } else {
-            v.clamp(0.0, limit)
-        }
-    };
-    let mean = clamp(e.mean);
-    let low = if e.low.is_finite() {
-        clamp(e.low).min(mean)
-    } else {
-        mean
-    };
-    let high = if e.high.is_finite() {
-        clamp(e.high).max(mean)
-    } else {
-        mean
-    };
-    Some(Point { x, mean, low, high })
 }
 
 /// Fit an unbounded y axis to the lines: 10 % headroom, at least `floor` + 0.1.

@@ -5,6 +5,7 @@ use super::Marker;
 use super::layout::TimeAxis;
 use crate::aggregate::Aggregate;
 use crate::metric::Metric;
+use crate::stats::Estimate;
 use plotters::prelude::*;
 use plotters::style::RGBAColor;
 use s3sim_model::facility::Status;
@@ -469,28 +470,35 @@ fn metric_point(
     group: usize,
     metric: Metric,
 ) -> Option<Point> {
-    let e = aggregate.get(bin, group, metric);
+    let (start, end) = axis.bin_range(aggregate, bin);
+    estimate_point((start + end) / 2.0, aggregate.get(bin, group, metric), 1.0)
+}
+
+/// A point at `x` from an estimate, clamped to [0, `limit`] (a share for 1); `None`
+/// without data. Undefined bounds collapse onto the mean.
+pub(super) fn estimate_point(x: f64, e: Estimate, limit: f64) -> Option<Point> {
     if e.n == 0 || !e.mean.is_finite() {
         return None;
     }
-    let (start, end) = axis.bin_range(aggregate, bin);
-    let mean = share(e.mean);
+    let clamp = |v: f64| {
+        if limit == 1.0 {
+            share(v)
+        } else {
+            v.clamp(0.0, limit)
+        }
+    };
+    let mean = clamp(e.mean);
     let low = if e.low.is_finite() {
-        share(e.low).min(mean)
+        clamp(e.low).min(mean)
     } else {
         mean
     };
     let high = if e.high.is_finite() {
-        share(e.high).max(mean)
+        clamp(e.high).max(mean)
     } else {
         mean
     };
-    Some(Point {
-        x: (start + end) / 2.0,
-        mean,
-        low,
-        high,
-    })
+    Some(Point { x, mean, low, high })
 }
 
 /// Top of a share axis: the data's maximum plus 10 %, at least 0.05, at most 1.
