@@ -218,24 +218,25 @@ impl Endpoints {
         self.ips[ip as usize].facility
     }
 
+    /// Recompute every region's listed IPs in one pass over the IPs (ascending): the
+    /// current IPs of listed facilities, or all current IPs if none is listed.
     fn relist(&mut self) {
-        for (region, listed) in self.listed.iter_mut().enumerate() {
-            let current = |ip: &&Ip| {
-                ip.current && usize::from(self.facility_region[usize::from(ip.facility)]) == region
-            };
-            let healthy: Vec<IpId> = (0..self.ips.len() as IpId)
-                .filter(|&i| {
-                    let ip = &self.ips[i as usize];
-                    current(&ip) && self.facilities[usize::from(ip.facility)].listed()
-                })
-                .collect();
-            *listed = if healthy.is_empty() {
-                (0..self.ips.len() as IpId)
-                    .filter(|&i| current(&&self.ips[i as usize]))
-                    .collect()
-            } else {
-                healthy
-            };
+        let mut all_current = vec![Vec::new(); self.listed.len()];
+        for listed in &mut self.listed {
+            listed.clear();
+        }
+        for (id, ip) in self.ips.iter().enumerate().filter(|(_, ip)| ip.current) {
+            let facility = usize::from(ip.facility);
+            let region = usize::from(self.facility_region[facility]);
+            all_current[region].push(id as IpId);
+            if self.facilities[facility].listed() {
+                self.listed[region].push(id as IpId);
+            }
+        }
+        for (listed, all) in self.listed.iter_mut().zip(all_current) {
+            if listed.is_empty() {
+                *listed = all;
+            }
         }
     }
 }

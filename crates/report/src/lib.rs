@@ -29,26 +29,26 @@ use s3sim_model::WorldConfig;
 /// re-creations, every fault (outages, drains, rotations, resolver outages, DNS
 /// changes) and every CDN invalidation request, in time order.
 pub fn markers(world: &WorldConfig) -> Vec<Marker> {
-    let mark = |t: s3sim_engine::SimTime, label: String| Marker {
-        time_s: t.as_secs_f64(),
-        label,
-    };
     let mut marks: Vec<Marker> = world
         .buckets
         .iter()
         .flat_map(|b| {
-            let created = b.created_at.map(|t| mark(t, format!("{} created", b.name)));
-            let deleted = b.deleted_at.map(|t| mark(t, format!("{} deleted", b.name)));
+            let created = b
+                .created_at
+                .map(|t| marker(t, format!("{} created", b.name)));
+            let deleted = b
+                .deleted_at
+                .map(|t| marker(t, format!("{} deleted", b.name)));
             let again = b.recreated.map(|r| {
                 let region = &world.topology.regions[usize::from(r.region)].name;
-                mark(r.at, format!("{} re-created in {region}", b.name))
+                marker(r.at, format!("{} re-created in {region}", b.name))
             });
             created.into_iter().chain(deleted).chain(again)
         })
         .chain(world.faults.iter().flat_map(|f| fault_markers(world, f)))
         .chain(world.cdn.invalidations.iter().map(|inv| {
             let paths: Vec<String> = inv.paths.iter().map(|p| p.to_string()).collect();
-            mark(inv.at, format!("invalidation {}", paths.join(" ")))
+            marker(inv.at, format!("invalidation {}", paths.join(" ")))
         }))
         .filter(|m| m.time_s > 0.0 && m.time_s < world.duration.as_secs_f64())
         .collect();
@@ -56,13 +56,17 @@ pub fn markers(world: &WorldConfig) -> Vec<Marker> {
     marks
 }
 
+/// A marker at simulated time `t`.
+fn marker(t: s3sim_engine::SimTime, label: String) -> Marker {
+    Marker {
+        time_s: t.as_secs_f64(),
+        label,
+    }
+}
+
 fn fault_markers(world: &WorldConfig, fault: &s3sim_model::fault::Fault) -> Vec<Marker> {
     use s3sim_model::fault::Fault;
     let facility = |f: u16| world.topology.facilities[usize::from(f)].name.as_str();
-    let mark = |t: s3sim_engine::SimTime, label: String| Marker {
-        time_s: t.as_secs_f64(),
-        label,
-    };
     match *fault {
         Fault::Outage {
             facility: f,
@@ -70,17 +74,17 @@ fn fault_markers(world: &WorldConfig, fault: &s3sim_model::fault::Fault) -> Vec<
             duration,
             ..
         } => vec![
-            mark(at, format!("{} down", facility(f))),
-            mark(at + duration, format!("{} back", facility(f))),
+            marker(at, format!("{} down", facility(f))),
+            marker(at + duration, format!("{} back", facility(f))),
         ],
-        Fault::Drain { facility: f, at } => vec![mark(at, format!("{} drained", facility(f)))],
+        Fault::Drain { facility: f, at } => vec![marker(at, format!("{} drained", facility(f)))],
         Fault::IpRotation {
             facility: f,
             at,
             grace,
         } => vec![
-            mark(at, format!("{} IPs rotated", facility(f))),
-            mark(at + grace, format!("old {} IPs retired", facility(f))),
+            marker(at, format!("{} IPs rotated", facility(f))),
+            marker(at + grace, format!("old {} IPs retired", facility(f))),
         ],
         Fault::ResolverOutage {
             group,
@@ -90,14 +94,14 @@ fn fault_markers(world: &WorldConfig, fault: &s3sim_model::fault::Fault) -> Vec<
         } => {
             let name = &world.resolver_groups[usize::from(group)].name;
             vec![
-                mark(at, format!("{name} resolvers cut off")),
-                mark(at + duration, format!("{name} resolvers back")),
+                marker(at, format!("{name} resolvers cut off")),
+                marker(at + duration, format!("{name} resolvers back")),
             ]
         }
-        Fault::RecordTtl { at, ttl } => vec![mark(at, format!("record TTL {ttl}"))],
+        Fault::RecordTtl { at, ttl } => vec![marker(at, format!("record TTL {ttl}"))],
         Fault::EndpointRetired { region, at } => {
             let region = &world.topology.regions[usize::from(region)].name;
-            vec![mark(at, format!("{region} redirect endpoint retired"))]
+            vec![marker(at, format!("{region} redirect endpoint retired"))]
         }
     }
 }

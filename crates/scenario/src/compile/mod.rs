@@ -27,7 +27,8 @@ pub(crate) fn index_of<T>(items: &[T], name: &str, key: impl Fn(&T) -> &str) -> 
 
 /// Compile a scenario that passed [`crate::validate::check`].
 pub(crate) fn compile(s: &Scenario) -> WorldConfig {
-    let topology = topology(s);
+    let facilities = facility_specs(s);
+    let topology = topology(s, &facilities);
     let objects = cdn::objects(s);
     let region_id = |name: &str| index_of(&s.regions, name, |r| &r.name) as u16;
     let mut buckets: Vec<Bucket> = s
@@ -76,7 +77,11 @@ pub(crate) fn compile(s: &Scenario) -> WorldConfig {
         rules: FacilityRules {
             temporary_redirect: Status::from_code(s.s3.temporary_redirect_code).expect("checked"),
         },
-        faults: s.events.iter().filter_map(|e| fault(e, s)).collect(),
+        faults: s
+            .events
+            .iter()
+            .filter_map(|e| fault(e, s, &facilities))
+            .collect(),
         cdn: cdn::cdn(s),
         objects,
         trace_limit: 0,
@@ -106,9 +111,8 @@ fn implicit_facility(region: &str) -> FacilitySpec {
     }
 }
 
-fn fault(e: &EventSpec, s: &Scenario) -> Option<Fault> {
-    let facilities = facility_specs(s);
-    let facility = |name: &str| index_of(&facilities, name, |(_, f)| &f.name) as u16;
+fn fault(e: &EventSpec, s: &Scenario, facilities: &[(usize, FacilitySpec)]) -> Option<Fault> {
+    let facility = |name: &str| index_of(facilities, name, |(_, f)| &f.name) as u16;
     let at = e.at().0.after_start();
     Some(match e {
         EventSpec::Outage {
@@ -158,7 +162,7 @@ fn fault(e: &EventSpec, s: &Scenario) -> Option<Fault> {
     })
 }
 
-fn topology(s: &Scenario) -> Topology {
+fn topology(s: &Scenario, facilities: &[(usize, FacilitySpec)]) -> Topology {
     let regions = s
         .regions
         .iter()
@@ -167,11 +171,11 @@ fn topology(s: &Scenario) -> Topology {
             opt_in: r.opt_in,
         })
         .collect();
-    let facilities = facility_specs(s)
-        .into_iter()
+    let facilities = facilities
+        .iter()
         .map(|(id, f)| Facility {
             name: f.name.clone(),
-            region: id as u16,
+            region: *id as u16,
             ips: f.ips,
             service_time: delay(&f.service_time),
             capacity: f.servers.map(|servers| Capacity {
