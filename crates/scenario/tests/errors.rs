@@ -203,3 +203,29 @@ fn a_location_may_not_reuse_a_region_name() {
         ["locations[0]: \"eu-west-1\" is a region name; regions are places already"]
     );
 }
+
+#[test]
+fn facility_and_resolver_group_counts_beyond_their_16_bit_ids_are_refused() {
+    let facilities: Vec<String> = (0..70_000).map(|i| format!("(name: \"f{i}\")")).collect();
+    let text = format!(
+        r#"Scenario(name: "x", duration: "1h",
+            regions: [(name: "us-east-1", facilities: [{}])],
+            resolvers: [{}],
+            buckets: [(name: "b", region: "us-east-1")],
+            clients: [(name: "c", arrivals: poisson("1/min"))])"#,
+        facilities.join(", "),
+        (0..1_001)
+            .map(|i| format!("(name: \"r{i}\")"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let issues = invalid(&text);
+    assert!(
+        issues.contains(&"regions: 70000 facilities in all; at most 10000".to_string()),
+        "{issues:?}"
+    );
+    assert!(
+        issues.contains(&"resolvers: 1001 groups; at most 1000".to_string()),
+        "{issues:?}"
+    );
+}

@@ -785,6 +785,22 @@ fn big_cdn(n: usize, m: usize) -> String {
 }
 
 #[test]
+fn edge_and_distribution_counts_beyond_their_16_bit_ids_are_refused() {
+    // 70 000 edges (or distributions) would wrap the model's 16-bit ids.
+    let edges = quickly(Duration::from_secs(5), || check_only(&big_cdn(70_000, 1)));
+    assert!(
+        edges.contains(&"cdn.edges: 70000 edges; at most 10000".to_string()),
+        "{edges:?}"
+    );
+    let distributions = quickly(Duration::from_secs(5), || check_only(&big_cdn(1, 70_000)));
+    assert!(
+        distributions
+            .contains(&"cdn.distributions: 70000 distributions; at most 10000".to_string()),
+        "{distributions:?}"
+    );
+}
+
+#[test]
 fn cdn_cache_slots_over_the_limit_are_refused_before_allocating() {
     // 1000 edges × 1000 distributions × 900 022 keys (900 002 objects plus the 20 keys
     // the website's chains may reach: 2 named × 10 hops): 9·10^11 slots, refused at once.

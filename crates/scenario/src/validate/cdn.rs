@@ -10,6 +10,10 @@ use std::collections::BTreeSet;
 pub const MAX_KEYS: u64 = 1_000_000;
 /// Largest edge cache, in objects.
 pub const MAX_EDGE_CAPACITY: u32 = 10_000_000;
+/// Largest number of edge locations (ids are 16-bit).
+pub const MAX_EDGES: usize = 10_000;
+/// Largest number of distributions (ids are 16-bit).
+pub const MAX_DISTRIBUTIONS: usize = 10_000;
 /// Largest number of cache slots (edges × distributions × keys), each ~40 bytes.
 pub const MAX_CACHE_SLOTS: u64 = 50_000_000;
 
@@ -150,6 +154,11 @@ impl Checker {
         if cdn.edges.is_empty() {
             self.issue("cdn.edges", "at least one edge location is needed");
         }
+        if cdn.edges.len() > MAX_EDGES {
+            let message = format!("{} edges; at most {MAX_EDGES}", cdn.edges.len());
+            self.issue("cdn.edges", message);
+            return;
+        }
         self.unique("cdn.edges", cdn.edges.iter().map(|e| e.name.as_str()));
         let regions = names(s.regions.iter().map(|r| r.name.as_str()));
         let groups = names(s.resolvers.iter().map(|r| r.name.as_str()));
@@ -171,6 +180,12 @@ impl Checker {
     fn distributions(&mut self, s: &Scenario, cdn: &CdnSpec) {
         if cdn.distributions.is_empty() {
             self.issue("cdn.distributions", "at least one distribution is needed");
+        }
+        if cdn.distributions.len() > MAX_DISTRIBUTIONS {
+            let n = cdn.distributions.len();
+            let message = format!("{n} distributions; at most {MAX_DISTRIBUTIONS}");
+            self.issue("cdn.distributions", message);
+            return;
         }
         let list = cdn.distributions.iter().map(|d| d.name.as_str());
         self.unique("cdn.distributions", list);

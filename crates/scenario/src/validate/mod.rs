@@ -7,7 +7,7 @@ mod cdn;
 mod faults;
 
 pub(crate) use cdn::max_hops;
-pub use cdn::{MAX_CACHE_SLOTS, MAX_EDGE_CAPACITY, MAX_KEYS};
+pub use cdn::{MAX_CACHE_SLOTS, MAX_DISTRIBUTIONS, MAX_EDGE_CAPACITY, MAX_EDGES, MAX_KEYS};
 pub use faults::{MAX_ATTEMPTS, MAX_EVENTS, MAX_SERVERS};
 
 use crate::error::Issue;
@@ -32,6 +32,10 @@ pub const MAX_IPS: u64 = 10_000_000;
 pub const MAX_REGIONS: usize = 1_000;
 /// Largest number of client classes.
 pub const MAX_CLASSES: usize = 1_000;
+/// Largest number of resolver groups (ids are 16-bit).
+pub const MAX_RESOLVER_GROUPS: usize = 1_000;
+/// Largest number of facilities over all regions (ids are 16-bit).
+pub const MAX_FACILITIES: usize = 10_000;
 
 /// Check `scenario`; all problems found, or `Ok`.
 ///
@@ -196,6 +200,13 @@ impl Checker {
                 self.capacity(&path, f);
             }
         }
+        let facilities: usize = s.regions.iter().map(|r| r.facilities.len().max(1)).sum();
+        if facilities > MAX_FACILITIES {
+            self.issue(
+                "regions",
+                format!("{facilities} facilities in all; at most {MAX_FACILITIES}"),
+            );
+        }
         if ips > MAX_IPS {
             self.issue(
                 "regions",
@@ -333,6 +344,12 @@ impl Checker {
     fn resolvers(&mut self, groups: &[ResolverSpec]) {
         if groups.is_empty() {
             self.issue("resolvers", "at least one resolver group is needed");
+        }
+        if groups.len() > MAX_RESOLVER_GROUPS {
+            self.issue(
+                "resolvers",
+                format!("{} groups; at most {MAX_RESOLVER_GROUPS}", groups.len()),
+            );
         }
         self.unique("resolvers", groups.iter().map(|r| r.name.as_str()));
         let total: u64 = groups.iter().map(|r| u64::from(r.count)).sum();
