@@ -506,14 +506,17 @@ impl<'a> World<'a> {
         }
     }
 
-    fn pick_bucket(&mut self, class: usize) -> BucketId {
+    /// Pick a bucket of the class: its position in the class's list (which the key
+    /// samplers are indexed by) and its id.
+    fn pick_bucket(&mut self, class: usize) -> (usize, BucketId) {
         let c = &self.config.classes[class];
         let rt = &mut self.runtime[class];
         let index = match &rt.zipf {
             Some(zipf) => zipf.sample(&mut rt.workload) as usize - 1,
             None => rt.workload.random_range(0..c.buckets.len()),
         };
-        c.buckets[index.min(c.buckets.len() - 1)]
+        let slot = index.min(c.buckets.len() - 1);
+        (slot, c.buckets[slot])
     }
 
     fn arrival(&mut self, class: usize, sched: &mut Scheduler<Event>) {
@@ -527,8 +530,8 @@ impl<'a> World<'a> {
             );
         }
         let client = self.pick_client(class);
-        let bucket = self.pick_bucket(class);
-        let key = self.pick_key(class, bucket);
+        let (slot, bucket) = self.pick_bucket(class);
+        let key = self.pick_key(class, slot, bucket);
         self.begin_process_epoch(class, client, sched.now());
         let host = match self.config.classes[class].cdn {
             Some(distribution) => Host::Distribution(distribution),
@@ -563,7 +566,7 @@ impl<'a> World<'a> {
         self.start_hop(id, sched);
     }
 
-    fn pick_key(&mut self, class: usize, bucket: BucketId) -> KeyId {
+    fn pick_key(&mut self, class: usize, slot: usize, bucket: BucketId) -> KeyId {
         let c = &self.config.classes[class];
         let rt = &mut self.runtime[class];
         match &c.keys {
@@ -574,7 +577,6 @@ impl<'a> World<'a> {
                 let Some(keys) = objects.get(bucket as usize).filter(|k| !k.is_empty()) else {
                     return 0;
                 };
-                let slot = c.buckets.iter().position(|&b| b == bucket).unwrap_or(0);
                 let index = match rt.key_zipf.get(slot).and_then(Option::as_ref) {
                     Some(zipf) => zipf.sample(&mut rt.keys) as usize - 1,
                     None if keys.len() > 1 => rt.keys.random_range(0..keys.len()),
