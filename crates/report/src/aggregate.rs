@@ -1,9 +1,9 @@
 //! Combine replicas into per-bin estimates and whole-run totals.
 
-use crate::metric::Metric;
 use crate::stats::Estimate;
 use s3sim_engine::SimDuration;
 use s3sim_model::WorldConfig;
+use s3sim_model::metrics::Metric;
 use s3sim_model::metrics::facility::FacilityMetric;
 use s3sim_model::metrics::{COUNTERS, CounterRow};
 use s3sim_model::world::ReplicaOutput;
