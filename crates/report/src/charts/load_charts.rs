@@ -28,22 +28,10 @@ pub(crate) fn retries(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> Ch
         }))
     };
     for group in 1..aggregate.groups.len() {
-        let series = Series {
-            color: class_color(group),
-            width: 2,
-            runs: runs(group),
-            band: None,
-            whiskers: false,
-        };
+        let series = Series::line(runs(group), class_color(group), 2);
         spec.add_line(aggregate.groups[group].clone(), series);
     }
-    spec.add_all_clients_line(Series {
-        color: ALL_BLACK,
-        width: 4,
-        runs: runs(0),
-        band: None,
-        whiskers: false,
-    });
+    spec.add_all_clients_line(Series::line(runs(0), ALL_BLACK, 4));
     fit(&mut spec, 1.0);
     spec
 }
@@ -62,13 +50,7 @@ pub(crate) fn utilisation(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -
             estimate_point((start + end) / 2.0, e, 1.0)
         }));
         let color = class_color(f + 1);
-        let series = Series {
-            color,
-            width: 3,
-            runs,
-            band: Some(color.mix(0.2)),
-            whiskers: false,
-        };
+        let series = Series::banded(runs, color, 3, 0.2);
         spec.add_line(aggregate.facilities[f].clone(), series);
     }
     spec.fit_y();
@@ -86,22 +68,14 @@ pub(crate) fn capacity_vs_load(aggregate: &Aggregate, title: &str) -> ChartSpec 
     let slowdown_red = RGBColor(214, 39, 40);
     for f in limited(aggregate) {
         let name = &aggregate.facilities[f];
-        let color = class_color(f + 1);
+        let curve = |metric| load_curve(aggregate, f, metric, 1.0);
         spec.add_line(
             format!("{name} utilisation"),
-            line(
-                load_curve(aggregate, f, FacilityMetric::Utilisation, 1.0),
-                color,
-                3,
-            ),
+            Series::line(curve(FacilityMetric::Utilisation), class_color(f + 1), 3),
         );
         spec.add_line(
             format!("{name} 503 SlowDown share"),
-            line(
-                load_curve(aggregate, f, FacilityMetric::SlowDownShare, 1.0),
-                slowdown_red,
-                2,
-            ),
+            Series::line(curve(FacilityMetric::SlowDownShare), slowdown_red, 2),
         );
     }
     spec.fit_y();
@@ -122,11 +96,11 @@ pub(crate) fn wait_vs_load(aggregate: &Aggregate, title: &str) -> ChartSpec {
         let curve = |metric| load_curve(aggregate, f, metric, f64::INFINITY);
         spec.add_line(
             format!("{name} wait p99"),
-            line(curve(FacilityMetric::WaitP99Ms), color, 3),
+            Series::line(curve(FacilityMetric::WaitP99Ms), color, 3),
         );
         spec.add_line(
             format!("{name} wait p50"),
-            line(curve(FacilityMetric::WaitP50Ms), lighter(color), 2),
+            Series::line(curve(FacilityMetric::WaitP50Ms), lighter(color), 2),
         );
     }
     fit(&mut spec, 0.0);
@@ -169,17 +143,6 @@ fn load_curve(
         .collect();
     points.sort_by(|a, b| a.x.total_cmp(&b.x));
     vec![points]
-}
-
-/// A plain line without band.
-fn line(runs: Vec<Vec<Point>>, color: RGBColor, width: u32) -> Series {
-    Series {
-        color,
-        width,
-        runs,
-        band: None,
-        whiskers: false,
-    }
 }
 
 /// The colour halfway to white (the p50 beside its p99).

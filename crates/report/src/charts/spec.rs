@@ -145,6 +145,30 @@ impl ChartSpec {
 }
 
 impl Series {
+    /// A plain line: no band, no error bars.
+    pub(crate) fn line(runs: Vec<Vec<Point>>, color: RGBColor, width: u32) -> Series {
+        Series {
+            color,
+            width,
+            runs,
+            band: None,
+            whiskers: false,
+        }
+    }
+
+    /// A line over its confidence band, the band `color` mixed to `opacity`.
+    pub(crate) fn banded(
+        runs: Vec<Vec<Point>>,
+        color: RGBColor,
+        width: u32,
+        opacity: f64,
+    ) -> Series {
+        Series {
+            band: Some(color.mix(opacity)),
+            ..Series::line(runs, color, width)
+        }
+    }
+
     /// The highest value shown: the band's (or bars') top if shown, else the line's.
     fn top(&self) -> f64 {
         let with_band = self.band.is_some() || self.whiskers;

@@ -271,13 +271,7 @@ pub(crate) fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &
         } else {
             class_color(point + 1)
         };
-        let series = Series {
-            color,
-            width,
-            runs: runs.clone(),
-            band: None,
-            whiskers: false,
-        };
+        let series = Series::line(runs.clone(), color, width);
         spec.add_line(label, series);
     }
     spec.fit_y();

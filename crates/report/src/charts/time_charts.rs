@@ -22,14 +22,8 @@ pub(crate) fn redirect_rate(aggregate: &Aggregate, axis: &TimeAxis, title: &str)
         "share of requests (first response)",
     );
     for (status, runs) in redirect_codes(aggregate, axis) {
-        let color = redirect_color(status);
-        let series = Series {
-            color,
-            width: 3,
-            runs,
-            band: Some(color.mix(0.22)),
-            whiskers: false,
-        };
+        let color = status_look(status).line;
+        let series = Series::banded(runs, color, 3, 0.22);
         spec.add_line(status_label(status), series);
     }
     spec.fit_y();
@@ -75,7 +69,7 @@ pub(crate) fn outcomes(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> C
                 *lower += values[k];
             }
         }
-        let color = status_look(status).1;
+        let color = status_look(status).area;
         spec.layers.push(Layer { color, runs });
         spec.legend.push(LegendEntry {
             label: status_label(status),
@@ -141,13 +135,12 @@ pub(crate) fn dns_staleness(aggregate: &Aggregate, axis: &TimeAxis, title: &str)
         "share of DNS lookups answered by a stale record",
     );
     add_class_lines(&mut spec, aggregate, axis, Metric::StaleDnsShare);
-    spec.add_all_clients_line(Series {
-        color: ALL_BLACK,
-        width: 3,
-        runs: metric_runs(aggregate, axis, 0, Metric::StaleDnsShare),
-        band: Some(ALL_BLACK.mix(0.18)),
-        whiskers: false,
-    });
+    spec.add_all_clients_line(Series::banded(
+        metric_runs(aggregate, axis, 0, Metric::StaleDnsShare),
+        ALL_BLACK,
+        3,
+        0.18,
+    ));
     spec.fit_y();
     spec
 }
@@ -172,13 +165,7 @@ pub(crate) fn edge_hit_ratio(aggregate: &Aggregate, axis: &TimeAxis, title: &str
         ),
     ];
     for (metric, label, color) in lines {
-        let series = Series {
-            color,
-            width: 3,
-            runs: metric_runs(aggregate, axis, 0, metric),
-            band: Some(color.mix(0.2)),
-            whiskers: false,
-        };
+        let series = Series::banded(metric_runs(aggregate, axis, 0, metric), color, 3, 0.2);
         spec.add_line(label.to_string(), series);
     }
     spec.y_max = 1.0;
@@ -191,7 +178,13 @@ pub(crate) fn redirect_rate_by_class(
     axis: &TimeAxis,
     title: &str,
 ) -> ChartSpec {
-    by_class(aggregate, axis, title, Metric::RedirectRate)
+    let mut spec = ChartSpec::new(
+        axis,
+        format!("{title}: redirect rate by client class"),
+        "share of requests answered 3xx (first response)",
+    );
+    add_by_class(&mut spec, aggregate, axis, Metric::RedirectRate);
+    spec
 }
 
 /// The error rate over time: one line per class and a bold all-clients line.
@@ -200,81 +193,88 @@ pub(crate) fn error_rate_by_class(
     axis: &TimeAxis,
     title: &str,
 ) -> ChartSpec {
-    by_class(aggregate, axis, title, Metric::ErrorRate)
+    let mut spec = ChartSpec::new(
+        axis,
+        format!("{title}: error rate by client class"),
+        "share of requests that did not end with 200",
+    );
+    add_by_class(&mut spec, aggregate, axis, Metric::ErrorRate);
+    spec
 }
 
-/// One line per class and a bold all-clients line of a share metric.
-fn by_class(aggregate: &Aggregate, axis: &TimeAxis, title: &str, metric: Metric) -> ChartSpec {
-    let (what, y_desc) = match metric {
-        Metric::ErrorRate => ("error rate", "share of requests that did not end with 200"),
-        _ => (
-            "redirect rate",
-            "share of requests answered 3xx (first response)",
-        ),
-    };
-    let mut spec = ChartSpec::new(axis, format!("{title}: {what} by client class"), y_desc);
-    add_class_lines(&mut spec, aggregate, axis, metric);
-    spec.add_all_clients_line(Series {
-        color: ALL_BLACK,
-        width: 4,
-        runs: metric_runs(aggregate, axis, 0, metric),
-        band: None,
-        whiskers: false,
-    });
+/// Add one line per class and a bold all-clients line of `metric`, then fit y.
+fn add_by_class(spec: &mut ChartSpec, aggregate: &Aggregate, axis: &TimeAxis, metric: Metric) {
+    add_class_lines(spec, aggregate, axis, metric);
+    spec.add_all_clients_line(Series::line(
+        metric_runs(aggregate, axis, 0, metric),
+        ALL_BLACK,
+        4,
+    ));
     spec.fit_y();
-    spec
 }
 
 /// Add one thin line per client class for `metric` to `spec`, without bands.
 fn add_class_lines(spec: &mut ChartSpec, aggregate: &Aggregate, axis: &TimeAxis, metric: Metric) {
     for group in 1..aggregate.groups.len() {
-        let series = Series {
-            color: class_color(group),
-            width: 2,
-            runs: metric_runs(aggregate, axis, group, metric),
-            band: None,
-            whiskers: false,
-        };
+        let series = Series::line(
+            metric_runs(aggregate, axis, group, metric),
+            class_color(group),
+            2,
+        );
         spec.add_line(aggregate.groups[group].clone(), series);
     }
 }
 
 /// A status as a legend reads it: code and S3 error code (or what happened).
 fn status_label(status: Status) -> String {
-    format!("{} {}", status.label(), status_look(status).0)
+    format!("{} {}", status.label(), status_look(status).what)
 }
 
-/// How a status is shown: its S3 error code (or what happened), and the colour of its
-/// layer in the outcomes chart. One match, so a new status cannot get one without the
-/// other.
-fn status_look(status: Status) -> (&'static str, RGBColor) {
+/// How a status is shown on the charts.
+struct StatusLook {
+    /// Its S3 error code, or what happened.
+    what: &'static str,
+    /// Its layer in the outcomes chart.
+    area: RGBColor,
+    /// Its line in the redirect-rate chart (which draws redirects only).
+    line: RGBColor,
+}
+
+/// How each status is shown: one exhaustive match, so a new status cannot go without
+/// a label or a colour.
+fn status_look(status: Status) -> StatusLook {
+    let look = |what, area, line| StatusLook { what, area, line };
+    let same = |what, area| StatusLook {
+        what,
+        area,
+        line: area,
+    };
     match status {
-        Status::Ok => ("OK", RGBColor(65, 171, 93)),
-        Status::MovedPermanently => ("PermanentRedirect", RGBColor(253, 174, 97)),
-        Status::Found => ("Found", RGBColor(254, 217, 118)),
-        Status::TemporaryRedirect => ("TemporaryRedirect", RGBColor(241, 105, 19)),
-        Status::BadRequest => ("BadRequest", RGBColor(203, 24, 29)),
-        Status::Forbidden => ("AccessDenied", RGBColor(165, 15, 21)),
-        Status::NotFound => ("NoSuchBucket", RGBColor(136, 65, 157)),
-        Status::InternalError => ("InternalError", RGBColor(106, 81, 163)),
-        Status::SlowDown => ("SlowDown", RGBColor(8, 81, 156)),
-        Status::ConnectionError => ("(connection refused)", RGBColor(150, 150, 150)),
-        Status::Timeout => ("(connect timeout)", RGBColor(99, 99, 99)),
-        Status::BadGateway => (
+        Status::Ok => same("OK", RGBColor(65, 171, 93)),
+        Status::MovedPermanently => look(
+            "PermanentRedirect",
+            RGBColor(253, 174, 97),
+            RGBColor(49, 130, 189),
+        ),
+        Status::Found => look("Found", RGBColor(254, 217, 118), RGBColor(117, 80, 180)),
+        Status::TemporaryRedirect => look(
+            "TemporaryRedirect",
+            RGBColor(241, 105, 19),
+            RGBColor(230, 85, 13),
+        ),
+        Status::BadRequest => same("BadRequest", RGBColor(203, 24, 29)),
+        Status::Forbidden => same("AccessDenied", RGBColor(165, 15, 21)),
+        Status::NotFound => same("NoSuchBucket", RGBColor(136, 65, 157)),
+        Status::InternalError => same("InternalError", RGBColor(106, 81, 163)),
+        Status::SlowDown => same("SlowDown", RGBColor(8, 81, 156)),
+        Status::ConnectionError => same("(connection refused)", RGBColor(150, 150, 150)),
+        Status::Timeout => same("(connect timeout)", RGBColor(99, 99, 99)),
+        Status::BadGateway => same(
             "Bad Gateway (edge could not reach origin)",
             RGBColor(158, 154, 200),
         ),
-        Status::NxDomain => ("(name did not resolve)", RGBColor(37, 37, 37)),
-        Status::DnsFailure => ("(resolver failed)", RGBColor(189, 189, 189)),
-    }
-}
-
-/// The colour of a redirect code's line in the redirect-rate chart.
-fn redirect_color(status: Status) -> RGBColor {
-    match status {
-        Status::MovedPermanently => RGBColor(49, 130, 189),
-        Status::Found => RGBColor(117, 80, 180),
-        _ => RGBColor(230, 85, 13),
+        Status::NxDomain => same("(name did not resolve)", RGBColor(37, 37, 37)),
+        Status::DnsFailure => same("(resolver failed)", RGBColor(189, 189, 189)),
     }
 }
 
