@@ -2,7 +2,8 @@
 //!
 //! A thin shell over the library crates: parse arguments, then dispatch to
 //! `s3sim_scenario` (load, validate) and `s3sim_report` (run, write, check, report).
-//! Everything a command prints is composed by the library; this file only chooses it.
+//! Banners, summary tables, verdict lines and tallies are composed by the library;
+//! this file prints them, with one-line status messages of its own.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -46,7 +47,7 @@ enum Command {
     },
 }
 
-/// Replicas per point under `check --quick`.
+/// Replicas per point under `check --quick` (its help text below says the number).
 const QUICK_REPLICAS: u32 = 3;
 
 #[derive(clap::Args)]

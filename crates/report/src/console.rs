@@ -163,12 +163,13 @@ impl CheckTally {
         }
     }
 
-    /// Whether every file was checked and every verdict passed.
+    /// Tell whether every file was checked and every verdict passed (exit code 0).
     pub fn all_passed(&self) -> bool {
         self.failed == 0 && self.errors == 0
     }
 
-    /// The closing lines of `s3sim check`: files not checked (if any), then the counts.
+    /// Write the closing lines of `s3sim check`: files not checked (if any), then the
+    /// counts.
     pub fn text(&self) -> String {
         let mut text = String::new();
         if self.errors > 0 {
@@ -180,5 +181,34 @@ impl CheckTally {
         }
         let _ = writeln!(text, "{} passed, {} failed", self.passed, self.failed);
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_table_columns_line_up_under_their_headers() {
+        let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+        let mut world = loaded.world.clone();
+        world.duration = s3sim_engine::SimDuration::from_secs(900);
+        let options = RunOptions {
+            seed: 1,
+            replicas: 2,
+            progress: false,
+        };
+        let table = summary_table(&crate::runner::run(&world, options).aggregate);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            lines[0],
+            "class                requests  redirect_rate  error_rate  stale_dns    extra_rtt/req"
+        );
+        assert_eq!(lines.len(), 1 + 1 + world.classes.len());
+        assert!(lines[1].starts_with("all "), "{}", lines[1]);
+        for line in &lines[1..] {
+            assert_eq!(line.chars().count(), lines[0].len(), "{line}");
+            assert!(line.ends_with(|c: char| c.is_ascii_digit()), "{line}");
+        }
     }
 }

@@ -26,7 +26,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// One line: `PASS name: mean [low, high]`.
+    /// Write the verdict on one line: `PASS name: measured mean [low, high] (n=…)`.
     pub fn line(&self) -> String {
         let e = &self.measured;
         let status = if self.passed { "PASS" } else { "FAIL" };

@@ -19,7 +19,8 @@ pub fn write_junit(path: &Path, reports: &[FileReport]) -> Result<(), OutputErro
     write_file_atomically(path, junit_xml(reports).as_bytes())
 }
 
-/// Write a JUnit XML report: one test suite per scenario file, one test case per verdict.
+/// Compose a JUnit XML report: one test suite per scenario file, one test case per
+/// verdict.
 ///
 /// ```
 /// use s3sim_report::expectations::{FileReport, Verdict};

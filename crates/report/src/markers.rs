@@ -16,8 +16,8 @@ pub struct Marker {
     pub label: String,
 }
 
-/// The scenario events worth marking on time charts: bucket creations, deletions and
-/// re-creations, every fault (outages, drains, rotations, resolver outages, DNS
+/// List the scenario events worth marking on time charts: bucket creations, deletions
+/// and re-creations, every fault (outages, drains, rotations, resolver outages, DNS
 /// changes) and every CDN invalidation request, in time order.
 pub fn markers(world: &WorldConfig) -> Vec<Marker> {
     let mut marks: Vec<Marker> = world
@@ -96,8 +96,10 @@ fn fault_markers(world: &WorldConfig, fault: &Fault) -> Vec<Marker> {
     }
 }
 
-/// The markers of every sweep point; one that not every point has is labelled with
-/// the points that have it.
+/// Merge the markers of every sweep point for the charts they share.
+///
+/// A marker that not every point has is labelled with the point that has it, so the
+/// curves chart of a sweep still says whose event it is.
 pub fn sweep_markers(loaded: &LoadedScenario) -> Vec<Marker> {
     let per_point: Vec<Vec<Marker>> = loaded.points.iter().map(|p| markers(&p.world)).collect();
     let mut all: Vec<Marker> = Vec::new();

@@ -11,7 +11,8 @@ fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Ite
     })
 }
 
-/// One replica's value of `metric` for `group` over the bins starting in [from_s, to_s).
+/// Measure one replica's value of `metric` for `group` over the bins starting in
+/// [from_s, to_s).
 ///
 /// Counters are summed; rates are the ratio of the window's totals (so a busy bin
 /// weighs more than a quiet one); latency quantiles are not defined over windows (NaN).
@@ -47,8 +48,9 @@ pub fn window_value(
     metric.from_row(&row)
 }
 
-/// When `metric` settles: the start (s) of the first bin after which every bin with
-/// data has the metric at or below `threshold`; NaN if the last bin with data is above.
+/// Find when `metric` settles: the start (s) of the first bin after which every bin
+/// with data has the metric at or below `threshold`; NaN if the last bin with data is
+/// above.
 ///
 /// ```
 /// use s3sim_model::metrics::{Completion, Metric, Recorder};

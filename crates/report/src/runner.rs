@@ -31,7 +31,7 @@ pub struct Job {
     pub replica: u32,
 }
 
-/// Every job of a run, point-major: (0,0), (0,1), …, (1,0), ….
+/// List every job of a run, point-major: (0,0), (0,1), …, (1,0), ….
 ///
 /// ```
 /// use s3sim_report::{Job, all_jobs};

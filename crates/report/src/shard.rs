@@ -36,7 +36,7 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// The jobs of this shard, in order.
+    /// Pick the jobs of this shard, in order.
     pub fn select(self, jobs: &[Job]) -> Vec<Job> {
         jobs.iter()
             .copied()

@@ -22,7 +22,8 @@ pub enum SummaryMetric {
 }
 
 impl SummaryMetric {
-    /// Every summary metric, in output order.
+    /// List every summary metric, in output order: the whole-run metrics but latency
+    /// quantiles (not defined over a whole run), then the settle time.
     pub fn all() -> Vec<SummaryMetric> {
         Metric::all()
             .filter(|m| !matches!(m, Metric::LatencyP50 | Metric::LatencyP99))
@@ -31,7 +32,7 @@ impl SummaryMetric {
             .collect()
     }
 
-    /// Name in outputs.
+    /// Give the name in outputs.
     pub fn name(self) -> String {
         match self {
             SummaryMetric::Total(m) => m.name(),
@@ -129,12 +130,12 @@ impl SweepSummary {
         }
     }
 
-    /// Number of points.
+    /// Count the points.
     pub fn points(&self) -> usize {
         self.labels.len()
     }
 
-    /// The estimate of `metric` for `group` at `point`.
+    /// Look up the estimate of `metric` for `group` at `point`.
     pub fn get(&self, point: usize, group: usize, metric: SummaryMetric) -> Estimate {
         let m = self
             .metrics

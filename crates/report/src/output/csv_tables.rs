@@ -11,8 +11,8 @@ use crate::stats::Estimate;
 use crate::sweep_summary::SweepSummary;
 use s3sim_model::metrics::facility::FacilityMetric;
 
-/// The tidy time series: `time_s,class,metric,mean,ci95_low,ci95_high`, one row per
-/// defined (bin, group, metric).
+/// Write the tidy time series: `time_s,class,metric,mean,ci95_low,ci95_high`, one row
+/// per defined (bin, group, metric).
 ///
 /// # Errors
 ///
@@ -31,8 +31,9 @@ pub fn timeseries_csv(aggregate: &Aggregate) -> Result<String, OutputError> {
     table.finish()
 }
 
-/// The facility load time series: `time_s,facility,metric,mean,ci95_low,ci95_high`,
-/// one row per defined (bin, facility, metric).
+/// Write the facility load time series:
+/// `time_s,facility,metric,mean,ci95_low,ci95_high`, one row per defined (bin,
+/// facility, metric).
 ///
 /// # Errors
 ///
@@ -51,8 +52,8 @@ pub fn facilities_csv(aggregate: &Aggregate) -> Result<String, OutputError> {
     table.finish()
 }
 
-/// `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high,n`, one row per
-/// point × class × defined summary metric.
+/// Write `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high,n`, one row
+/// per point × class × defined summary metric.
 ///
 /// # Errors
 ///
