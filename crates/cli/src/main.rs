@@ -1,19 +1,20 @@
 //! `s3sim`: run S3 routing / DNS propagation scenarios and validate scenario files.
 //!
-//! A thin shell over the library crates: parse arguments, load, run, write, report.
+//! A thin shell over the library crates: parse arguments, then dispatch to
+//! `s3sim_scenario` (load, validate) and `s3sim_report` (run, write, check, report).
+//! Banners, summary tables, verdict lines and tallies are composed by the library;
+//! this file prints them, with one-line status messages of its own.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use s3sim_model::metrics::Counter;
-use s3sim_report::metric::Metric;
-use s3sim_report::{RunOptions, RunResult, Shard};
+use s3sim_report::console::{self, CheckTally};
+use s3sim_report::expectations::{FileReport, check_file};
+use s3sim_report::{RunOptions, Shard};
 use s3sim_scenario::LoadedScenario;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-
-mod check;
 
 /// Simulate how requests find Amazon S3 while names, caches and endpoints change.
 #[derive(Parser)]
@@ -40,22 +41,25 @@ enum Command {
         /// Shard directories, one per shard.
         #[arg(required = true)]
         shards: Vec<PathBuf>,
-        /// Output directory (default: results/<scenario name>).
+        /// Output directory (default: `results/<scenario name>`).
         #[arg(long)]
         out: Option<PathBuf>,
     },
 }
 
+/// Replicas per point under `check --quick` (its help text below says the number).
+const QUICK_REPLICAS: u32 = 3;
+
 #[derive(clap::Args)]
-pub(crate) struct CheckArgs {
+struct CheckArgs {
     /// Scenario files, or directories whose *.ron files are checked (default: scenarios/).
-    pub(crate) paths: Vec<PathBuf>,
+    paths: Vec<PathBuf>,
     /// Run 3 replicas per point instead of the scenario's count.
     #[arg(long)]
-    pub(crate) quick: bool,
+    quick: bool,
     /// Write a JUnit XML report here.
     #[arg(long)]
-    pub(crate) junit: Option<PathBuf>,
+    junit: Option<PathBuf>,
     /// Worker threads (default: RAYON_NUM_THREADS or all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -71,14 +75,14 @@ struct RunArgs {
     /// Number of replicas (default: the scenario's).
     #[arg(long)]
     replicas: Option<u32>,
-    /// Output directory (default: results/<scenario name>).
+    /// Output directory (default: `results/<scenario name>`).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads (default: RAYON_NUM_THREADS or all cores).
     #[arg(long)]
     threads: Option<usize>,
     /// Run only shard K of N of the (point, replica) jobs and write raw results for
-    /// `s3sim merge` (default output: results/<name>.shards/K-of-N); `auto/N` takes K
+    /// `s3sim merge` (default output: `results/<name>.shards/K-of-N`); `auto/N` takes K
     /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
@@ -89,7 +93,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check(args),
         Command::Merge { shards, out } => merge(&shards, out),
     };
     match outcome {
@@ -101,6 +105,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// The scenario at `path`, or the built-in default without one.
 fn load(path: Option<&Path>) -> Result<LoadedScenario, s3sim_scenario::ScenarioError> {
     match path {
         Some(path) => s3sim_scenario::load(path),
@@ -129,7 +134,8 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn set_threads(threads: Option<usize>) -> Result<()> {
+/// Size rayon's global pool from `--threads`, if given.
+fn set_threads(threads: Option<usize>) -> Result<()> {
     if let Some(threads) = threads {
         if threads == 0 {
             bail!("--threads must be at least 1");
@@ -162,25 +168,12 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             s3sim_scenario::validate::MAX_REPLICAS
         );
     }
-    println!(
-        "s3sim {}: scenario {} ({}), {} point(s) x {} replicas, seed {}, {} simulated each",
-        env!("CARGO_PKG_VERSION"),
-        loaded.scenario.name,
-        loaded.origin,
-        loaded.points.len(),
-        options.replicas,
-        options.seed,
-        loaded.world.duration
-    );
+    println!("{}", console::banner(&loaded, options));
     if let Some(shard) = &args.shard {
         let shard: Shard = shard.parse().map_err(anyhow::Error::msg)?;
-        let default = format!(
-            "{}.shards/{}-of-{}",
-            loaded.scenario.name, shard.index, shard.count
-        );
         let out = args
             .out
-            .unwrap_or_else(|| Path::new("results").join(default));
+            .unwrap_or_else(|| s3sim_report::shard::shard_dir(&loaded.scenario.name, shard));
         let files = s3sim_report::shard::run_shard(&out, &loaded, options, shard)?;
         println!("shard {shard}: raw results for `s3sim merge`:");
         files.iter().for_each(|f| println!("  {}", f.display()));
@@ -188,23 +181,65 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     }
     let out = args
         .out
-        .unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
+        .unwrap_or_else(|| s3sim_report::results_dir(&loaded.scenario.name));
     let started = Instant::now();
     let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
     let results = s3sim_report::run_points(&worlds, options);
     let wall = started.elapsed().as_secs_f64();
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
-    print_summary(&loaded, &results, wall);
+    print!("{}", console::run_summary(&loaded, &results, wall));
     println!("wrote:");
-    for file in files {
-        println!("  {}", file.display());
-    }
+    files.iter().for_each(|f| println!("  {}", f.display()));
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    set_threads(args.threads)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        args.paths
+    };
+    let max_replicas = args.quick.then_some(QUICK_REPLICAS);
+    let reports: Vec<FileReport> = scenario_files(&paths)?
+        .iter()
+        .map(|file| check_file(file, max_replicas, |line| println!("{line}")))
+        .collect();
+    if let Some(junit) = &args.junit {
+        s3sim_report::junit::write_junit(junit, &reports)?;
+        println!("JUnit report: {}", junit.display());
+    }
+    let tally = CheckTally::of(&reports);
+    print!("{}", tally.text());
+    Ok(if tally.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The files named, and the `*.ron` files (sorted) of the directories named.
+fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
 }
 
 fn merge(shards: &[PathBuf], out: Option<PathBuf>) -> Result<ExitCode> {
     let (loaded, options, results) = s3sim_report::shard::merge_shards(shards)?;
-    let out = out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
+    let out = out.unwrap_or_else(|| s3sim_report::results_dir(&loaded.scenario.name));
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
     println!(
         "merged {} shard(s) of {} into:",
@@ -213,49 +248,4 @@ fn merge(shards: &[PathBuf], out: Option<PathBuf>) -> Result<ExitCode> {
     );
     files.iter().for_each(|f| println!("  {}", f.display()));
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_summary(loaded: &LoadedScenario, results: &[RunResult], wall_s: f64) {
-    let issued: u64 = results
-        .iter()
-        .flat_map(|r| &r.outputs)
-        .map(|o| o.issued)
-        .sum();
-    println!(
-        "simulated {issued} requests in {wall_s:.2} s wall time ({:.0} requests/s over all threads)",
-        issued as f64 / wall_s.max(1e-9)
-    );
-    for (point, result) in loaded.points.iter().zip(results) {
-        if loaded.points.len() > 1 {
-            println!("point {}: {}", point.index, point.label());
-        }
-        print_table(&result.aggregate);
-    }
-    println!("(means over replicas; per-bin values with 95% CIs are in timeseries.csv)");
-}
-
-fn print_table(agg: &s3sim_report::Aggregate) {
-    println!(
-        "{:<18} {:>10} {:>14} {:>11} {:>10} {:>16}",
-        "class", "requests", "redirect_rate", "error_rate", "stale_dns", "extra_rtt/req"
-    );
-    for (g, name) in agg.groups.iter().enumerate() {
-        let pct = |m: Metric| {
-            let e = agg.total(g, m);
-            if e.n == 0 {
-                "-".to_string()
-            } else {
-                format!("{:.3}%", 100.0 * e.mean)
-            }
-        };
-        println!(
-            "{:<18} {:>10.0} {:>14} {:>11} {:>10} {:>16.4}",
-            name,
-            agg.total(g, Metric::Count(Counter::Requests)).mean,
-            pct(Metric::RedirectRate),
-            pct(Metric::ErrorRate),
-            pct(Metric::StaleDnsShare),
-            agg.total(g, Metric::ExtraRoundTripsPerRequest).mean,
-        );
-    }
 }

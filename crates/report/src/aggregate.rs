@@ -1,9 +1,9 @@
 //! Combine replicas into per-bin estimates and whole-run totals.
 
-use crate::metric::Metric;
 use crate::stats::Estimate;
 use s3sim_engine::SimDuration;
 use s3sim_model::WorldConfig;
+use s3sim_model::metrics::Metric;
 use s3sim_model::metrics::facility::FacilityMetric;
 use s3sim_model::metrics::{COUNTERS, CounterRow};
 use s3sim_model::world::ReplicaOutput;
@@ -82,7 +82,7 @@ impl Aggregate {
         }
     }
 
-    /// The estimate of a facility metric in `bin` for `facility`.
+    /// Look up the estimate of a facility metric in `bin` for `facility`.
     pub fn facility(&self, bin: usize, facility: usize, metric: FacilityMetric) -> Estimate {
         let k = FacilityMetric::ALL
             .iter()
@@ -99,18 +99,21 @@ impl Aggregate {
             .expect("every metric is aggregated")
     }
 
-    /// The estimate of `metric` in `bin` for `group` (0 = all).
+    /// Look up the estimate of `metric` in `bin` for `group` (0 = all).
     pub fn get(&self, bin: usize, group: usize, metric: Metric) -> Estimate {
         self.values
             [(bin * self.groups.len() + group) * self.metrics.len() + self.metric_index(metric)]
     }
 
-    /// The estimate of `metric` over the whole run for `group` (rates: totals' ratios).
+    /// Look up the estimate of `metric` over the whole run for `group`.
+    ///
+    /// Rates are ratios of the run's totals per replica, so a busy bin weighs more than
+    /// a quiet one, as in a whole-run measurement.
     pub fn total(&self, group: usize, metric: Metric) -> Estimate {
         self.totals[group * self.metrics.len() + self.metric_index(metric)]
     }
 
-    /// Start of `bin`, in seconds since the start of the run.
+    /// Give the start of `bin`, in seconds since the start of the run.
     pub fn bin_start_s(&self, bin: usize) -> f64 {
         (self.bin_width * bin as u64).as_secs_f64()
     }

@@ -1,7 +1,6 @@
 //! Per-replica measurements over a time window, used by sweeps and expectations.
 
-use crate::metric::Metric;
-use s3sim_model::metrics::{BinnedMetrics, COUNTERS};
+use s3sim_model::metrics::{BinnedMetrics, COUNTERS, Metric};
 
 /// The bins whose start lies in [from_s, to_s).
 fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Item = usize> + '_ {
@@ -12,16 +11,17 @@ fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Ite
     })
 }
 
-/// One replica's value of `metric` for `group` over the bins starting in [from_s, to_s).
+/// Measure one replica's value of `metric` for `group` over the bins starting in
+/// [from_s, to_s).
 ///
 /// Counters are summed; rates are the ratio of the window's totals (so a busy bin
 /// weighs more than a quiet one); latency quantiles are not defined over windows (NaN).
 ///
 /// ```
-/// use s3sim_model::metrics::{Completion, Counter, Recorder};
+/// use s3sim_model::metrics::{Completion, Counter, Metric, Recorder};
 /// use s3sim_model::facility::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
-/// use s3sim_report::{measure::window_value, metric::Metric};
+/// use s3sim_report::measure::window_value;
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
 /// let ms = SimDuration::from_millis(10);
 /// r.request_done(0, SimTime::from_secs(10), Completion { round_trips: 2, ..Completion::ok(Status::TemporaryRedirect, ms) });
@@ -48,14 +48,15 @@ pub fn window_value(
     metric.from_row(&row)
 }
 
-/// When `metric` settles: the start (s) of the first bin after which every bin with
-/// data has the metric at or below `threshold`; NaN if the last bin with data is above.
+/// Find when `metric` settles: the start (s) of the first bin after which every bin
+/// with data has the metric at or below `threshold`; NaN if the last bin with data is
+/// above.
 ///
 /// ```
-/// use s3sim_model::metrics::{Completion, Recorder};
+/// use s3sim_model::metrics::{Completion, Metric, Recorder};
 /// use s3sim_model::facility::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
-/// use s3sim_report::{measure::settle_time_s, metric::Metric};
+/// use s3sim_report::measure::settle_time_s;
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(240), 1);
 /// let ms = SimDuration::from_millis(10);
 /// r.request_done(0, SimTime::from_secs(70), Completion { round_trips: 2, ..Completion::ok(Status::TemporaryRedirect, ms) });

@@ -1,4 +1,4 @@
-//! Run (sweep point, replica) jobs in parallel, deterministically, optionally one shard.
+//! Run (sweep point, replica) jobs in parallel, deterministically.
 
 use crate::aggregate::Aggregate;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -7,8 +7,6 @@ use s3sim_engine::RandomStreams;
 use s3sim_model::WorldConfig;
 use s3sim_model::world::{ReplicaOutput, run_replica};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Say how to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +31,7 @@ pub struct Job {
     pub replica: u32,
 }
 
-/// Every job of a run, point-major: (0,0), (0,1), …, (1,0), ….
+/// List every job of a run, point-major: (0,0), (0,1), …, (1,0), ….
 ///
 /// ```
 /// use s3sim_report::{Job, all_jobs};
@@ -46,92 +44,6 @@ pub fn all_jobs(points: usize, replicas: u32) -> Vec<Job> {
     (0..points)
         .flat_map(|point| (0..replicas).map(move |replica| Job { point, replica }))
         .collect()
-}
-
-/// Select part K of N of a run's jobs: job number j (in [`all_jobs`] order) belongs to
-/// shard j mod N. Round-robin keeps shards within one job of each other in size and
-/// mixes cheap and expensive sweep points.
-///
-/// ```
-/// use s3sim_report::{Shard, all_jobs};
-/// let shard: Shard = "1/3".parse().unwrap();
-/// let jobs = shard.select(&all_jobs(2, 4)); // 8 jobs: numbers 1, 4, 7
-/// assert_eq!(jobs.iter().map(|j| (j.point, j.replica)).collect::<Vec<_>>(), [(0, 1), (1, 0), (1, 3)]);
-/// assert!("3/3".parse::<Shard>().is_err());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    /// K, from 0 to N − 1.
-    pub index: u32,
-    /// N, at least 1.
-    pub count: u32,
-}
-
-impl Shard {
-    /// The jobs of this shard, in order.
-    pub fn select(self, jobs: &[Job]) -> Vec<Job> {
-        jobs.iter()
-            .copied()
-            .enumerate()
-            .filter(|(j, _)| *j as u64 % u64::from(self.count) == u64::from(self.index))
-            .map(|(_, job)| job)
-            .collect()
-    }
-}
-
-impl fmt::Display for Shard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
-
-/// Environment variables a scheduler sets to a task's index (Slurm job arrays,
-/// Kubernetes Indexed Jobs), read by `--shard auto/N`.
-pub const SHARD_INDEX_VARIABLES: [&str; 2] = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
-
-impl Shard {
-    /// Parse `K/N`, or `auto/N` with K from the first of [`SHARD_INDEX_VARIABLES`] set
-    /// in `env`.
-    pub fn parse_with_env(
-        text: &str,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Shard, String> {
-        let (index, count) = text
-            .split_once('/')
-            .ok_or_else(|| format!("shard \"{text}\": write K/N, e.g. 0/4, or auto/N"))?;
-        let count: u32 = count
-            .parse()
-            .map_err(|_| format!("shard \"{text}\": N must be a whole number"))?;
-        let index = if index == "auto" {
-            let (name, value) = SHARD_INDEX_VARIABLES
-                .iter()
-                .find_map(|name| env(name).map(|v| (*name, v)))
-                .ok_or_else(|| {
-                    format!(
-                        "shard auto/{count}: none of {} is set",
-                        SHARD_INDEX_VARIABLES.join(", ")
-                    )
-                })?;
-            value.trim().parse().map_err(|_| {
-                format!("shard auto/{count}: {name}=\"{value}\" is not a whole number")
-            })?
-        } else {
-            index
-                .parse()
-                .map_err(|_| format!("shard \"{text}\": K must be a whole number or auto"))?
-        };
-        if count == 0 || index >= count {
-            return Err(format!("shard {index}/{count}: need 0 <= K < N"));
-        }
-        Ok(Shard { index, count })
-    }
-}
-
-impl FromStr for Shard {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Shard::parse_with_env(text, |name| std::env::var(name).ok())
-    }
 }
 
 /// Run `jobs` (of the sweep points whose models are `worlds`) on rayon's pool.

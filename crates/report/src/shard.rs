@@ -5,14 +5,121 @@
 //! that the shards belong to one run and cover every job once, then aggregates and
 //! writes exactly what the unsharded run writes.
 
-use crate::output::{OutputError, replace_dir, staging_dir, write_file};
-use crate::runner::{Job, RunOptions, RunResult, Shard, all_jobs, run_jobs};
+use crate::output::files::{OutputError, replace_dir, staging_dir, write_file};
+use crate::runner::{Job, RunOptions, RunResult, all_jobs, run_jobs};
 use s3sim_model::world::ReplicaOutput;
 use s3sim_scenario::LoadedScenario;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 const FORMAT: &str = "s3sim-shard-1";
+
+/// Select part K of N of a run's jobs: job number j (in [`all_jobs`] order) belongs to
+/// shard j mod N. Round-robin keeps shards within one job of each other in size and
+/// mixes cheap and expensive sweep points.
+///
+/// ```
+/// use s3sim_report::{Shard, all_jobs};
+/// let shard: Shard = "1/3".parse().unwrap();
+/// let jobs = shard.select(&all_jobs(2, 4)); // 8 jobs: numbers 1, 4, 7
+/// assert_eq!(jobs.iter().map(|j| (j.point, j.replica)).collect::<Vec<_>>(), [(0, 1), (1, 0), (1, 3)]);
+/// assert!("3/3".parse::<Shard>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// K, from 0 to N − 1.
+    pub index: u32,
+    /// N, at least 1.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Pick the jobs of this shard, in order.
+    pub fn select(self, jobs: &[Job]) -> Vec<Job> {
+        jobs.iter()
+            .copied()
+            .enumerate()
+            .filter(|(j, _)| *j as u64 % u64::from(self.count) == u64::from(self.index))
+            .map(|(_, job)| job)
+            .collect()
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Environment variables a scheduler sets to a task's index (Slurm job arrays,
+/// Kubernetes Indexed Jobs), read by `--shard auto/N`.
+pub const SHARD_INDEX_VARIABLES: [&str; 2] = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
+
+impl Shard {
+    /// Parse `K/N`, or `auto/N` with K from the first of [`SHARD_INDEX_VARIABLES`] set
+    /// in `env`.
+    ///
+    /// `env` is a parameter so that tests (and callers with their own environment) do
+    /// not have to set process-wide variables.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the shard text when it is not `K/N` or `auto/N` with whole
+    /// numbers `0 <= K < N`, or when `auto` finds no index variable set.
+    pub fn parse_with_env(
+        text: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Shard, String> {
+        let (index, count) = text
+            .split_once('/')
+            .ok_or_else(|| format!("shard \"{text}\": write K/N, e.g. 0/4, or auto/N"))?;
+        let count: u32 = count
+            .parse()
+            .map_err(|_| format!("shard \"{text}\": N must be a whole number"))?;
+        let index = if index == "auto" {
+            let (name, value) = SHARD_INDEX_VARIABLES
+                .iter()
+                .find_map(|name| env(name).map(|v| (*name, v)))
+                .ok_or_else(|| {
+                    format!(
+                        "shard auto/{count}: none of {} is set",
+                        SHARD_INDEX_VARIABLES.join(", ")
+                    )
+                })?;
+            value.trim().parse().map_err(|_| {
+                format!("shard auto/{count}: {name}=\"{value}\" is not a whole number")
+            })?
+        } else {
+            index
+                .parse()
+                .map_err(|_| format!("shard \"{text}\": K must be a whole number or auto"))?
+        };
+        if count == 0 || index >= count {
+            return Err(format!("shard {index}/{count}: need 0 <= K < N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Shard::parse_with_env(text, |name| std::env::var(name).ok())
+    }
+}
+
+/// Name the directory of one shard's raw results: `results/<scenario>.shards/K-of-N`.
+///
+/// Shards of one run sit side by side, so `s3sim merge results/<scenario>.shards/*`
+/// finds them all.
+pub fn shard_dir(scenario: &str, shard: Shard) -> PathBuf {
+    Path::new("results").join(format!(
+        "{scenario}.shards/{}-of-{}",
+        shard.index, shard.count
+    ))
+}
 
 /// Describe which run a shard belongs to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -46,6 +153,14 @@ struct JobRecord {
 }
 
 /// Run shard `shard` of `loaded` and write its raw results into `dir` (atomically).
+///
+/// The raw replica outputs, not aggregates, are kept, so that merging gives exactly
+/// the files of the unsharded run.
+///
+/// # Errors
+///
+/// [`OutputError::Io`] when the shard directory cannot be written;
+/// [`OutputError::Encode`] when the manifest or the outputs cannot be encoded.
 pub fn run_shard(
     dir: &Path,
     loaded: &LoadedScenario,
@@ -101,7 +216,12 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 pub enum MergeError {
     /// A shard file could not be read or decoded.
     #[error("{path}: {message}")]
-    Read { path: String, message: String },
+    Read {
+        /// The shard file.
+        path: String,
+        /// Why it could not be read or decoded.
+        message: String,
+    },
     /// The shards do not form one complete run.
     #[error("{0}")]
     Mismatch(String),
@@ -111,6 +231,12 @@ pub enum MergeError {
 }
 
 /// Read shard directories, check they make one complete run, and return it.
+///
+/// # Errors
+///
+/// [`MergeError::Read`] when a shard file is missing or not an s3sim shard;
+/// [`MergeError::Mismatch`] when the shards are from different runs, or miss or repeat
+/// a shard or a job; [`MergeError::Scenario`] when the stored scenario no longer parses.
 pub fn merge_shards(
     dirs: &[PathBuf],
 ) -> Result<(LoadedScenario, RunOptions, Vec<RunResult>), MergeError> {

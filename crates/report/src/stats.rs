@@ -30,7 +30,8 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// Mean and interval of the defined samples, summed in order (deterministic).
+    /// Estimate the mean and interval of the defined samples, summed in order
+    /// (deterministic).
     pub fn from_samples(samples: &[f64]) -> Estimate {
         let values: Vec<f64> = samples.iter().copied().filter(|v| !v.is_nan()).collect();
         let n = values.len();
@@ -61,13 +62,13 @@ impl Estimate {
         }
     }
 
-    /// Whether `value` lies inside the interval.
+    /// Tell whether `value` lies inside the interval.
     pub fn contains(&self, value: f64) -> bool {
         self.low <= value && value <= self.high
     }
 }
 
-/// The 97.5 % quantile of Student's t with `dof` degrees of freedom.
+/// Give the 97.5 % quantile of Student's t with `dof` degrees of freedom.
 pub fn t_quantile_975(dof: usize) -> f64 {
     StudentsT::new(0.0, 1.0, dof as f64)
         .expect("dof >= 1")

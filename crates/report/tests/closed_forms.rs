@@ -2,7 +2,7 @@
 
 use s3sim_engine::SimDuration;
 use s3sim_model::metrics::Counter;
-use s3sim_report::metric::Metric;
+use s3sim_model::metrics::Metric;
 use s3sim_report::stats::Estimate;
 use s3sim_report::{Aggregate, RunOptions};
 

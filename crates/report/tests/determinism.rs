@@ -67,8 +67,8 @@ fn a_different_seed_changes_the_results() {
         .unwrap();
     let b = pool.install(|| s3sim_report::run(&loaded.world, RunOptions { seed: 8, ..OPTIONS }));
     assert_ne!(
-        s3sim_report::timeseries_csv(&a.aggregate),
-        s3sim_report::timeseries_csv(&b.aggregate),
+        s3sim_report::timeseries_csv(&a.aggregate).unwrap(),
+        s3sim_report::timeseries_csv(&b.aggregate).unwrap(),
         "the seed must matter"
     );
 }
@@ -76,7 +76,7 @@ fn a_different_seed_changes_the_results() {
 #[test]
 fn timeseries_header_is_exactly_the_documented_one() {
     let loaded = short_default();
-    let csv = s3sim_report::timeseries_csv(&run_on(2, &loaded).aggregate);
+    let csv = s3sim_report::timeseries_csv(&run_on(2, &loaded).aggregate).unwrap();
     assert_eq!(
         csv.lines().next(),
         Some("time_s,class,metric,mean,ci95_low,ci95_high")

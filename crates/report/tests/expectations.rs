@@ -1,6 +1,7 @@
 //! Each assertion kind passes and fails on a crafted scenario; JUnit output is well-formed.
 
-use s3sim_report::check::{FileReport, Verdict, evaluate, junit_xml};
+use s3sim_report::expectations::{FileReport, Verdict, evaluate};
+use s3sim_report::junit::junit_xml;
 use s3sim_report::{RunOptions, run_points};
 
 /// A small new-bucket story: redirects from 5 min, all gone by 25 min (cap 15 min).

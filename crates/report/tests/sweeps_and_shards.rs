@@ -63,8 +63,8 @@ fn points_differing_only_in_an_unused_field_give_identical_results() {
     let results = run_on(2, &loaded);
     assert_eq!(results.len(), 2);
     assert_eq!(
-        timeseries_csv(&results[0].aggregate),
-        timeseries_csv(&results[1].aggregate)
+        timeseries_csv(&results[0].aggregate).unwrap(),
+        timeseries_csv(&results[1].aggregate).unwrap()
     );
 }
 
@@ -73,8 +73,8 @@ fn points_differing_in_a_used_field_differ() {
     let loaded = sweep_scenario(r#"(fields: [(path: "clients[*].dns", values: [none, forever])])"#);
     let results = run_on(2, &loaded);
     assert_ne!(
-        timeseries_csv(&results[0].aggregate),
-        timeseries_csv(&results[1].aggregate)
+        timeseries_csv(&results[0].aggregate).unwrap(),
+        timeseries_csv(&results[1].aggregate).unwrap()
     );
 }
 
@@ -107,8 +107,8 @@ fn sweep_outputs_are_byte_identical_for_one_and_four_threads() {
 fn sweep_csv_has_one_row_per_point_class_and_metric() {
     let loaded =
         sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
-    let summary = s3sim_report::sweep::SweepSummary::new(&loaded, &run_on(2, &loaded));
-    let csv = summary.csv();
+    let summary = s3sim_report::sweep_summary::SweepSummary::new(&loaded, &run_on(2, &loaded));
+    let csv = s3sim_report::sweep_csv(&summary).unwrap();
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),

@@ -34,14 +34,14 @@ fn faces() -> Result<&'static (FontRef<'static>, FontRef<'static>), String> {
 /// draws glyphs at their exact (subpixel) positions with coverage-based alpha, and
 /// measures text the same way plotters does (advances plus kerning; height
 /// `size / 1.24`), so layouts are unchanged. Everything else goes to the bitmap.
-pub(super) struct CrispText<'a> {
+pub(crate) struct CrispText<'a> {
     inner: BitMapBackend<'a>,
     regular: &'static FontRef<'static>,
     bold: &'static FontRef<'static>,
 }
 
 impl<'a> CrispText<'a> {
-    pub(super) fn new(inner: BitMapBackend<'a>) -> Result<Self, String> {
+    pub(crate) fn new(inner: BitMapBackend<'a>) -> Result<Self, String> {
         let (regular, bold) = faces()?;
         Ok(CrispText {
             inner,

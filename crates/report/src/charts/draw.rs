@@ -1,12 +1,11 @@
 //! Painting a [`ChartSpec`] onto any plotters backend: titles, mesh, stacked layers,
 //! confidence bands, marker lines and labels, lines and the legend.
 
-use super::layout::{
-    AxisLabels, CategoryLabels, Chart, LegendLayout, MarkerLabel, Placing, X_TICKS, Y_TICKS, build,
-    ellipsize, fmt_x, free_corner, tick_decimals,
-};
-use super::msg;
-use super::specs::{ChartSpec, Swatch};
+use super::axis::{X_TICKS, Y_TICKS, fmt_x, tick_decimals};
+use super::error::msg;
+use super::layout::{AxisLabels, CategoryLabels, Chart, MarkerLabel, Placing, build, ellipsize};
+use super::legend::{LegendLayout, free_corner};
+use super::spec::{ChartSpec, Swatch};
 use super::style::{
     AXIS_DESC_PX, FONT, LEGEND_PX, MARKER_GREY, MARKER_PX, MARKER_TEXT, NOTE_GREY, NOTE_PX, TEXT,
     TICK_PX, TITLE_PX, font, heading_font,
@@ -18,7 +17,7 @@ use plotters::style::{FontStyle, FontTransform};
 
 /// Draw `spec` on `root`; `vector` backends get plain polylines (their renderer joins
 /// wide lines well), bitmaps get [`thick_polyline`].
-pub(super) fn draw<DB: DrawingBackend>(
+pub(crate) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &ChartSpec,
     vector: bool,

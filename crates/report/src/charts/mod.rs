@@ -1,4 +1,5 @@
-//! Charts of a run: redirect rates, outcome shares and DNS staleness over time.
+//! Charts of a run and of a sweep: rates, outcome shares, staleness and load, as PNG
+//! (and one SVG).
 //!
 //! Every chart is first described as plain data (a `ChartSpec`: lines with their
 //! confidence bands, stacked layers, scenario markers, legend) and then drawn by one
@@ -8,92 +9,64 @@
 //! system, and every failure is a [`ChartError`], never a panic.
 //!
 //! The parts, in the order a chart goes through them:
-//! - `specs`: what each chart plots, built from the [`Aggregate`];
-//! - `sweep`: what the charts of a sweep plot, built from its summary and aggregates;
-//! - `layout`: the time axis, ticks, and where the legend and marker labels go;
+//! - `catalogue`: which charts a run or a sweep gets, and their files;
+//! - `time_charts`, `load_charts`, `sweep_charts`: what each chart plots, as a spec;
+//! - `spec`, `points`, `axis`, `palette`, `point_labels`: the spec's data types, points
+//!   from estimates, the time axis and ticks, shared colours, sweep point names;
+//! - `layout`, `legend`: where labels and the legend go;
 //! - `draw`: painting a spec onto a plotters backend;
 //! - `style`: fonts, text sizes and text colours;
 //! - `crisp`: the bitmap backend wrapper that draws text at exact glyph positions.
+//!
+//! A new chart: a builder in `time_charts`, `load_charts` or `sweep_charts`, and its row
+//! in `catalogue`.
 
+mod axis;
+mod catalogue;
 mod crisp;
 mod draw;
+mod error;
 mod layout;
-mod load;
-mod specs;
+mod legend;
+mod load_charts;
+mod palette;
+mod point_labels;
+mod points;
+mod spec;
 mod style;
-mod sweep;
+mod sweep_charts;
+mod time_charts;
+
+pub use error::ChartError;
 
 use crate::aggregate::Aggregate;
+use crate::markers::Marker;
+use crate::sweep_summary::SweepSummary;
+use catalogue::Planned;
 use crisp::CrispText;
+use error::msg;
 use plotters::prelude::*;
-use specs::ChartSpec;
+use spec::ChartSpec;
 use std::path::{Path, PathBuf};
-
-/// Mark a scenario event on a time axis (bucket created, bucket deleted, ...).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Marker {
-    /// Seconds since the start of the run.
-    pub time_s: f64,
-    /// Short label, e.g. `photos created`.
-    pub label: String,
-}
-
-/// Say why a chart could not be drawn.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot draw {file}: {message}")]
-pub struct ChartError {
-    /// The chart file.
-    pub file: String,
-    /// What went wrong.
-    pub message: String,
-}
 
 /// Draw every chart of a run into `dir`; returns the files written.
 ///
 /// Writes `redirect_rate.png` and `redirect_rate.svg` (the same chart),
 /// `outcomes.png`, `dns_staleness.png`, `redirect_rate_by_class.png` and
-/// `error_rate_by_class.png`; with retries, `retries.png`; with limited facility
-/// servers, `facility_utilisation.png`, `capacity_vs_load.png` and `wait_vs_load.png`.
+/// `error_rate_by_class.png`; with retries, `retries.png`; with a CDN,
+/// `edge_hit_ratio.png`; with limited facility servers, `facility_utilisation.png`,
+/// `capacity_vs_load.png` and `wait_vs_load.png`. Time charts mark `markers`.
+///
+/// # Errors
+///
+/// [`ChartError`] when `dir` cannot be created or a chart cannot be drawn or written.
 pub fn render_all(
     dir: &Path,
     aggregate: &Aggregate,
     markers: &[Marker],
     title: &str,
 ) -> Result<Vec<PathBuf>, ChartError> {
-    let charts = specs::all(aggregate, markers, title);
-    let svg = charts
-        .iter()
-        .find(|(file, _)| *file == "redirect_rate.png")
-        .map(|(_, spec)| ("redirect_rate.svg", spec));
-    let mut ordered: Vec<(&str, &ChartSpec)> = Vec::new();
-    for (file, spec) in &charts {
-        ordered.push((file, spec));
-        if *file == "redirect_rate.png" {
-            ordered.extend(svg);
-        }
-    }
-    write_charts(dir, ordered)
-}
-
-/// Create `dir` and draw each (file name, spec) into it; returns the files written.
-fn write_charts<'a, N: AsRef<str>>(
-    dir: &Path,
-    charts: impl IntoIterator<Item = (N, &'a ChartSpec)>,
-) -> Result<Vec<PathBuf>, ChartError> {
-    std::fs::create_dir_all(dir).map_err(|e| ChartError {
-        file: dir.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let mut written = Vec::new();
-    for (file, spec) in charts {
-        let path = dir.join(file.as_ref());
-        render_file(&path, spec).map_err(|message| ChartError {
-            file: file.as_ref().to_string(),
-            message,
-        })?;
-        written.push(path);
-    }
-    Ok(written)
+    write_charts(dir, &catalogue::of_run(aggregate, markers, title))
 }
 
 /// Draw the charts of a sweep into `dir`; returns the files written.
@@ -104,15 +77,42 @@ fn write_charts<'a, N: AsRef<str>>(
 /// confidence interval as an error bar. Then `sweep_redirect_rate_curves.png`: the
 /// redirect rate over time of every point (`aggregates`, in sweep order) on one chart,
 /// with `markers`.
+///
+/// # Errors
+///
+/// [`ChartError`] when `dir` cannot be created or a chart cannot be drawn or written.
 pub fn render_sweep(
     dir: &Path,
-    summary: &crate::sweep::SweepSummary,
+    summary: &SweepSummary,
     aggregates: &[&Aggregate],
     markers: &[Marker],
     title: &str,
 ) -> Result<Vec<PathBuf>, ChartError> {
-    let charts = sweep::all(summary, aggregates, markers, title);
-    write_charts(dir, charts.iter().map(|(file, spec)| (file, spec)))
+    write_charts(
+        dir,
+        &catalogue::of_sweep(summary, aggregates, markers, title),
+    )
+}
+
+/// Create `dir` and draw each planned chart into each of its files; returns the files
+/// written.
+fn write_charts(dir: &Path, charts: &[Planned]) -> Result<Vec<PathBuf>, ChartError> {
+    std::fs::create_dir_all(dir).map_err(|e| ChartError {
+        file: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let mut written = Vec::new();
+    for chart in charts {
+        for file in &chart.files {
+            let path = dir.join(file);
+            render_file(&path, &chart.spec).map_err(|message| ChartError {
+                file: file.clone(),
+                message,
+            })?;
+            written.push(path);
+        }
+    }
+    Ok(written)
 }
 
 /// Canvas size of every chart, in pixels.
@@ -136,11 +136,6 @@ fn render_file(path: &Path, spec: &ChartSpec) -> Result<(), String> {
     }
 }
 
-/// Any plotters error as the message of a [`ChartError`].
-fn msg<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +143,7 @@ mod tests {
     use s3sim_engine::SimDuration;
 
     /// Assert that every file is a real PNG of more than 10 KB (not a blank canvas).
-    pub(super) fn assert_pngs<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
+    pub(crate) fn assert_pngs<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
         for file in files {
             let bytes = std::fs::read(file).unwrap();
             assert!(
@@ -166,7 +161,7 @@ mod tests {
     }
 
     /// Half an hour of the default scenario, two replicas.
-    pub(super) fn short_run() -> (Aggregate, Vec<Marker>) {
+    pub(crate) fn short_run() -> (Aggregate, Vec<Marker>) {
         let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
         let mut world = loaded.world.clone();
         world.duration = SimDuration::from_secs(1800);
@@ -178,7 +173,7 @@ mod tests {
                 progress: false,
             },
         );
-        (result.aggregate, crate::markers(&world))
+        (result.aggregate, crate::markers::markers(&world))
     }
 
     #[test]
@@ -254,7 +249,6 @@ mod tests {
         assert!(svg.contains("&amp; on &lt;and&gt;"));
     }
 
-    /// Render every scenario of `scenarios/` into /tmp/charts-preview/<name>/ to look at.
     #[test]
     fn retries_and_limited_servers_add_their_load_charts() {
         let text = std::fs::read_to_string(
@@ -272,7 +266,7 @@ mod tests {
         };
         let result = crate::run(&world, options);
         let dir = tempfile::tempdir().unwrap();
-        let markers = crate::markers(&world);
+        let markers = crate::markers::markers(&world);
         let files = render_all(dir.path(), &result.aggregate, &markers, "storm").unwrap();
         let names: Vec<String> = files
             .iter()
@@ -293,6 +287,7 @@ mod tests {
         assert_eq!(labels, ["use1-a down", "usw2-a down"]);
     }
 
+    /// Render every scenario of `scenarios/` into /tmp/charts-preview/<name>/ to look at.
     #[test]
     #[ignore]
     fn preview_scenarios() {
@@ -312,7 +307,7 @@ mod tests {
             };
             let result = crate::run(&loaded.world, options);
             let out = Path::new("/tmp/charts-preview").join(&loaded.scenario.name);
-            let markers = crate::markers(&loaded.world);
+            let markers = crate::markers::markers(&loaded.world);
             render_all(&out, &result.aggregate, &markers, &loaded.scenario.name).unwrap();
             println!("{}", out.display());
         }

@@ -5,22 +5,22 @@ use plotters::style::{FontStyle, register_font};
 use std::sync::OnceLock;
 
 /// The family name every chart uses; it is the embedded DejaVu Sans.
-pub(super) const FONT: &str = "sans-serif";
-pub(super) const TITLE_PX: f64 = 28.0;
-pub(super) const NOTE_PX: f64 = 16.0;
-pub(super) const AXIS_DESC_PX: f64 = 20.0;
-pub(super) const TICK_PX: f64 = 16.0;
-pub(super) const LEGEND_PX: f64 = 17.0;
-pub(super) const MARKER_PX: f64 = 15.0;
+pub(crate) const FONT: &str = "sans-serif";
+pub(crate) const TITLE_PX: f64 = 28.0;
+pub(crate) const NOTE_PX: f64 = 16.0;
+pub(crate) const AXIS_DESC_PX: f64 = 20.0;
+pub(crate) const TICK_PX: f64 = 16.0;
+pub(crate) const LEGEND_PX: f64 = 17.0;
+pub(crate) const MARKER_PX: f64 = 15.0;
 
-pub(super) const TEXT: RGBColor = RGBColor(25, 25, 25);
-pub(super) const NOTE_GREY: RGBColor = RGBColor(100, 100, 100);
-pub(super) const MARKER_GREY: RGBColor = RGBColor(110, 110, 110);
-pub(super) const MARKER_TEXT: RGBColor = RGBColor(70, 70, 70);
+pub(crate) const TEXT: RGBColor = RGBColor(25, 25, 25);
+pub(crate) const NOTE_GREY: RGBColor = RGBColor(100, 100, 100);
+pub(crate) const MARKER_GREY: RGBColor = RGBColor(110, 110, 110);
+pub(crate) const MARKER_TEXT: RGBColor = RGBColor(70, 70, 70);
 
 /// Register the embedded DejaVu Sans under [`FONT`] (plotters measures text with it,
 /// and the SVG names it); once.
-pub(super) fn register_fonts() -> Result<(), String> {
+pub(crate) fn register_fonts() -> Result<(), String> {
     static FONTS: OnceLock<Result<(), String>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
@@ -33,11 +33,11 @@ pub(super) fn register_fonts() -> Result<(), String> {
 }
 
 /// Regular text of `px` pixels in the text colour.
-pub(super) fn font(px: f64) -> TextStyle<'static> {
+pub(crate) fn font(px: f64) -> TextStyle<'static> {
     (FONT, px).into_font().color(&TEXT)
 }
 
 /// Bold legend-sized text in the text colour, for legend titles.
-pub(super) fn heading_font() -> TextStyle<'static> {
+pub(crate) fn heading_font() -> TextStyle<'static> {
     (FONT, LEGEND_PX, FontStyle::Bold).into_font().color(&TEXT)
 }

@@ -1,12 +1,16 @@
-//! Evaluate a scenario's expectations against its results: verdicts and JUnit XML.
+//! Evaluate a scenario's `expect` assertions against its results, one file at a time.
+//!
+//! Verdicts compare the 95 % confidence interval across replicas with the bound, so a
+//! pass means the bound holds beyond replica-to-replica noise, not just on average.
 
 use crate::measure::{settle_time_s, window_value};
-use crate::metric::Metric;
-use crate::runner::RunResult;
+use crate::runner::{RunOptions, RunResult, run_points};
 use crate::stats::Estimate;
+use s3sim_model::metrics::Metric;
 use s3sim_scenario::LoadedScenario;
 use s3sim_scenario::schema::Expectation;
 use s3sim_scenario::units::Dur;
+use std::path::Path;
 
 /// Report one assertion at one sweep point: what was measured, against what bound.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +26,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// One line: `PASS name: mean [low, high]`.
+    /// Write the verdict on one line: `PASS name: measured mean [low, high] (n=…)`.
     pub fn line(&self) -> String {
         let e = &self.measured;
         let status = if self.passed { "PASS" } else { "FAIL" };
@@ -273,79 +277,54 @@ pub struct FileReport {
     pub outcome: Result<Vec<Verdict>, String>,
 }
 
-/// Write a JUnit XML report: one test suite per scenario file, one test case per verdict.
+/// Load, run and check one scenario file, passing each line worth printing to `say`.
 ///
-/// ```
-/// use s3sim_report::check::{FileReport, Verdict, junit_xml};
-/// use s3sim_report::stats::Estimate;
-/// let v = Verdict { name: "expect[0] a < b".into(), passed: false,
-///     measured: Estimate::from_samples(&[1.0]), note: String::new() };
-/// let xml = junit_xml(&[FileReport { file: "s.ron".into(), scenario: "s".into(), outcome: Ok(vec![v]) }]);
-/// assert!(xml.contains(r#"<testsuites name="s3sim check" tests="1" failures="1" errors="0">"#));
-/// assert!(xml.contains("expect[0] a &lt; b"));
-/// ```
-pub fn junit_xml(reports: &[FileReport]) -> String {
-    let count = |f: fn(&FileReport) -> usize| reports.iter().map(f).sum::<usize>();
-    let tests = count(|r| r.outcome.as_ref().map_or(1, Vec::len));
-    let failures = count(|r| {
-        r.outcome
-            .as_ref()
-            .map_or(0, |v| v.iter().filter(|x| !x.passed).count())
-    });
-    let errors = count(|r| usize::from(r.outcome.is_err()));
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    xml.push_str(&format!(
-        "<testsuites name=\"s3sim check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n"
-    ));
-    for report in reports {
-        xml.push_str(&suite(report));
-    }
-    xml.push_str("</testsuites>\n");
-    xml
-}
-
-fn suite(report: &FileReport) -> String {
-    let name = escape(&report.scenario);
-    let file = escape(&report.file);
-    match &report.outcome {
-        Err(error) => format!(
-            "  <testsuite name=\"{name}\" file=\"{file}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    \
-             <testcase classname=\"{name}\" name=\"load and run\">\n      \
-             <error message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
-            escape(error)
-        ),
-        Ok(verdicts) => {
-            let failures = verdicts.iter().filter(|v| !v.passed).count();
-            let mut xml = format!(
-                "  <testsuite name=\"{name}\" file=\"{file}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
-                verdicts.len()
-            );
-            for v in verdicts {
-                xml.push_str(&format!(
-                    "    <testcase classname=\"{name}\" name=\"{}\">\n",
-                    escape(&v.name)
-                ));
-                xml.push_str(&format!(
-                    "      <system-out>{}</system-out>\n",
-                    escape(&v.line())
-                ));
-                if !v.passed {
-                    xml.push_str(&format!(
-                        "      <failure message=\"{}\"/>\n",
-                        escape(&v.line())
-                    ));
-                }
-                xml.push_str("    </testcase>\n");
-            }
-            xml.push_str("  </testsuite>\n");
-            xml
+/// Lines go out as soon as they are known (a long file's verdicts need not wait for
+/// the next file), and a file that does not load becomes an error report rather than
+/// stopping the check. The scenario runs with its own seed and at most `max_replicas`
+/// replicas per point (all of its replicas when `None`).
+pub fn check_file(file: &Path, max_replicas: Option<u32>, mut say: impl FnMut(&str)) -> FileReport {
+    let name = file.display().to_string();
+    let loaded = match s3sim_scenario::load(file) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            say(&format!("ERROR {name}: {error}"));
+            return FileReport {
+                file: name.clone(),
+                scenario: name,
+                outcome: Err(error.to_string()),
+            };
         }
+    };
+    let scenario = loaded.scenario.name.clone();
+    if loaded.scenario.expect.is_empty() {
+        say(&format!("{name}: no expectations"));
+        return FileReport {
+            file: name,
+            scenario,
+            outcome: Ok(Vec::new()),
+        };
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let replicas = max_replicas.map_or(loaded.scenario.replicas, |max| {
+        max.min(loaded.scenario.replicas)
+    });
+    let options = RunOptions {
+        seed: loaded.scenario.seed,
+        replicas,
+        progress: false,
+    };
+    let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
+    let verdicts = evaluate(&loaded, &run_points(&worlds, options));
+    say(&format!(
+        "{name} ({} point(s) x {replicas} replicas):",
+        loaded.points.len()
+    ));
+    verdicts
+        .iter()
+        .for_each(|v| say(&format!("  {}", v.line())));
+    FileReport {
+        file: name,
+        scenario,
+        outcome: Ok(verdicts),
+    }
 }

@@ -1,10 +1,12 @@
-//! Summarise a sweep: one row per point × class × summary metric, and `sweep.csv`.
+//! Summarise a sweep: every point's whole-run estimates, per class, side by side.
+//!
+//! The summary is what `sweep.csv` and the sweep charts show: one estimate per point ×
+//! class × summary metric, with the swept paths and values that tell the points apart.
 
 use crate::measure::settle_time_s;
-use crate::metric::Metric;
-use crate::output::csv_field;
 use crate::runner::RunResult;
 use crate::stats::Estimate;
+use s3sim_model::metrics::Metric;
 use s3sim_scenario::LoadedScenario;
 
 /// The redirect-rate threshold of the `redirect_rate_settled_s` summary metric.
@@ -20,7 +22,8 @@ pub enum SummaryMetric {
 }
 
 impl SummaryMetric {
-    /// Every summary metric, in output order.
+    /// List every summary metric, in output order: the whole-run metrics but latency
+    /// quantiles (not defined over a whole run), then the settle time.
     pub fn all() -> Vec<SummaryMetric> {
         Metric::all()
             .filter(|m| !matches!(m, Metric::LatencyP50 | Metric::LatencyP99))
@@ -29,7 +32,7 @@ impl SummaryMetric {
             .collect()
     }
 
-    /// Name in outputs.
+    /// Give the name in outputs.
     pub fn name(self) -> String {
         match self {
             SummaryMetric::Total(m) => m.name(),
@@ -41,7 +44,7 @@ impl SummaryMetric {
 /// Hold every point's summary estimates, with the swept paths and values.
 ///
 /// ```
-/// use s3sim_report::sweep::{SummaryMetric, SweepSummary};
+/// use s3sim_report::sweep_summary::{SummaryMetric, SweepSummary};
 /// let text = s3sim_scenario::DEFAULT_SCENARIO
 ///     .replace("duration: \"2h\"", "duration: \"20m\"")
 ///     .replace("    clients: [", "    sweep: (fields: [(path: \"seed\", values: [1, 2])]),\n    clients: [");
@@ -52,7 +55,7 @@ impl SummaryMetric {
 /// let summary = SweepSummary::new(&loaded, &results);
 /// assert_eq!(summary.paths, ["seed"]);
 /// assert_eq!(summary.values[1], ["2"]);
-/// let requests = summary.get(0, 0, SummaryMetric::Total(s3sim_report::metric::Metric::RedirectRate));
+/// let requests = summary.get(0, 0, SummaryMetric::Total(s3sim_model::metrics::Metric::RedirectRate));
 /// assert!(requests.mean > 0.0);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -127,12 +130,12 @@ impl SweepSummary {
         }
     }
 
-    /// Number of points.
+    /// Count the points.
     pub fn points(&self) -> usize {
         self.labels.len()
     }
 
-    /// The estimate of `metric` for `group` at `point`.
+    /// Look up the estimate of `metric` for `group` at `point`.
     pub fn get(&self, point: usize, group: usize, metric: SummaryMetric) -> Estimate {
         let m = self
             .metrics
@@ -140,36 +143,5 @@ impl SweepSummary {
             .position(|&x| x == metric)
             .expect("summarised");
         self.estimates[(point * self.groups.len() + group) * self.metrics.len() + m]
-    }
-
-    /// `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high,n`, one row per
-    /// point × class × defined summary metric.
-    pub fn csv(&self) -> String {
-        let mut out = String::from("point");
-        for path in &self.paths {
-            out.push(',');
-            out.push_str(&csv_field(path));
-        }
-        out.push_str(",class,metric,mean,ci95_low,ci95_high,n\n");
-        for point in 0..self.points() {
-            let values: String = self.values[point]
-                .iter()
-                .map(|v| format!(",{}", csv_field(v)))
-                .collect();
-            for (group, class) in self.groups.iter().enumerate() {
-                for &metric in &self.metrics {
-                    let e = self.get(point, group, metric);
-                    if e.n > 0 {
-                        let name = metric.name();
-                        let class = csv_field(class);
-                        out.push_str(&format!(
-                            "{point}{values},{class},{name},{},{},{},{}\n",
-                            e.mean, e.low, e.high, e.n
-                        ));
-                    }
-                }
-            }
-        }
-        out
     }
 }

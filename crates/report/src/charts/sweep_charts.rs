@@ -1,60 +1,34 @@
-//! What the charts of a sweep plot: every summary metric against the swept values
-//! (means with error bars over a categorical axis), and the redirect rate over time of
-//! every point on one chart.
+//! Charts of a sweep: a summary metric against the swept values (means with error bars
+//! over a categorical axis), and the redirect rate over time of every point on one chart.
+//!
+//! Points share random numbers, so differences between their means are the swept
+//! parameters' effect; the charts say so in their notes.
 
-use super::layout::TimeAxis;
-use super::specs::{
-    Annotation, ChartSpec, LegendEntry, Point, Series, Swatch, class_color, metric_runs, note,
-    split_runs,
-};
+use super::axis::TimeAxis;
+use super::palette::{class_color, ramp};
+use super::point_labels::{compact, legend_label, point_values, shorten};
+use super::points::{metric_runs, split_runs};
+use super::spec::{Annotation, ChartSpec, LegendEntry, Point, Series, Swatch};
+use super::time_charts::note;
 use crate::aggregate::Aggregate;
-use crate::metric::Metric;
 use crate::stats::Estimate;
-use crate::sweep::{SETTLE_THRESHOLD, SummaryMetric, SweepSummary};
+use crate::sweep_summary::{SETTLE_THRESHOLD, SummaryMetric, SweepSummary};
 use plotters::prelude::*;
+use s3sim_model::metrics::Metric;
 
-/// The summary metrics charted, each into `sweep_<name>.png`, in this order.
-pub(super) const SUMMARY_CHARTS: [SummaryMetric; 5] = [
-    SummaryMetric::Total(Metric::RedirectRate),
-    SummaryMetric::Total(Metric::ErrorRate),
-    SummaryMetric::Total(Metric::StaleDnsShare),
-    SummaryMetric::Total(Metric::ExtraRoundTripsPerRequest),
-    SummaryMetric::RedirectsSettled,
-];
-
-/// The file of the redirect-rate curves of every point.
-pub(super) const CURVES_FILE: &str = "sweep_redirect_rate_curves.png";
-
-/// Every chart of a sweep, with its file name: the summary charts, then the curves.
-pub(super) fn all(
+/// The replicas per point: as aggregated, or else the most any estimate of the
+/// `charted` metrics counted.
+pub(crate) fn replicas(
     summary: &SweepSummary,
     aggregates: &[&Aggregate],
-    markers: &[super::Marker],
-    title: &str,
-) -> Vec<(String, ChartSpec)> {
-    let replicas = replicas(summary, aggregates);
-    SUMMARY_CHARTS
-        .iter()
-        .map(|&metric| {
-            let file = format!("sweep_{}.png", metric.name());
-            (file, summary_chart(summary, metric, replicas, title))
-        })
-        .chain([(CURVES_FILE.to_string(), {
-            let mut spec = curves(summary, aggregates, title);
-            spec.markers = TimeAxis::spanning(aggregates).markers(markers);
-            spec
-        })])
-        .collect()
-}
-
-/// The replicas per point: as aggregated, or else the most any estimate counted.
-fn replicas(summary: &SweepSummary, aggregates: &[&Aggregate]) -> usize {
+    charted: &[SummaryMetric],
+) -> usize {
     let aggregated = aggregates.iter().map(|a| a.replicas).max().unwrap_or(0);
     if aggregated > 0 {
         return aggregated;
     }
     (0..summary.points())
-        .flat_map(|point| SUMMARY_CHARTS.map(|m| estimate(summary, point, m)))
+        .flat_map(|point| charted.iter().map(move |&m| estimate(summary, point, m)))
         .flatten()
         .map(|e| e.n as usize)
         .max()
@@ -128,7 +102,7 @@ fn presentation(metric: SummaryMetric, largest: f64) -> Presentation {
 const POINT_BLUE: RGBColor = RGBColor(31, 100, 170);
 
 /// `metric` (all clients) at every point, in sweep order, with 95 % CIs as error bars.
-fn summary_chart(
+pub(crate) fn summary_chart(
     summary: &SweepSummary,
     metric: SummaryMetric,
     replicas: usize,
@@ -261,85 +235,9 @@ fn swept(summary: &SweepSummary) -> String {
     }
 }
 
-/// A point's values as read on an axis or in a legend: strings without their RON
-/// quotes, several fields joined by ", ".
-pub(super) fn point_values(summary: &SweepSummary, point: usize) -> String {
-    if let Some(name) = summary.names.get(point) {
-        return name.clone();
-    }
-    match summary.values.get(point) {
-        Some(values) if !values.is_empty() => values
-            .iter()
-            .map(|v| display_value(v))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => summary
-            .labels
-            .get(point)
-            .cloned()
-            .unwrap_or_else(|| format!("point {point}")),
-    }
-}
-
-/// A RON value for reading: a string's text, anything else without its quotes.
-fn display_value(ron_text: &str) -> String {
-    match ron::from_str::<String>(ron_text) {
-        Ok(text) => text,
-        Err(_) => ron_text.replace('"', ""),
-    }
-}
-
-/// `text` without the field names inside brackets, for when it is too long to show:
-/// `log_normal(median: 15m, sigma: 0.6)` reads `log_normal(15m, 0.6)`.
-fn compact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let mut depth = 0usize;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-            continue;
-        }
-        if c == ':'
-            && depth > 0
-            && !word.is_empty()
-            && !word.starts_with(|d: char| d.is_ascii_digit())
-        {
-            // A field name: drop it with its colon and the space after.
-            word.clear();
-            if chars.peek() == Some(&' ') {
-                chars.next();
-            }
-            continue;
-        }
-        out.push_str(&std::mem::take(&mut word));
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        out.push(c);
-    }
-    out.push_str(&word);
-    out
-}
-
-/// The longest legend label, in characters: two columns of them fit beside a plot.
-const MAX_LEGEND_CHARS: usize = 26;
-
-/// A point's values for the legend: compacted if long, then cut to length.
-fn legend_label(values: &str) -> String {
-    if values.chars().count() <= MAX_LEGEND_CHARS {
-        values.to_string()
-    } else {
-        shorten(&compact(values))
-    }
-}
-
 /// The redirect rate (all clients) over time, one line per point in a sequential
 /// colour ramp, without CI bands.
-fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &str) -> ChartSpec {
+pub(crate) fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &str) -> ChartSpec {
     let axis = TimeAxis::spanning(aggregates);
     let mut spec = ChartSpec::new(
         &axis,
@@ -373,13 +271,7 @@ fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &str) -> Cha
         } else {
             class_color(point + 1)
         };
-        let series = Series {
-            color,
-            width,
-            runs: runs.clone(),
-            band: None,
-            whiskers: false,
-        };
+        let series = Series::line(runs.clone(), color, width);
         spec.add_line(label, series);
     }
     spec.fit_y();
@@ -412,48 +304,11 @@ fn same_line(a: &[Vec<Point>], b: &[Vec<Point>]) -> bool {
         })
 }
 
-/// `text`, cut to [`MAX_LEGEND_CHARS`] with an ellipsis.
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= MAX_LEGEND_CHARS {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(MAX_LEGEND_CHARS - 1).collect();
-    cut.trim_end().to_string() + "…"
-}
-
-/// Viridis from dark purple to green (its light yellow end is too faint on white).
-const RAMP: [(f64, (f64, f64, f64)); 5] = [
-    (0.0, (68.0, 1.0, 84.0)),
-    (0.25, (59.0, 82.0, 139.0)),
-    (0.5, (33.0, 145.0, 140.0)),
-    (0.75, (94.0, 201.0, 98.0)),
-    (1.0, (253.0, 231.0, 37.0)),
-];
-const RAMP_END: f64 = 0.8;
-
-/// The colour of point `k` of `n`: first dark, last light; one point gets the middle.
-fn ramp(k: usize, n: usize) -> RGBColor {
-    let t = if n <= 1 {
-        0.4
-    } else {
-        k.min(n - 1) as f64 / (n - 1) as f64 * RAMP_END
-    };
-    let upper = RAMP
-        .iter()
-        .position(|&(s, _)| s >= t)
-        .unwrap_or(RAMP.len() - 1)
-        .max(1);
-    let (s0, (r0, g0, b0)) = RAMP[upper - 1];
-    let (s1, (r1, g1, b1)) = RAMP[upper];
-    let f = ((t - s0) / (s1 - s0)).clamp(0.0, 1.0);
-    let mix = |a: f64, b: f64| (a + f * (b - a)).round().clamp(0.0, 255.0) as u8;
-    RGBColor(mix(r0, r1), mix(g0, g1), mix(b0, b1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::RunOptions;
+    use crate::charts::catalogue::{SUMMARY_CHARTS, of_sweep};
     use crate::runner::RunResult;
     use s3sim_scenario::LoadedScenario;
 
@@ -514,8 +369,8 @@ mod tests {
         );
         super::super::tests::assert_pngs(&files);
 
-        let specs = all(&summary, &aggregates, &[], "s");
-        let (_, redirects) = &specs[0];
+        let specs = of_sweep(&summary, &aggregates, &[], "s");
+        let redirects = &specs[0].spec;
         assert_eq!(redirects.title, "s: redirect rate by resolvers[0].max_ttl");
         assert_eq!(redirects.x_desc, "resolvers[0].max_ttl");
         assert_eq!(redirects.categories, ["1h", "5m", "30s"]);
@@ -525,7 +380,7 @@ mod tests {
                 .note
                 .starts_with("mean of 3 replicas per point; bars: 95%")
         );
-        let (_, curves) = &specs[5];
+        let curves = &specs[5].spec;
         // A label may say its line is hidden under an identical one ("1h (same as 30s)").
         let labels: Vec<&str> = curves.legend.iter().map(|e| e.label.as_str()).collect();
         assert_eq!(labels.len(), 4);
@@ -550,8 +405,8 @@ mod tests {
         assert_eq!(files.len(), 6);
         super::super::tests::assert_pngs(&files);
 
-        let specs = all(&summary, &aggregates, &[], "t");
-        let (_, settle) = &specs[4];
+        let specs = of_sweep(&summary, &aggregates, &[], "t");
+        let settle = &specs[4].spec;
         assert!(settle.series[0].runs.is_empty());
         assert!(
             settle.note.ends_with("; missing: never settled"),
@@ -563,42 +418,6 @@ mod tests {
         // No aggregates at all, and one point too few: still charts.
         let files = super::super::render_sweep(dir.path(), &summary, &[], &[], "none").unwrap();
         assert_eq!(files.len(), 6);
-    }
-
-    #[test]
-    fn values_read_without_ron_quotes() {
-        assert_eq!(display_value("\"1h\""), "1h");
-        assert_eq!(display_value("0.6"), "0.6");
-        assert_eq!(display_value("\"a \\\"b\\\"\""), "a \"b\"");
-        assert_eq!(
-            display_value("log_normal(median: \"15m\", sigma: 0.6)"),
-            "log_normal(median: 15m, sigma: 0.6)"
-        );
-        assert_eq!(
-            compact("log_normal(median: 15m, sigma: 0.6), 5m"),
-            "log_normal(15m, 0.6), 5m"
-        );
-        assert_eq!(
-            compact("quantiles([(0.0, 0s), (1.0, 2h)])"),
-            "quantiles([(0.0, 0s), (1.0, 2h)])"
-        );
-        assert_eq!(compact("at_least(60s)"), "at_least(60s)");
-        assert_eq!(
-            legend_label("log_normal(median: 15m, sigma: 0.6), 15m"),
-            "log_normal(15m, 0.6), 15m"
-        );
-        assert_eq!(shorten("short"), "short");
-        assert_eq!(shorten(&"x".repeat(50)).chars().count(), MAX_LEGEND_CHARS);
-    }
-
-    #[test]
-    fn ramp_runs_dark_to_light() {
-        let luma = |RGBColor(r, g, b): RGBColor| 0.3 * r as f64 + 0.59 * g as f64 + 0.11 * b as f64;
-        let colours: Vec<RGBColor> = (0..6).map(|k| ramp(k, 6)).collect();
-        assert_eq!(colours[0], RGBColor(68, 1, 84));
-        assert!(colours.windows(2).all(|w| luma(w[0]) < luma(w[1])));
-        let _ = ramp(0, 1);
-        let _ = ramp(5, 0);
     }
 
     #[test]

@@ -1,0 +1,147 @@
+//! Write the CSV tables of a run: the time series, the facility load, the sweep summary.
+//!
+//! The tables are tidy (one estimate per row, keys first), so any plotting tool can
+//! filter and pivot them. The `csv` crate quotes a field only when it holds a comma, a
+//! quote or a line break (RFC 4180) and ends rows with `\n`; numbers are written by
+//! Rust's `Display`, the shortest text that reads back as the same `f64`.
+
+use super::files::OutputError;
+use crate::aggregate::Aggregate;
+use crate::stats::Estimate;
+use crate::sweep_summary::SweepSummary;
+use s3sim_model::metrics::facility::FacilityMetric;
+
+/// Write the tidy time series: `time_s,class,metric,mean,ci95_low,ci95_high`, one row
+/// per defined (bin, group, metric).
+///
+/// # Errors
+///
+/// [`OutputError::Encode`] if the CSV writer fails.
+pub fn timeseries_csv(aggregate: &Aggregate) -> Result<String, OutputError> {
+    let mut table = Table::new("timeseries.csv", &["time_s", "class", "metric"], false)?;
+    let names: Vec<String> = aggregate.metrics.iter().map(|m| m.name()).collect();
+    for bin in 0..aggregate.bins {
+        let time = aggregate.bin_start_s(bin).to_string();
+        for (group, class) in aggregate.groups.iter().enumerate() {
+            for (&metric, name) in aggregate.metrics.iter().zip(&names) {
+                table.row(&[&time, class, name], aggregate.get(bin, group, metric))?;
+            }
+        }
+    }
+    table.finish()
+}
+
+/// Write the facility load time series:
+/// `time_s,facility,metric,mean,ci95_low,ci95_high`, one row per defined (bin,
+/// facility, metric).
+///
+/// # Errors
+///
+/// [`OutputError::Encode`] if the CSV writer fails.
+pub fn facilities_csv(aggregate: &Aggregate) -> Result<String, OutputError> {
+    let mut table = Table::new("facilities.csv", &["time_s", "facility", "metric"], false)?;
+    for bin in 0..aggregate.bins {
+        let time = aggregate.bin_start_s(bin).to_string();
+        for (f, facility) in aggregate.facilities.iter().enumerate() {
+            for metric in FacilityMetric::ALL {
+                let e = aggregate.facility(bin, f, metric);
+                table.row(&[&time, facility, metric.name()], e)?;
+            }
+        }
+    }
+    table.finish()
+}
+
+/// Write `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high,n`, one row
+/// per point × class × defined summary metric.
+///
+/// # Errors
+///
+/// [`OutputError::Encode`] if the CSV writer fails, e.g. when a point does not set
+/// every swept path.
+pub fn sweep_csv(summary: &SweepSummary) -> Result<String, OutputError> {
+    let mut keys = vec!["point"];
+    keys.extend(summary.paths.iter().map(String::as_str));
+    keys.extend(["class", "metric"]);
+    let mut table = Table::new("sweep.csv", &keys, true)?;
+    for point in 0..summary.points() {
+        let index = point.to_string();
+        for (group, class) in summary.groups.iter().enumerate() {
+            for &metric in &summary.metrics {
+                let name = metric.name();
+                let mut keys = vec![index.as_str()];
+                keys.extend(summary.values[point].iter().map(String::as_str));
+                keys.extend([class.as_str(), name.as_str()]);
+                table.row(&keys, summary.get(point, group, metric))?;
+            }
+        }
+    }
+    table.finish()
+}
+
+/// A CSV table written into memory: key columns, then an estimate's columns.
+struct Table {
+    /// The file the table becomes, for errors.
+    file: &'static str,
+    writer: csv::Writer<Vec<u8>>,
+    /// Whether rows end with how many replicas had a value.
+    counted: bool,
+}
+
+impl Table {
+    /// Start a table whose header is `keys`, then `mean,ci95_low,ci95_high` (and `n`).
+    fn new(file: &'static str, keys: &[&str], counted: bool) -> Result<Table, OutputError> {
+        let mut table = Table {
+            file,
+            writer: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .quote_style(csv::QuoteStyle::Necessary)
+                .from_writer(Vec::new()),
+            counted,
+        };
+        let estimate = ["mean", "ci95_low", "ci95_high", "n"];
+        let estimate = &estimate[..if counted { 4 } else { 3 }];
+        table.write(keys.iter().chain(estimate).copied())?;
+        Ok(table)
+    }
+
+    /// Add the row of `keys` and the estimate `e`, unless no replica had a value.
+    fn row(&mut self, keys: &[&str], e: Estimate) -> Result<(), OutputError> {
+        if e.n == 0 {
+            return Ok(());
+        }
+        let mut numbers = vec![e.mean.to_string(), e.low.to_string(), e.high.to_string()];
+        if self.counted {
+            numbers.push(e.n.to_string());
+        }
+        self.write(
+            keys.iter()
+                .copied()
+                .chain(numbers.iter().map(String::as_str)),
+        )
+    }
+
+    fn write<'f>(&mut self, fields: impl IntoIterator<Item = &'f str>) -> Result<(), OutputError> {
+        let file = self.file;
+        self.writer
+            .write_record(fields)
+            .map_err(|e| encode(file, e.to_string()))
+    }
+
+    /// The table's text.
+    fn finish(self) -> Result<String, OutputError> {
+        let file = self.file;
+        let bytes = self
+            .writer
+            .into_inner()
+            .map_err(|e| encode(file, e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| encode(file, e.to_string()))
+    }
+}
+
+fn encode(path: &str, message: String) -> OutputError {
+    OutputError::Encode {
+        path: path.into(),
+        message,
+    }
+}

@@ -1,0 +1,156 @@
+//! Write a run's results: CSV tables, the JSON summary, the input, charts; atomically.
+//!
+//! A scenario without a sweep gets its files at the top of the output directory. A
+//! sweep gets the input, `sweep.csv` and the sweep charts at the top and one
+//! sub-directory per point holding that point's usual files.
+//!
+//! The parts: `files` (atomic writing, [`OutputError`]), `csv_tables` (the CSV files)
+//! and `summary_json` (`summary.json`). A new output file is written by a new function
+//! in one of them (or a new sibling) and listed in `write_point` or [`write_results`].
+
+pub mod csv_tables;
+pub mod files;
+mod summary_json;
+
+use crate::aggregate::Aggregate;
+use crate::charts;
+use crate::markers::{markers, sweep_markers};
+use crate::runner::{RunOptions, RunResult};
+use crate::sweep_summary::SweepSummary;
+use csv_tables::{facilities_csv, sweep_csv, timeseries_csv};
+use files::{OutputError, io, replace_dir, staging_dir, write_file};
+use s3sim_scenario::{LoadedScenario, SweepPoint};
+use std::path::{Path, PathBuf};
+
+/// Name the default directory of a scenario's results: `results/<scenario>`.
+///
+/// One directory per scenario name, relative to where s3sim runs, so reruns replace
+/// their own results and nothing else.
+pub fn results_dir(scenario: &str) -> PathBuf {
+    Path::new("results").join(scenario)
+}
+
+/// Write every output of a run (one [`RunResult`] per sweep point) into `dir`,
+/// replacing what was there.
+///
+/// Files are first written into a temporary directory beside `dir`, which is then
+/// renamed into place; on any error nothing under `dir` changes.
+///
+/// # Errors
+///
+/// [`OutputError::Io`] when a file or directory cannot be written, renamed or removed;
+/// [`OutputError::Encode`] when a table or summary cannot be encoded;
+/// [`OutputError::Chart`] when a chart cannot be drawn.
+pub fn write_results(
+    dir: &Path,
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    results: &[RunResult],
+) -> Result<Vec<PathBuf>, OutputError> {
+    let staging = staging_dir(dir)?;
+    let mut files = Vec::new();
+    if loaded.scenario.sweep.is_none() {
+        files.extend(write_point(
+            staging.path(),
+            loaded,
+            &loaded.points[0],
+            &loaded.source,
+            options,
+            &results[0],
+        )?);
+    } else {
+        files.push(write_file(
+            staging.path(),
+            "scenario.ron",
+            loaded.source.as_bytes(),
+        )?);
+        let summary = SweepSummary::new(loaded, results);
+        files.push(write_file(
+            staging.path(),
+            "sweep.csv",
+            sweep_csv(&summary)?.as_bytes(),
+        )?);
+        let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
+        files.extend(charts::render_sweep(
+            staging.path(),
+            &summary,
+            &aggregates,
+            &sweep_markers(loaded),
+            &loaded.scenario.name,
+        )?);
+        for (point, result) in loaded.points.iter().zip(results) {
+            let sub = staging.path().join(point.dir_name(loaded.points.len()));
+            std::fs::create_dir(&sub).map_err(io(&sub))?;
+            files.extend(write_point(
+                &sub,
+                loaded,
+                point,
+                &point_ron(point)?,
+                options,
+                result,
+            )?);
+        }
+    }
+    let staged = staging.path().to_path_buf();
+    replace_dir(staging, dir)?;
+    Ok(files
+        .iter()
+        .map(|f| dir.join(f.strip_prefix(&staged).expect("inside staging")))
+        .collect())
+}
+
+/// A sweep point's scenario as RON that runs on its own (no sweep, no expectations).
+fn point_ron(point: &SweepPoint) -> Result<String, OutputError> {
+    let mut scenario = point.scenario.clone();
+    scenario.sweep = None;
+    scenario.expect.clear();
+    let header = format!("// Sweep point {}: {}\n", point.index, point.label());
+    let config = ron::ser::PrettyConfig::default().struct_names(true);
+    ron::ser::to_string_pretty(&scenario, config)
+        .map(|text| header + &text + "\n")
+        .map_err(|e| OutputError::Encode {
+            path: "scenario.ron".into(),
+            message: e.to_string(),
+        })
+}
+
+/// Write one point's files into `dir`: CSV tables, `summary.json`, `source` as
+/// `scenario.ron`, then its charts.
+fn write_point(
+    dir: &Path,
+    loaded: &LoadedScenario,
+    point: &SweepPoint,
+    source: &str,
+    options: RunOptions,
+    result: &RunResult,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let mut files = vec![
+        write_file(
+            dir,
+            "timeseries.csv",
+            timeseries_csv(&result.aggregate)?.as_bytes(),
+        )?,
+        write_file(
+            dir,
+            "facilities.csv",
+            facilities_csv(&result.aggregate)?.as_bytes(),
+        )?,
+        write_file(
+            dir,
+            "summary.json",
+            summary_json::summary_json(loaded, point, options, result)?.as_bytes(),
+        )?,
+        write_file(dir, "scenario.ron", source.as_bytes())?,
+    ];
+    let title = match loaded.scenario.sweep {
+        None => loaded.scenario.name.clone(),
+        Some(_) => format!("{} [{}]", loaded.scenario.name, point.label()),
+    };
+    files.extend(charts::render_all(
+        dir,
+        &result.aggregate,
+        &markers(&point.world),
+        &title,
+    )?);
+    Ok(files)
+}
