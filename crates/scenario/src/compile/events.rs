@@ -37,7 +37,7 @@ pub(crate) fn recreate(s: &Scenario, buckets: &mut [Bucket]) {
 
 fn fault(e: &EventSpec, s: &Scenario, facilities: &[(usize, FacilitySpec)]) -> Option<Fault> {
     let facility = |name: &str| index_of(facilities, name, |(_, f)| &f.name) as u16;
-    let at = e.at().0.after_start();
+    let at = e.start().1.0.after_start();
     Some(match e {
         EventSpec::Outage {
             facility: f,

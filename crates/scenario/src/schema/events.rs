@@ -90,8 +90,15 @@ pub enum EventSpec {
 }
 
 impl EventSpec {
-    /// When the event starts.
-    pub fn at(&self) -> Dur {
+    /// The field that says when the event starts, and its time: `at`, or `deleted_at`
+    /// for a bucket re-creation (which starts with the deletion).
+    ///
+    /// ```
+    /// use s3sim_scenario::{schema::EventSpec, units::Dur};
+    /// let drain = EventSpec::Drain { facility: "iad".into(), at: Dur::secs(60) };
+    /// assert_eq!(drain.start(), ("at", Dur::secs(60)));
+    /// ```
+    pub fn start(&self) -> (&'static str, Dur) {
         match self {
             EventSpec::Outage { at, .. }
             | EventSpec::Drain { at, .. }
@@ -99,8 +106,8 @@ impl EventSpec {
             | EventSpec::ResolverOutage { at, .. }
             | EventSpec::RecordTtl { at, .. }
             | EventSpec::EndpointRetired { at, .. }
-            | EventSpec::Invalidation { at, .. } => *at,
-            EventSpec::BucketRecreated { deleted_at, .. } => *deleted_at,
+            | EventSpec::Invalidation { at, .. } => ("at", *at),
+            EventSpec::BucketRecreated { deleted_at, .. } => ("deleted_at", *deleted_at),
         }
     }
 }

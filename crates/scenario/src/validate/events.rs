@@ -22,11 +22,8 @@ impl Checker {
         let mut recreated = BTreeSet::new();
         for (i, event) in s.events.iter().enumerate() {
             let path = format!("events[{i}]");
-            let field = match event {
-                EventSpec::BucketRecreated { .. } => "deleted_at",
-                _ => "at",
-            };
-            self.event_time(&format!("{path}.{field}"), event.at(), s.duration);
+            let (field, at) = event.start();
+            self.event_time(&format!("{path}.{field}"), at, s.duration);
             self.event(&path, event, s, &facilities, &mut recreated);
         }
     }
