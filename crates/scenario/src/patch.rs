@@ -188,6 +188,7 @@ macro_rules! patchable {
                         let $ty { $($field,)* $($($fixed: _,)*)? } = self;
                         match name.as_str() {
                             $(stringify!($field) => $field.patch(name, &path[1..], ron),)*
+                            $($(stringify!($fixed) => Err(format!("{name} cannot be swept")),)*)?
                             other => Err(format!(
                                 "unknown field \"{other}\" (known: {})",
                                 [$(stringify!($field)),*].join(", ")
@@ -381,8 +382,5 @@ patchable!(CacheControlSpec {
 /// a path into a leaf, or a value its field's type cannot read.
 pub fn set(scenario: &mut Scenario, path: &str, ron: &str) -> Result<(), String> {
     let segments = parse_path(path)?;
-    if matches!(segments.first(), Some(Segment::Field(f)) if f == "sweep" || f == "expect") {
-        return Err("sweep and expect cannot be swept".into());
-    }
     scenario.patch("", &segments, ron)
 }
