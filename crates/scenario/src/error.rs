@@ -37,19 +37,34 @@ impl fmt::Display for Issue {
 pub enum ScenarioError {
     /// The file could not be read.
     #[error("{path}: cannot read: {message}")]
-    Io { path: String, message: String },
+    Io {
+        /// The path as given.
+        path: String,
+        /// The operating system's reason.
+        message: String,
+    },
     /// The text is not a valid scenario (RON syntax, unknown field, wrong type).
     #[error("{origin}:{line}:{col}: {message}\n{snippet}")]
     Syntax {
+        /// The file's path, or a note for built-in text.
         origin: String,
+        /// 1-based line of the error.
         line: usize,
+        /// 1-based column (in characters) of the error.
         col: usize,
+        /// What the parser expected or refused.
         message: String,
+        /// The line with the column marked, as ariadne renders it (no colour).
         snippet: String,
     },
     /// The scenario parses but makes no sense.
     #[error("{origin}: invalid scenario:\n{}", render_issues(issues))]
-    Invalid { origin: String, issues: Vec<Issue> },
+    Invalid {
+        /// The file's path, or a note for built-in text.
+        origin: String,
+        /// Every problem found, each at its field path.
+        issues: Vec<Issue>,
+    },
 }
 
 fn render_issues(issues: &[Issue]) -> String {

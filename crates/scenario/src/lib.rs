@@ -1,21 +1,22 @@
 //! Read, check and compile s3sim scenarios written in RON.
 //!
 //! A scenario file is parsed into the [`schema`] types (every field documented there,
-//! with its unit and default), checked by [`validate`], and compiled into the model's
-//! [`WorldConfig`] with names resolved to dense ids. Errors are never panics:
-//! syntax errors carry `file:line:col` and a snippet, semantic ones the field path.
+//! with its unit and default), checked by [`validate`], expanded into its sweep
+//! [`points`] (each set by [`patch`]), and compiled into the model's [`WorldConfig`]
+//! with names resolved to dense ids. Errors are never panics: syntax errors carry
+//! `file:line:col` and a snippet, semantic ones the field path.
 
 mod compile;
 pub mod error;
 pub mod patch;
+pub mod points;
 pub mod schema;
-pub mod sweep;
 pub mod units;
 pub mod validate;
 
 pub use error::{Issue, ScenarioError};
+pub use points::SweepPoint;
 pub use schema::Scenario;
-pub use sweep::SweepPoint;
 
 use s3sim_model::WorldConfig;
 use std::path::Path;
@@ -54,6 +55,10 @@ impl LoadedScenario {
 }
 
 /// Read and check the scenario file at `path`.
+///
+/// # Errors
+///
+/// [`ScenarioError::Io`] when the file cannot be read, else as [`parse`].
 pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
     let source = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
         path: path.display().to_string(),
@@ -63,6 +68,12 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
 }
 
 /// Parse and check scenario text; `origin` names it in error messages.
+///
+/// # Errors
+///
+/// [`ScenarioError::Syntax`] when the text is not a well-typed scenario;
+/// [`ScenarioError::Invalid`] with every semantic issue of the scenario, its sweep
+/// points or its expectations.
 pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError> {
     let scenario = schema::from_ron(source, origin)?;
     let invalid = |issues| ScenarioError::Invalid {
@@ -70,7 +81,7 @@ pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError
         issues,
     };
     validate::check(&scenario).map_err(invalid)?;
-    let points = sweep::expand(&scenario).map_err(invalid)?;
+    let points = points::expand(&scenario).map_err(invalid)?;
     validate::expectations(&scenario, points.len()).map_err(invalid)?;
     // Without a sweep the only point is the scenario itself: compile it once.
     let world = match scenario.sweep {

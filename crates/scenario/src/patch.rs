@@ -1,12 +1,15 @@
 //! Set one scenario field by its path (`clients[0].dns`, `resolvers[*].max_ttl`).
 //!
 //! Sweeps need to override any field of a parsed scenario with a value written in RON.
-//! Each schema struct lists its fields once (in [`patchable!`] below) and each leaf
-//! type parses the RON text itself, so a bad path names the fields that exist there
-//! and a bad value gets the leaf type's own error message.
+//! Each schema struct is a section that lists its fields once, in a pattern the
+//! compiler checks is complete, and each leaf type parses the RON text itself, so a
+//! bad path names the fields that exist there and a bad value gets the leaf type's
+//! own error message. Every struct of the schema is a section, down to website routing
+//! rules; enums (delays, policies, events) are leaves, set whole.
 
 use crate::schema::*;
 use crate::units::{Dur, Rate};
+use s3sim_model::website::{Condition, Protocol, Redirect, RoutingRule};
 
 /// One step of a field path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +32,11 @@ pub enum Segment {
 /// );
 /// assert!(parse_path("clients[x]").is_err());
 /// ```
+///
+/// # Errors
+///
+/// A message quoting `path` when a name is empty or not a field name, or a bracket
+/// holds neither an index nor `*`.
 pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     let mut segments = Vec::new();
     for part in path.split('.') {
@@ -61,9 +69,16 @@ pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
 }
 
 /// Overwrite the part of a value that a path names with a value written in RON.
-pub trait Patch {
-    /// Set the field at `path` (relative to `self`) to `ron`.
-    fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String>;
+///
+/// Structs are sections: a path names their fields. Enums and scalars are leaves:
+/// a path ends at them and their RON text replaces them whole.
+trait Patch {
+    /// Whether a path may go on into this value (a section or a list).
+    const SECTION: bool;
+
+    /// Set the part of `self` at `path` (relative to `self`) to `ron`; `field` is the
+    /// name `self` has in its section, for messages.
+    fn patch(&mut self, field: &str, path: &[Segment], ron: &str) -> Result<(), String>;
 }
 
 fn parse_leaf<T: serde::de::DeserializeOwned>(ron: &str) -> Result<T, String> {
@@ -76,7 +91,9 @@ fn parse_leaf<T: serde::de::DeserializeOwned>(ron: &str) -> Result<T, String> {
 macro_rules! leaves {
     ($($ty:ty),* $(,)?) => {$(
         impl Patch for $ty {
-            fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+            const SECTION: bool = false;
+
+            fn patch(&mut self, _field: &str, path: &[Segment], ron: &str) -> Result<(), String> {
                 match path.first() {
                     None => {
                         *self = parse_leaf(ron)?;
@@ -99,9 +116,6 @@ leaves!(
     f64,
     Dur,
     Rate,
-    Option<Dur>,
-    Option<String>,
-    Option<bool>,
     DelaySpec,
     PopularitySpec,
     ArrivalsSpec,
@@ -110,17 +124,16 @@ leaves!(
     DnsCacheSpec,
     RedirectSpec,
     RegionCacheSpec,
-    Option<u32>,
-    Option<QuotaSpec>,
     EventSpec,
-    s3sim_model::website::RoutingRule,
     OriginSpec,
-    OriginCacheControlSpec,
     RedirectCachingSpec,
+    Protocol,
 );
 
 impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
-    fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+    const SECTION: bool = true;
+
+    fn patch(&mut self, field: &str, path: &[Segment], ron: &str) -> Result<(), String> {
         match path.first() {
             None => {
                 *self = parse_leaf(ron)?;
@@ -131,28 +144,57 @@ impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
                 let item = self
                     .get_mut(*i)
                     .ok_or_else(|| format!("index {i} out of range (the list has {len})"))?;
-                item.patch(&path[1..], ron)
+                item.patch(field, &path[1..], ron)
             }
             Some(Segment::All) => self
                 .iter_mut()
-                .try_for_each(|item| item.patch(&path[1..], ron)),
+                .try_for_each(|item| item.patch(field, &path[1..], ron)),
             Some(Segment::Field(f)) => Err(format!("\"{f}\": this is a list; use [index] or [*]")),
         }
     }
 }
 
+/// An optional value: set whole, or, when it is a section that is present, by its
+/// fields.
+impl<T: Patch + serde::de::DeserializeOwned> Patch for Option<T> {
+    const SECTION: bool = T::SECTION;
+
+    fn patch(&mut self, field: &str, path: &[Segment], ron: &str) -> Result<(), String> {
+        match (path.first(), self.as_mut()) {
+            (None, _) => {
+                *self = parse_leaf(ron)?;
+                Ok(())
+            }
+            (Some(_), Some(value)) => value.patch(field, path, ron),
+            (Some(_), None) if T::SECTION => {
+                Err(format!("there is no `{field}` section here to change"))
+            }
+            (Some(_), None) => Err("this field has no sub-fields".into()),
+        }
+    }
+}
+
+/// Make a struct a section whose fields paths can name. Its fields are listed once
+/// here and bound by a pattern without `..`, so a field missing from the list is a
+/// compile error; fields after `fixed` cannot be set by a path.
 macro_rules! patchable {
-    ($ty:ty { $($field:ident),* $(,)? }) => {
+    ($ty:ident { $($field:ident),* $(,)? } $(fixed { $($fixed:ident),* })?) => {
         impl Patch for $ty {
-            fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
+            const SECTION: bool = true;
+
+            fn patch(&mut self, _field: &str, path: &[Segment], ron: &str) -> Result<(), String> {
                 match path.first() {
-                    Some(Segment::Field(name)) => match name.as_str() {
-                        $(stringify!($field) => self.$field.patch(&path[1..], ron),)*
-                        other => Err(format!(
-                            "unknown field \"{other}\" (known: {})",
-                            [$(stringify!($field)),*].join(", ")
-                        )),
-                    },
+                    Some(Segment::Field(name)) => {
+                        let $ty { $($field,)* $($($fixed: _,)*)? } = self;
+                        match name.as_str() {
+                            $(stringify!($field) => $field.patch(name, &path[1..], ron),)*
+                            $($(stringify!($fixed) => Err(format!("{name} cannot be swept")),)*)?
+                            other => Err(format!(
+                                "unknown field \"{other}\" (known: {})",
+                                [$(stringify!($field)),*].join(", ")
+                            )),
+                        }
+                    }
                     None => {
                         *self = parse_leaf(ron)?;
                         Ok(())
@@ -182,7 +224,7 @@ patchable!(Scenario {
     s3,
     cdn,
     events,
-});
+} fixed { sweep, expect });
 patchable!(RegionSpec {
     name,
     opt_in,
@@ -210,6 +252,29 @@ patchable!(BucketSpec {
     objects,
     keys,
     website
+});
+patchable!(WebsiteSpec {
+    index_document,
+    routing_rules
+});
+patchable!(RoutingRule {
+    condition,
+    redirect
+});
+patchable!(Condition {
+    key_prefix_equals,
+    http_error_code_returned_equals
+});
+patchable!(Redirect {
+    host_name,
+    protocol,
+    replace_key_prefix_with,
+    replace_key_with,
+    http_redirect_code
+});
+patchable!(S3Spec {
+    temporary_redirect_code,
+    website_redirect_code
 });
 patchable!(DnsSpec {
     record_ttl,
@@ -252,9 +317,11 @@ patchable!(RetrySpec {
     cap,
     quota
 });
-patchable!(WebsiteSpec {
-    index_document,
-    routing_rules
+patchable!(QuotaSpec {
+    capacity,
+    retry_cost,
+    timeout_cost,
+    success_refund
 });
 patchable!(CdnSpec {
     edges,
@@ -282,32 +349,23 @@ patchable!(CachePolicySpec {
     error_min_ttl,
     redirects
 });
-patchable!(S3Spec {
-    temporary_redirect_code,
-    website_redirect_code
+patchable!(OriginCacheControlSpec {
+    ok,
+    redirect,
+    error
+});
+patchable!(CacheControlSpec {
+    max_age,
+    s_maxage,
+    no_store
 });
 
-/// Patch an optional section: its sub-fields when it is present.
-macro_rules! optional_sections {
-    ($($ty:ty: $what:literal),* $(,)?) => {$(
-        impl Patch for Option<$ty> {
-            fn patch(&mut self, path: &[Segment], ron: &str) -> Result<(), String> {
-                match (path.first(), self.as_mut()) {
-                    (None, _) => {
-                        *self = parse_leaf(ron)?;
-                        Ok(())
-                    }
-                    (Some(_), Some(section)) => section.patch(path, ron),
-                    (Some(_), None) => Err(format!("there is no `{}` section here to change", $what)),
-                }
-            }
-        }
-    )*};
-}
-
-optional_sections!(CdnSpec: "cdn", RetrySpec: "retry", WebsiteSpec: "website");
-
 /// Set the field at `path` of `scenario` to the RON value `ron`.
+///
+/// A path is field names joined by `.`, with `[i]` for one element of a list and
+/// `[*]` for every element; it may end at any field, and go on into any struct
+/// (a section), but not into an enum, which is set whole. `sweep` and `expect`
+/// cannot be set.
 ///
 /// ```
 /// let mut s = s3sim_scenario::schema::from_ron(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
@@ -316,10 +374,13 @@ optional_sections!(CdnSpec: "cdn", RetrySpec: "retry", WebsiteSpec: "website");
 /// let err = s3sim_scenario::patch::set(&mut s, "resolvers[0].max_tl", "\"1m\"").unwrap_err();
 /// assert!(err.contains("unknown field \"max_tl\" (known: name, count, min_ttl, max_ttl"));
 /// ```
+///
+/// # Errors
+///
+/// A message naming what is wrong: a malformed path, a field that does not exist
+/// there (with the ones that do), an index out of range, an absent optional section,
+/// a path into a leaf, or a value its field's type cannot read.
 pub fn set(scenario: &mut Scenario, path: &str, ron: &str) -> Result<(), String> {
     let segments = parse_path(path)?;
-    if matches!(segments.first(), Some(Segment::Field(f)) if f == "sweep" || f == "expect") {
-        return Err("sweep and expect cannot be swept".into());
-    }
-    scenario.patch(&segments, ron)
+    scenario.patch("", &segments, ron)
 }

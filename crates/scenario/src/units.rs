@@ -54,14 +54,16 @@ impl fmt::Display for Dur {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rate {
-    per_sec: f64,
-    text_unit_secs: f64,
+    /// The count as written, per `unit_secs` seconds: kept so that the rate prints
+    /// back exactly as it was read.
+    count: f64,
+    unit_secs: f64,
 }
 
 impl Rate {
     /// Events per second.
     pub fn per_sec(self) -> f64 {
-        self.per_sec
+        self.count / self.unit_secs
     }
 }
 
@@ -85,10 +87,7 @@ fn parse_rate(text: &str) -> Result<Rate, String> {
             ));
         }
     };
-    Ok(Rate {
-        per_sec: count / unit_secs,
-        text_unit_secs: unit_secs,
-    })
+    Ok(Rate { count, unit_secs })
 }
 
 impl<'de> Deserialize<'de> for Rate {
@@ -106,13 +105,13 @@ impl Serialize for Rate {
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unit = match self.text_unit_secs {
+        let unit = match self.unit_secs {
             1.0 => "s",
             60.0 => "min",
             3_600.0 => "h",
             _ => "d",
         };
-        write!(f, "{}/{unit}", self.per_sec * self.text_unit_secs)
+        write!(f, "{}/{unit}", self.count)
     }
 }
 
@@ -126,6 +125,16 @@ mod tests {
         assert_eq!(parse_rate("1/h").unwrap().per_sec(), 1.0 / 3600.0);
         assert_eq!(parse_rate("0.5 / d").unwrap().per_sec(), 0.5 / 86_400.0);
         assert_eq!(parse_rate("30/min").unwrap().to_string(), "30/min");
+    }
+
+    #[test]
+    fn rates_print_back_exactly_as_read() {
+        // 7.1 / 3600 * 3600 is 7.099999999999999 in floating point.
+        assert_eq!(parse_rate("7.1/h").unwrap().to_string(), "7.1/h");
+        assert_eq!(parse_rate("0.3/m").unwrap().to_string(), "0.3/min");
+        let rate: Rate =
+            ron::from_str(&ron::to_string(&parse_rate("7.1/d").unwrap()).unwrap()).unwrap();
+        assert_eq!(rate, parse_rate("7.1/d").unwrap());
     }
 
     #[test]

@@ -1,59 +1,18 @@
-//! Compile the CDN, the object keys and the website tables.
+//! Compile the CDN: edges, distributions and their caching rules, invalidations.
 
-use super::index_of;
-use crate::schema::*;
+use super::delay::delay;
+use super::ids::{index_of, resolver_range};
+use crate::schema::{
+    CacheControlSpec, CdnSpec, DistributionSpec, EventSpec, OriginSpec, RedirectCachingSpec,
+    Scenario,
+};
 use s3sim_model::cdn::invalidation::PathPattern;
 use s3sim_model::cdn::network::{
     CdnConfig, Distribution, Edge, Invalidation, Origin, OriginCacheControl,
 };
 use s3sim_model::cdn::policy::{CacheControl, CachePolicy, RedirectCaching};
-use s3sim_model::objects::{KeyId, Objects};
-use s3sim_model::website::Website;
 
-/// The keys of bucket `b`: its named keys, then `o/0` … `o/N-1`; `index.html` alone
-/// when it names none.
-pub(crate) fn bucket_keys(b: &BucketSpec) -> Vec<String> {
-    let generated = (0..b.objects).map(|i| format!("o/{i}"));
-    let keys: Vec<String> = b.keys.iter().cloned().chain(generated).collect();
-    if keys.is_empty() {
-        vec!["index.html".into()]
-    } else {
-        keys
-    }
-}
-
-/// Intern every bucket's keys and every key a client asks for, and precompute the
-/// website answers (chains followed as deep as any client follows redirects).
-pub(crate) fn objects(s: &Scenario) -> Objects {
-    let websites: Vec<Option<Website>> = s
-        .buckets
-        .iter()
-        .map(|b| {
-            b.website.as_ref().map(|w| Website {
-                index_document: w.index_document.clone(),
-                routing_rules: w.routing_rules.clone(),
-                default_redirect_code: s.s3.website_redirect_code,
-            })
-        })
-        .collect();
-    let requested: Vec<String> = s.clients.iter().flat_map(|c| c.keys.clone()).collect();
-    let depth = crate::validate::max_hops(s);
-    Objects::build(
-        s.buckets.iter().map(bucket_keys).collect(),
-        &websites,
-        &requested,
-        depth,
-    )
-}
-
-/// The ids of a client's listed keys.
-pub(crate) fn listed_keys(c: &ClientSpec, objects: &Objects) -> Vec<KeyId> {
-    c.keys
-        .iter()
-        .map(|k| objects.id(k).expect("requested keys are interned"))
-        .collect()
-}
-
+/// The CDN of `s`; an empty one without a `cdn` section.
 pub(crate) fn cdn(s: &Scenario) -> CdnConfig {
     let Some(spec) = &s.cdn else {
         return CdnConfig::default();
@@ -64,17 +23,12 @@ pub(crate) fn cdn(s: &Scenario) -> CdnConfig {
         .iter()
         .map(|e| {
             let region = index_of(&s.regions, &e.region, |r| &r.name);
-            let group = e
-                .resolvers
-                .as_deref()
-                .map_or(0, |g| index_of(&s.resolvers, g, |r| &r.name));
-            let first: u32 = s.resolvers[..group].iter().map(|r| r.count).sum();
             Edge {
                 name: e.name.clone(),
                 region: region as u16,
                 place: (places + region) as u16,
                 capacity: e.capacity,
-                resolvers: first..first + s.resolvers[group].count,
+                resolvers: resolver_range(s, e.resolvers.as_deref()),
             }
         })
         .collect();
@@ -86,7 +40,7 @@ pub(crate) fn cdn(s: &Scenario) -> CdnConfig {
             .map(|d| distribution(d, s))
             .collect(),
         invalidations: invalidations(s, spec),
-        invalidation_delay: Some(super::delay(&spec.invalidation_delay)),
+        invalidation_delay: Some(delay(&spec.invalidation_delay)),
     }
 }
 

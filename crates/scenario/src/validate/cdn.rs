@@ -1,42 +1,13 @@
-//! Check the CDN, object and website fields: edges, distributions, keys, routing rules,
-//! invalidation paths.
+//! Check the CDN: edges, distributions, viewers and the size of the edge caches.
 
-use super::{Checker, names};
-use crate::schema::*;
-use s3sim_model::cdn::invalidation::PathPattern;
-use std::collections::BTreeSet;
-
-/// Largest number of object keys over all buckets and clients.
-pub const MAX_KEYS: u64 = 1_000_000;
-/// Largest edge cache, in objects.
-pub const MAX_EDGE_CAPACITY: u32 = 10_000_000;
-/// Largest number of edge locations (ids are 16-bit).
-pub const MAX_EDGES: usize = 10_000;
-/// Largest number of distributions (ids are 16-bit).
-pub const MAX_DISTRIBUTIONS: usize = 10_000;
-/// Largest number of cache slots (edges × distributions × keys), each ~40 bytes.
-pub const MAX_CACHE_SLOTS: u64 = 50_000_000;
-
-/// The most redirects any client follows: how deep website chains are interned.
-pub(crate) fn max_hops(s: &Scenario) -> u8 {
-    s.clients
-        .iter()
-        .map(|c| match c.redirects {
-            RedirectSpec::FollowLocation { max_hops, .. } | RedirectSpec::Sticky { max_hops } => {
-                max_hops
-            }
-            _ => 1,
-        })
-        .max()
-        .unwrap_or(1)
-}
-
-/// Redirect codes a routing rule may use in s3sim (the statuses it models).
-const WEBSITE_CODES: [u16; 3] = [301, 302, 307];
+use super::checker::{Checker, names};
+use super::limits::{MAX_CACHE_SLOTS, MAX_DISTRIBUTIONS, MAX_EDGE_CAPACITY, MAX_EDGES};
+use crate::schema::{CachePolicySpec, CdnSpec, OriginSpec, Scenario};
 
 impl Checker {
-    pub(super) fn cdn(&mut self, s: &Scenario) {
-        let keys = self.keys(s);
+    /// Check the `cdn` section and the viewers; `keys` is the key count
+    /// [`Checker::objects`] found, which sizes every edge cache.
+    pub(crate) fn cdn(&mut self, s: &Scenario, keys: u64) {
         let Some(cdn) = &s.cdn else {
             for (i, c) in s.clients.iter().enumerate() {
                 if c.cdn.is_some() {
@@ -58,95 +29,6 @@ impl Checker {
                     cdn.distributions.len()
                 ),
             );
-        }
-    }
-
-    /// Check bucket objects, websites and client keys; returns the number of keys.
-    fn keys(&mut self, s: &Scenario) -> u64 {
-        let mut total = 0u64;
-        let hops = max_hops(s);
-        let requested: u64 = s.clients.iter().map(|c| c.keys.len() as u64).sum();
-        for (i, b) in s.buckets.iter().enumerate() {
-            let path = format!("buckets[{i}]");
-            // A bucket naming no object holds index.html.
-            let own = (u64::from(b.objects) + b.keys.len() as u64).max(1);
-            total += own;
-            if b.website.is_some() {
-                // Each key a website chain starts from can lead to one new key per hop.
-                total = total.saturating_add((own + requested) * u64::from(hops));
-            }
-            for (j, key) in b.keys.iter().enumerate() {
-                self.key(&format!("{path}.keys[{j}]"), key);
-            }
-            if let Some(w) = &b.website {
-                self.website(&format!("{path}.website"), w);
-            }
-        }
-        for (i, c) in s.clients.iter().enumerate() {
-            total += c.keys.len() as u64;
-            for (j, key) in c.keys.iter().enumerate() {
-                self.key(&format!("clients[{i}].keys[{j}]"), key);
-            }
-            if let PopularitySpec::Zipf(e) = c.key_popularity
-                && !(e.is_finite() && e > 0.0)
-            {
-                self.issue(
-                    format!("clients[{i}].key_popularity"),
-                    format!("zipf exponent must be > 0, not {e}"),
-                );
-            }
-        }
-        if total > MAX_KEYS {
-            self.issue(
-                "buckets",
-                format!(
-                    "up to {total} object keys in all (objects, requested keys, and the keys website redirect chains can reach in max_hops); at most {MAX_KEYS}"
-                ),
-            );
-        }
-        if !WEBSITE_CODES.contains(&s.s3.website_redirect_code) {
-            self.issue(
-                "s3.website_redirect_code",
-                format!(
-                    "must be 301, 302 or 307, not {}",
-                    s.s3.website_redirect_code
-                ),
-            );
-        }
-        total
-    }
-
-    fn key(&mut self, path: &str, key: &str) {
-        if key.starts_with('/') {
-            self.issue(path, format!("\"{key}\": keys have no leading '/'"));
-        }
-    }
-
-    fn website(&mut self, path: &str, w: &WebsiteSpec) {
-        if w.index_document.is_empty() || w.index_document.contains('/') {
-            self.issue(
-                format!("{path}.index_document"),
-                "must be a non-empty name without '/'",
-            );
-        }
-        let rules = format!("{path}.routing_rules");
-        // Redirect codes get s3sim's own, narrower check below.
-        let problems = s3sim_model::website::validate(&w.routing_rules);
-        for problem in problems
-            .iter()
-            .filter(|p| !p.path.ends_with(".http_redirect_code"))
-        {
-            self.issue(format!("{rules}{}", problem.path), problem.message.clone());
-        }
-        for (i, rule) in w.routing_rules.iter().enumerate() {
-            if let Some(code) = rule.redirect.http_redirect_code
-                && !WEBSITE_CODES.contains(&code)
-            {
-                self.issue(
-                    format!("{rules}[{i}].redirect.http_redirect_code"),
-                    format!("s3sim models 301, 302 and 307, not {code}"),
-                );
-            }
         }
     }
 
@@ -233,32 +115,6 @@ impl Checker {
                 format!("{path}.max_ttl"),
                 format!("{} is below default_ttl {}", c.max_ttl, c.default_ttl),
             );
-        }
-    }
-
-    pub(super) fn invalidation(
-        &mut self,
-        path: &str,
-        s: &Scenario,
-        distribution: &str,
-        paths: &[String],
-    ) {
-        let what = format!("{path}.distribution");
-        match &s.cdn {
-            None => self.issue(&what, "there is no `cdn` section"),
-            Some(cdn) => {
-                let known: BTreeSet<&str> =
-                    cdn.distributions.iter().map(|d| d.name.as_str()).collect();
-                self.reference(&what, "distribution", distribution, &known);
-            }
-        }
-        if paths.is_empty() {
-            self.issue(format!("{path}.paths"), "list at least one path");
-        }
-        for (j, p) in paths.iter().enumerate() {
-            if let Err(e) = PathPattern::parse(p) {
-                self.issue(format!("{path}.paths[{j}]"), format!("\"{p}\": {e}"));
-            }
         }
     }
 }

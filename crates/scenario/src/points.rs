@@ -1,4 +1,5 @@
-//! Expand a scenario's `sweep` into points: one patched, checked scenario per combination.
+//! Expand a scenario into the points it runs: one per combination of its `sweep`
+//! values (patched, checked and compiled), or the scenario itself without a sweep.
 
 use crate::compile::compile;
 use crate::error::Issue;
@@ -99,6 +100,12 @@ fn safe(text: &str) -> String {
 }
 
 /// Expand `base` (already checked) into its sweep points, each patched and checked.
+///
+/// # Errors
+///
+/// Every [`Issue`] of the sweep: an empty field list or value list, a malformed path,
+/// unequal `zip` lists, wrong names, too many points, a value its field cannot take
+/// (at `sweep.fields[i]`), or a point whose scenario is invalid (at `sweep point k`).
 pub fn expand(base: &Scenario) -> Result<Vec<SweepPoint>, Vec<Issue>> {
     let Some(sweep) = &base.sweep else {
         return Ok(vec![SweepPoint {

@@ -1,87 +1,14 @@
-//! Check the capacity, retry and fault fields: facility servers, client retries, the
-//! `events` list.
+//! Check the `events` list: what each fault or change names, and when it happens.
 
-use super::{Checker, names};
-use crate::compile::facility_specs;
-use crate::schema::*;
+use super::checker::{Checker, names};
+use super::limits::{MAX_EVENTS, MAX_IPS};
+use crate::schema::{EventSpec, FacilitySpec, Scenario};
 use crate::units::Dur;
+use s3sim_model::cdn::invalidation::PathPattern;
 use std::collections::BTreeSet;
 
-/// Largest number of timed events.
-pub const MAX_EVENTS: usize = 10_000;
-/// Largest number of servers per facility.
-pub const MAX_SERVERS: u32 = 1_000_000;
-/// Largest number of tries per request.
-pub const MAX_ATTEMPTS: u8 = 20;
-
 impl Checker {
-    pub(super) fn capacity(&mut self, path: &str, f: &FacilitySpec) {
-        match f.servers {
-            Some(0) => self.issue(
-                format!("{path}.servers"),
-                "must be > 0 (leave it out for unlimited servers)",
-            ),
-            Some(n) if n > MAX_SERVERS => self.issue(
-                format!("{path}.servers"),
-                format!("{n} servers; at most {MAX_SERVERS}"),
-            ),
-            _ => {}
-        }
-        if f.servers.is_none() && f.queue_limit.is_some() {
-            self.issue(
-                format!("{path}.queue_limit"),
-                "a queue needs servers: set `servers` too",
-            );
-        }
-    }
-
-    pub(super) fn retry(&mut self, path: &str, c: &ClientSpec) {
-        self.positive(
-            &format!("{path}.connect_timeout"),
-            c.connect_timeout,
-            "connect timeout",
-        );
-        let Some(r) = &c.retry else { return };
-        let path = format!("{path}.retry");
-        if r.max_attempts == 0 || r.max_attempts > MAX_ATTEMPTS {
-            self.issue(
-                format!("{path}.max_attempts"),
-                format!(
-                    "must be between 1 and {MAX_ATTEMPTS} (the first try included), not {}",
-                    r.max_attempts
-                ),
-            );
-        }
-        self.positive(&format!("{path}.base"), r.base, "backoff base");
-        if r.cap < r.base {
-            self.issue(
-                format!("{path}.cap"),
-                format!("{} is below base {}", r.cap, r.base),
-            );
-        }
-        if let Some(q) = &r.quota {
-            self.quota(&format!("{path}.quota"), q);
-        }
-    }
-
-    fn quota(&mut self, path: &str, q: &QuotaSpec) {
-        if q.capacity == 0 {
-            self.issue(format!("{path}.capacity"), "must be > 0");
-        }
-        for (name, cost) in [
-            ("retry_cost", q.retry_cost),
-            ("timeout_cost", q.timeout_cost),
-        ] {
-            if cost == 0 || cost > q.capacity {
-                self.issue(
-                    format!("{path}.{name}"),
-                    format!("must be between 1 and capacity {}, not {cost}", q.capacity),
-                );
-            }
-        }
-    }
-
-    pub(super) fn events(&mut self, s: &Scenario) {
+    pub(crate) fn events(&mut self, s: &Scenario) {
         if s.events.len() > MAX_EVENTS {
             self.issue(
                 "events",
@@ -89,22 +16,19 @@ impl Checker {
             );
             return;
         }
-        let specs = facility_specs(s);
+        let specs = s.facilities();
         let facilities = names(specs.iter().map(|(_, f)| f.name.as_str()));
         self.rotated_ips(s, &specs);
         let mut recreated = BTreeSet::new();
         for (i, event) in s.events.iter().enumerate() {
             let path = format!("events[{i}]");
-            let field = match event {
-                EventSpec::BucketRecreated { .. } => "deleted_at",
-                _ => "at",
-            };
-            self.event_time(&format!("{path}.{field}"), event.at(), s.duration);
+            let (field, at) = event.start();
+            self.event_time(&format!("{path}.{field}"), at, s.duration);
             self.event(&path, event, s, &facilities, &mut recreated);
         }
     }
 
-    /// Refuse rotations that would publish more IPs than [`super::MAX_IPS`] in all.
+    /// Refuse rotations that would publish more IPs than [`MAX_IPS`] in all.
     fn rotated_ips(&mut self, s: &Scenario, specs: &[(usize, FacilitySpec)]) {
         let ips_of = |name: &str| {
             specs
@@ -121,13 +45,12 @@ impl Checker {
                 _ => None,
             })
             .sum();
-        if initial + rotated > super::MAX_IPS {
+        if initial + rotated > MAX_IPS {
             self.issue(
                 "events",
                 format!(
-                    "IP rotations publish {} IPs in all; at most {}",
+                    "IP rotations publish {} IPs in all; at most {MAX_IPS}",
                     initial + rotated,
-                    super::MAX_IPS
                 ),
             );
         }
@@ -234,6 +157,25 @@ impl Checker {
                 format!("{path}.deleted_at"),
                 format!("{deleted_at} is not after buckets[{k}].created_at {created}"),
             );
+        }
+    }
+
+    fn invalidation(&mut self, path: &str, s: &Scenario, distribution: &str, paths: &[String]) {
+        let what = format!("{path}.distribution");
+        match &s.cdn {
+            None => self.issue(&what, "there is no `cdn` section"),
+            Some(cdn) => {
+                let known = names(cdn.distributions.iter().map(|d| d.name.as_str()));
+                self.reference(&what, "distribution", distribution, &known);
+            }
+        }
+        if paths.is_empty() {
+            self.issue(format!("{path}.paths"), "list at least one path");
+        }
+        for (j, p) in paths.iter().enumerate() {
+            if let Err(e) = PathPattern::parse(p) {
+                self.issue(format!("{path}.paths[{j}]"), format!("\"{p}\": {e}"));
+            }
         }
     }
 }

@@ -1,0 +1,81 @@
+//! Buckets, their objects and websites, and the S3 behaviour sources disagree on.
+
+use crate::units::Dur;
+use serde::{Deserialize, Serialize};
+
+/// Describe a bucket.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BucketSpec {
+    /// Bucket name. Required.
+    pub name: String,
+    /// Its region. Required.
+    pub region: String,
+    /// Creation time; absent means created long before the run (DNS settled).
+    #[serde(default)]
+    pub created_at: Option<Dur>,
+    /// Deletion time; absent means never.
+    #[serde(default)]
+    pub deleted_at: Option<Dur>,
+    /// Created with a CreateBucketConfiguration. Default: true outside the default region.
+    #[serde(default)]
+    pub location_constraint: Option<bool>,
+    /// Generated objects `o/0` … `o/N-1` (besides `keys`). Default 0.
+    #[serde(default)]
+    pub objects: u32,
+    /// Named objects (keys without a leading slash). With neither these nor `objects`,
+    /// the bucket holds one object, `index.html`. Default: none.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Static-website hosting: index document and routing rules. Default: none.
+    #[serde(default)]
+    pub website: Option<WebsiteSpec>,
+}
+
+/// Configure a bucket's static-website endpoint (docs/domain.md §5).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebsiteSpec {
+    /// Served for the root and for keys ending in `/`. Default `index.html`.
+    #[serde(default = "defaults::index_document")]
+    pub index_document: String,
+    /// At most 50; first match wins. Written like S3's XML in snake case:
+    /// `(condition: (key_prefix_equals: "old/"), redirect: (replace_key_prefix_with: "new/"))`.
+    /// Default: none.
+    #[serde(default)]
+    pub routing_rules: Vec<s3sim_model::website::RoutingRule>,
+}
+
+/// Configure S3 behaviour that sources disagree on.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct S3Spec {
+    /// Code of the temporary redirect: 307 (AWS's example) or 302 (AWS's prose). Default 307.
+    #[serde(default = "defaults::temporary_redirect_code")]
+    pub temporary_redirect_code: u16,
+    /// Code of a website routing rule that names none: 301, 302 or 307. Default 301
+    /// (unconfirmed for AWS).
+    #[serde(default = "defaults::website_redirect_code")]
+    pub website_redirect_code: u16,
+}
+
+impl Default for S3Spec {
+    fn default() -> Self {
+        S3Spec {
+            temporary_redirect_code: defaults::temporary_redirect_code(),
+            website_redirect_code: defaults::website_redirect_code(),
+        }
+    }
+}
+
+mod defaults {
+    pub fn index_document() -> String {
+        "index.html".into()
+    }
+    pub fn temporary_redirect_code() -> u16 {
+        307
+    }
+    pub fn website_redirect_code() -> u16 {
+        301
+    }
+}

@@ -1,0 +1,113 @@
+//! S3's authoritative DNS and the recursive resolvers clients ask.
+
+use super::delay::DelaySpec;
+use crate::units::Dur;
+use serde::{Deserialize, Serialize};
+
+/// Describe S3's authoritative DNS.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DnsSpec {
+    /// TTL of S3's A records. Default `"5s"` (one public dig; unconfirmed).
+    #[serde(default = "defaults::record_ttl")]
+    pub record_ttl: Dur,
+    /// Delay until a new bucket's global name reaches the node a resolver asks,
+    /// drawn per resolver. Default `log_normal(median: "5m", sigma: 1.0)`.
+    #[serde(default = "defaults::propagation")]
+    pub propagation: DelaySpec,
+    /// No resolver waits longer. Default `"24h"`.
+    #[serde(default = "defaults::propagation_cap")]
+    pub propagation_cap: Dur,
+    /// Names of missing buckets get NXDOMAIN instead of the default region's wildcard.
+    /// Default false (S3 has answered them with a wildcard since 2019).
+    #[serde(default)]
+    pub missing_bucket_nxdomain: bool,
+}
+
+impl Default for DnsSpec {
+    fn default() -> Self {
+        DnsSpec {
+            record_ttl: defaults::record_ttl(),
+            propagation: defaults::propagation(),
+            propagation_cap: defaults::propagation_cap(),
+            missing_bucket_nxdomain: false,
+        }
+    }
+}
+
+/// Describe a group of identical recursive resolvers.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ResolverSpec {
+    /// Group name, referenced by clients. Required.
+    pub name: String,
+    /// Number of resolvers; each has its own cache and its own propagation delay. Default 1.
+    #[serde(default = "defaults::one")]
+    pub count: u32,
+    /// Floor on cached TTLs. Default `"0s"` (Unbound).
+    #[serde(default = "defaults::zero")]
+    pub min_ttl: Dur,
+    /// Ceiling on cached TTLs. Default `"1d"` (Unbound).
+    #[serde(default = "defaults::max_ttl")]
+    pub max_ttl: Dur,
+    /// How long NXDOMAIN is cached. Default `"60s"`.
+    #[serde(default = "defaults::negative_ttl")]
+    pub negative_ttl: Dur,
+    /// Client-to-resolver round trip, paid on every query. Default `"1ms"`.
+    #[serde(default = "defaults::resolver_rtt")]
+    pub rtt: Dur,
+    /// Extra time of a cache miss. Default `"30ms"`.
+    #[serde(default = "defaults::miss_rtt")]
+    pub miss_rtt: Dur,
+}
+
+impl ResolverSpec {
+    /// A group of `count` resolvers called `name`, every other field at its default.
+    pub(crate) fn named(name: &str, count: u32) -> Self {
+        ResolverSpec {
+            name: name.into(),
+            count,
+            min_ttl: defaults::zero(),
+            max_ttl: defaults::max_ttl(),
+            negative_ttl: defaults::negative_ttl(),
+            rtt: defaults::resolver_rtt(),
+            miss_rtt: defaults::miss_rtt(),
+        }
+    }
+}
+
+mod defaults {
+    use crate::schema::delay::DelaySpec;
+    use crate::units::Dur;
+
+    pub fn record_ttl() -> Dur {
+        Dur::secs(5)
+    }
+    pub fn propagation() -> DelaySpec {
+        DelaySpec::LogNormal {
+            median: Dur::secs(300),
+            sigma: 1.0,
+        }
+    }
+    pub fn propagation_cap() -> Dur {
+        Dur::secs(86_400)
+    }
+    pub fn one() -> u32 {
+        1
+    }
+    pub fn zero() -> Dur {
+        Dur::secs(0)
+    }
+    pub fn max_ttl() -> Dur {
+        Dur::secs(86_400)
+    }
+    pub fn negative_ttl() -> Dur {
+        Dur::secs(60)
+    }
+    pub fn resolver_rtt() -> Dur {
+        Dur::millis(1)
+    }
+    pub fn miss_rtt() -> Dur {
+        Dur::millis(30)
+    }
+}

@@ -1,0 +1,53 @@
+//! The scenario file format: every field, its unit and its default.
+//!
+//! Durations are strings (`"30s"`, `"5m"`, `"24h"`), rates are `"COUNT/UNIT"` strings,
+//! enums are written in snake case (`honor_ttl`, `fixed("30s")`), optional values may
+//! be written bare (`created_at: "10m"`), and unknown fields are errors.
+//!
+//! One module per section of the file: [`Scenario`] and its sweep in `scenario`,
+//! then `topology` (regions, facilities, round trips), `buckets` (buckets, websites,
+//! S3 switches), `dns` (authoritative DNS, resolvers), `clients` (populations and
+//! their policies), `events` (timed faults and changes), `cdn` (edges and
+//! distributions) and `expectations` (`expect`); `delay` holds the delay
+//! distributions several sections use.
+
+mod buckets;
+mod cdn;
+mod clients;
+mod delay;
+mod dns;
+mod events;
+mod expectations;
+mod scenario;
+mod topology;
+
+pub use buckets::{BucketSpec, S3Spec, WebsiteSpec};
+pub use cdn::{
+    CacheControlSpec, CachePolicySpec, CdnSpec, DistributionSpec, EdgeSpec, OriginCacheControlSpec,
+    OriginSpec, RedirectCachingSpec,
+};
+pub use clients::{
+    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, PopularitySpec,
+    QuotaSpec, RedirectSpec, RegionCacheSpec, RetrySpec,
+};
+pub use delay::DelaySpec;
+pub use dns::{DnsSpec, ResolverSpec};
+pub use events::{EventSpec, OutageModeSpec};
+pub use expectations::Expectation;
+pub use scenario::{Scenario, SweepField, SweepMode, SweepSpec, SweepValue};
+pub use topology::{FacilitySpec, RegionSpec, RttPair, RttSpec};
+
+use crate::error::{ScenarioError, syntax_error};
+
+/// Parse scenario text (syntax and types only; see [`crate::validate`] for meaning).
+///
+/// # Errors
+///
+/// [`ScenarioError::Syntax`] with the line, column and a snippet when the text is not
+/// RON, names an unknown field or variant, or holds a value of the wrong type.
+pub fn from_ron(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(source)
+        .map_err(|e| syntax_error(source, origin, &e))
+}

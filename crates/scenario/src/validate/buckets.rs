@@ -1,0 +1,147 @@
+//! Check buckets, their objects and websites, the keys clients ask for, and the S3
+//! redirect codes.
+
+use super::checker::{Checker, names};
+use super::limits::{MAX_BUCKETS, MAX_KEYS};
+use crate::schema::{PopularitySpec, S3Spec, Scenario, WebsiteSpec};
+
+/// Redirect codes a routing rule may use in s3sim (the statuses it models).
+const WEBSITE_CODES: [u16; 3] = [301, 302, 307];
+
+impl Checker {
+    pub(crate) fn buckets(&mut self, s: &Scenario) {
+        if s.buckets.len() > MAX_BUCKETS {
+            self.issue(
+                "buckets",
+                format!("{} buckets; at most {MAX_BUCKETS}", s.buckets.len()),
+            );
+            return;
+        }
+        if s.buckets.is_empty() {
+            self.issue("buckets", "at least one bucket is needed");
+        }
+        self.unique("buckets", s.buckets.iter().map(|b| b.name.as_str()));
+        let regions = names(s.regions.iter().map(|r| r.name.as_str()));
+        for (i, b) in s.buckets.iter().enumerate() {
+            self.reference(
+                &format!("buckets[{i}].region"),
+                "region",
+                &b.region,
+                &regions,
+            );
+            if let (Some(c), Some(d)) = (b.created_at, b.deleted_at)
+                && d <= c
+            {
+                self.issue(
+                    format!("buckets[{i}].deleted_at"),
+                    format!("{d} is not after created_at {c}"),
+                );
+            }
+            if b.location_constraint == Some(true) && b.region == s.default_region {
+                self.issue(
+                    format!("buckets[{i}].location_constraint"),
+                    format!("a bucket in the default region {} is created without a location constraint", s.default_region),
+                );
+            }
+        }
+    }
+
+    /// Check bucket objects, websites and client keys; returns the number of keys
+    /// (an upper bound: objects, requested keys, and what website chains can reach).
+    pub(crate) fn objects(&mut self, s: &Scenario) -> u64 {
+        let mut total = 0u64;
+        let hops = s.max_hops();
+        let requested: u64 = s.clients.iter().map(|c| c.keys.len() as u64).sum();
+        for (i, b) in s.buckets.iter().enumerate() {
+            let path = format!("buckets[{i}]");
+            // A bucket naming no object holds index.html.
+            let own = (u64::from(b.objects) + b.keys.len() as u64).max(1);
+            total += own;
+            if b.website.is_some() {
+                // Each key a website chain starts from can lead to one new key per hop.
+                total = total.saturating_add((own + requested) * u64::from(hops));
+            }
+            for (j, key) in b.keys.iter().enumerate() {
+                self.key(&format!("{path}.keys[{j}]"), key);
+            }
+            if let Some(w) = &b.website {
+                self.website(&format!("{path}.website"), w);
+            }
+        }
+        for (i, c) in s.clients.iter().enumerate() {
+            total += c.keys.len() as u64;
+            for (j, key) in c.keys.iter().enumerate() {
+                self.key(&format!("clients[{i}].keys[{j}]"), key);
+            }
+            if let PopularitySpec::Zipf(e) = c.key_popularity
+                && !(e.is_finite() && e > 0.0)
+            {
+                self.issue(
+                    format!("clients[{i}].key_popularity"),
+                    format!("zipf exponent must be > 0, not {e}"),
+                );
+            }
+        }
+        if total > MAX_KEYS {
+            self.issue(
+                "buckets",
+                format!(
+                    "up to {total} object keys in all (objects, requested keys, and the keys website redirect chains can reach in max_hops); at most {MAX_KEYS}"
+                ),
+            );
+        }
+        if !WEBSITE_CODES.contains(&s.s3.website_redirect_code) {
+            self.issue(
+                "s3.website_redirect_code",
+                format!(
+                    "must be 301, 302 or 307, not {}",
+                    s.s3.website_redirect_code
+                ),
+            );
+        }
+        total
+    }
+
+    fn key(&mut self, path: &str, key: &str) {
+        if key.starts_with('/') {
+            self.issue(path, format!("\"{key}\": keys have no leading '/'"));
+        }
+    }
+
+    fn website(&mut self, path: &str, w: &WebsiteSpec) {
+        if w.index_document.is_empty() || w.index_document.contains('/') {
+            self.issue(
+                format!("{path}.index_document"),
+                "must be a non-empty name without '/'",
+            );
+        }
+        let rules = format!("{path}.routing_rules");
+        // Redirect codes get s3sim's own, narrower check below.
+        let problems = s3sim_model::website::validate(&w.routing_rules);
+        for problem in problems
+            .iter()
+            .filter(|p| !p.path.ends_with(".http_redirect_code"))
+        {
+            self.issue(format!("{rules}{}", problem.path), problem.message.clone());
+        }
+        for (i, rule) in w.routing_rules.iter().enumerate() {
+            if let Some(code) = rule.redirect.http_redirect_code
+                && !WEBSITE_CODES.contains(&code)
+            {
+                self.issue(
+                    format!("{rules}[{i}].redirect.http_redirect_code"),
+                    format!("s3sim models 301, 302 and 307, not {code}"),
+                );
+            }
+        }
+    }
+
+    pub(crate) fn temporary_redirect(&mut self, s3: &S3Spec) {
+        if ![302, 307].contains(&s3.temporary_redirect_code) {
+            self.issue(
+                "s3.temporary_redirect_code",
+                format!("must be 307 or 302, not {}", s3.temporary_redirect_code),
+            );
+        }
+    }
+}
