@@ -1,9 +1,8 @@
 //! Client classes (what a population of clients does) and per-client memory.
 
-use crate::bucket::BucketId;
+use crate::bucket::{BucketId, KeyId};
 use crate::dns::{Answer, Host};
-use crate::facility::Status;
-use crate::objects::KeyId;
+use crate::response::Status;
 use crate::topology::{LocationId, RegionId};
 use rand::RngExt;
 use s3sim_engine::{SimDuration, SimRng, SimTime};
@@ -118,7 +117,7 @@ impl DnsCachePolicy {
 ///
 /// ```
 /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
-/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, response::*, topology::*};
 /// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
 /// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
@@ -179,7 +178,7 @@ pub enum RegionCache {
 ///
 /// ```
 /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
-/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, response::*, topology::*};
 /// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
 /// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
@@ -248,7 +247,7 @@ pub enum RedirectPolicy {
 ///
 /// ```
 /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
-/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, response::*, topology::*};
 /// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
 /// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
@@ -312,7 +311,7 @@ pub enum Lifetime {
 ///
 /// ```
 /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
-/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, response::*, topology::*};
 /// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
 /// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);
@@ -371,7 +370,7 @@ pub enum Popularity {
 ///
 /// ```
 /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
-/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, topology::*};
+/// # use s3sim_model::{bucket::Bucket, client::*, distribution::Delay, facility::*, response::*, topology::*};
 /// # use s3sim_model::dns::{DnsConfig, ResolverConfig};
 /// # use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
 /// # let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);

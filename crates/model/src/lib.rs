@@ -21,6 +21,7 @@ pub mod facility;
 pub mod fault;
 pub mod metrics;
 pub mod objects;
+pub mod response;
 pub mod topology;
 pub mod website;
 pub mod world;

@@ -21,7 +21,8 @@ pub type IpId = u32;
 /// use s3sim_engine::SimTime;
 /// use s3sim_model::bucket::Bucket;
 /// use s3sim_model::dns::Host;
-/// use s3sim_model::facility::{answer, opt_in_flags, FacilityRules, Status};
+/// use s3sim_model::facility::{answer, opt_in_flags, FacilityRules};
+/// use s3sim_model::response::Status;
 /// use s3sim_model::topology::{Region, Topology};
 /// let topo = Topology::new(
 ///     vec![Region { name: "us-east-1".into(), opt_in: false },

@@ -23,6 +23,7 @@ mod common;
 use common::{AP_EAST_1, EU_WEST_1, US_EAST_1, bucket, class, follow_location, secs};
 use s3sim_engine::{RandomStreams, SimDuration, SimTime};
 use s3sim_model::bucket::Bucket;
+use s3sim_model::bucket::KeyId;
 use s3sim_model::cdn::invalidation::PathPattern;
 use s3sim_model::cdn::network::{
     CdnConfig, Distribution, Edge, Invalidation, Origin, OriginCacheControl,
@@ -33,10 +34,10 @@ use s3sim_model::distribution::Delay;
 use s3sim_model::dns::{DnsConfig, Host, ResolverConfig};
 use s3sim_model::endpoints::OutageMode;
 use s3sim_model::facility::FacilityRules;
-use s3sim_model::facility::Status::{self, *};
 use s3sim_model::fault::Fault;
 use s3sim_model::metrics::{Counter, Metric};
-use s3sim_model::objects::{KeyId, Objects};
+use s3sim_model::objects::Objects;
+use s3sim_model::response::Status::{self, *};
 use s3sim_model::topology::{Capacity, Facility, Region, Topology};
 use s3sim_model::website::{Condition, Redirect, RoutingRule, Website};
 use s3sim_model::world::{ReplicaOutput, ResolverGroup};

@@ -19,7 +19,7 @@ fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Ite
 ///
 /// ```
 /// use s3sim_model::metrics::{Completion, Counter, Recorder};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_report::{measure::window_value, metric::Metric};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
@@ -53,7 +53,7 @@ pub fn window_value(
 ///
 /// ```
 /// use s3sim_model::metrics::{Completion, Recorder};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_report::{measure::settle_time_s, metric::Metric};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(240), 1);

@@ -342,7 +342,7 @@ fn summary_json(
         .map(|g| ClassSummary {
             class: agg.groups[g].clone(),
             requests: agg.total(g, Metric::Count(Counter::Requests)),
-            first_status: s3sim_model::facility::Status::ALL
+            first_status: s3sim_model::response::Status::ALL
                 .iter()
                 .map(|&s| {
                     (

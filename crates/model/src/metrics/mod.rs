@@ -2,7 +2,7 @@
 
 pub mod facility;
 
-use crate::facility::Status;
+use crate::response::Status;
 use hdrhistogram::Histogram;
 use s3sim_engine::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// each has a dense position and a column name, both defined here and nowhere else.
 ///
 /// ```
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::metrics::{Counter, COUNTERS};
 /// assert_eq!(Counter::Requests.index(), 0);
 /// assert_eq!(Counter::First(Status::Ok).index(), 1);
@@ -151,7 +151,7 @@ impl Counter {
 ///
 /// ```
 /// use s3sim_engine::SimDuration;
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::metrics::Completion;
 /// let done = Completion::ok(Status::Ok, SimDuration::from_millis(30));
 /// assert!(done.succeeded && done.round_trips == 1 && done.attempts == 1 && !done.gave_up);
@@ -198,7 +198,7 @@ pub type CounterRow = [u64; COUNTERS];
 ///
 /// ```
 /// use s3sim_engine::{SimDuration, SimTime};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::metrics::{Completion, Counter, Recorder};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
 /// let redirected = Completion { round_trips: 2,
@@ -331,7 +331,7 @@ impl Recorder {
 ///
 /// ```
 /// use s3sim_engine::{SimDuration, SimTime};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::metrics::{Completion, Counter, Recorder};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(120), 2);
 /// r.request_done(1, SimTime::from_secs(10), Completion::ok(Status::Ok, SimDuration::from_millis(40)));

@@ -2,12 +2,12 @@
 //! origin fetches through the edge's own resolvers, stale-on-5xx, invalidations.
 
 use super::{Event, Request, World, WorldConfig};
+use crate::bucket::KeyId;
 use crate::cdn::cache::{EdgeCache, Lookup};
 use crate::cdn::invalidation::InvalidationLedger;
 use crate::dns::{Answer, Host};
-use crate::facility::{Response, Status};
 use crate::metrics::Counter;
-use crate::objects::KeyId;
+use crate::response::{Response, Status};
 use s3sim_engine::{RandomStreams, Scheduler, SimDuration, SimTime};
 use std::collections::BTreeMap;
 

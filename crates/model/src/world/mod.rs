@@ -3,7 +3,7 @@
 
 mod edge;
 
-use crate::bucket::{Bucket, BucketId};
+use crate::bucket::{Bucket, BucketId, KeyId};
 use crate::cdn::network::CdnConfig;
 use crate::client::{
     Arrivals, ClientClass, ClientMemory, KeyChoice, Lifetime, Popularity, RedirectPolicy,
@@ -11,11 +11,12 @@ use crate::client::{
 };
 use crate::dns::{Answer, Authoritative, DnsConfig, Host, Resolver, ResolverConfig, Upstream};
 use crate::endpoints::{Connect, Endpoints};
-use crate::facility::{self, FacilityRules, Response, Status};
+use crate::facility::{self, FacilityRules};
 use crate::fault::{self, Fault, Step};
 use crate::metrics::facility::{FacilityMetrics, FacilityRecorder};
 use crate::metrics::{BinnedMetrics, Completion, Counter, Recorder};
-use crate::objects::{KeyId, Objects, UNREACHED};
+use crate::objects::{Objects, UNREACHED};
+use crate::response::{Response, Status};
 use crate::topology::LocationId;
 use crate::topology::{FacilityId, IpId, Topology};
 use rand::RngExt;
@@ -147,7 +148,8 @@ fn key_samplers(class: &ClientClass, objects: &Objects) -> Vec<Option<Zipf<f64>>
 /// use s3sim_model::client::*;
 /// use s3sim_model::distribution::Delay;
 /// use s3sim_model::dns::{DnsConfig, Host, ResolverConfig};
-/// use s3sim_model::facility::{FacilityRules, Status};
+/// use s3sim_model::facility::FacilityRules;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::topology::{Facility, Region, Topology};
 /// use s3sim_model::world::{ResolverGroup, WorldConfig, run_replica};
 /// let (s, ms) = (SimDuration::from_secs, SimDuration::from_millis);

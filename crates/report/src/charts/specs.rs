@@ -8,7 +8,7 @@ use crate::metric::Metric;
 use crate::stats::Estimate;
 use plotters::prelude::*;
 use plotters::style::RGBAColor;
-use s3sim_model::facility::Status;
+use s3sim_model::response::Status;
 
 /// A chart, ready to draw.
 pub(super) struct ChartSpec {

@@ -2,12 +2,13 @@
 
 use super::index_of;
 use crate::schema::*;
+use s3sim_model::bucket::KeyId;
 use s3sim_model::cdn::invalidation::PathPattern;
 use s3sim_model::cdn::network::{
     CdnConfig, Distribution, Edge, Invalidation, Origin, OriginCacheControl,
 };
 use s3sim_model::cdn::policy::{CacheControl, CachePolicy, RedirectCaching};
-use s3sim_model::objects::{KeyId, Objects};
+use s3sim_model::objects::Objects;
 use s3sim_model::website::Website;
 
 /// The keys of bucket `b`: its named keys, then `o/0` … `o/N-1`; `index.html` alone
