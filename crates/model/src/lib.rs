@@ -14,6 +14,7 @@
 pub mod bucket;
 pub mod cdn;
 pub mod client;
+mod dense;
 pub mod distribution;
 pub mod dns;
 pub mod endpoints;

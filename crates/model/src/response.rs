@@ -6,96 +6,89 @@
 //! their own that depends only on the names they carry.
 
 use crate::bucket::KeyId;
+use crate::dense::dense_enum;
 use crate::dns::Host;
 use crate::topology::RegionId;
 
-/// Classify what a client got back for one HTTP round trip (or why there was none).
-///
-/// Failures without an HTTP answer (a refused connection, NXDOMAIN) are statuses too,
-/// so that every hop of a request, and every request's first answer, is one value that
-/// can be counted and traced alike.
-///
-/// ```
-/// use s3sim_model::response::Status;
-/// assert_eq!(Status::TemporaryRedirect.code(), Some(307));
-/// assert!(Status::Found.is_redirect() && !Status::BadRequest.is_redirect());
-/// assert_eq!(Status::NxDomain.code(), None);
-/// assert_eq!(Status::ConnectionError.label(), "conn_error");
-/// for status in Status::ALL.into_iter().filter(|s| s.code().is_some()) {
-///     assert_eq!(Status::from_code(status.code().unwrap()), Some(status));
-/// }
-/// assert_eq!(Status::from_code(418), None);
-/// assert!(Status::SlowDown.is_retryable() && Status::Timeout.is_retryable());
-/// assert!(!Status::TemporaryRedirect.is_retryable() && !Status::NotFound.is_retryable());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// 200 OK.
-    Ok,
-    /// 301 PermanentRedirect, never with a `Location`.
-    MovedPermanently,
-    /// 302 Found (the code some AWS docs name for the temporary redirect).
-    Found,
-    /// 307 TemporaryRedirect, with `Location`.
-    TemporaryRedirect,
-    /// 400 Bad Request (opt-in regions instead of a redirect).
-    BadRequest,
-    /// 403 AccessDenied (direct S3 access when only the CDN may read the bucket).
-    Forbidden,
-    /// 404 NoSuchBucket.
-    NotFound,
-    /// 500 InternalError.
-    InternalError,
-    /// 503 SlowDown: the facility's queue is full.
-    SlowDown,
-    /// The connection was refused (facility down or draining, IP retired).
-    ConnectionError,
-    /// No answer to the connection attempt within the client's connect timeout.
-    Timeout,
-    /// 502 Bad Gateway: a CDN edge could not reach its origin.
-    BadGateway,
-    /// The name did not resolve.
-    NxDomain,
-    /// The resolver could not answer (SERVFAIL: its upstream is down, nothing cached).
-    DnsFailure,
+dense_enum! {
+    /// Classify what a client got back for one HTTP round trip (or why there was none).
+    ///
+    /// Failures without an HTTP answer (a refused connection, NXDOMAIN) are statuses too,
+    /// so that every hop of a request, and every request's first answer, is one value that
+    /// can be counted and traced alike. The declaration order is the reporting order
+    /// ([`Status::ALL`]).
+    ///
+    /// ```
+    /// use s3sim_model::response::Status;
+    /// assert_eq!(Status::TemporaryRedirect.code(), Some(307));
+    /// assert!(Status::Found.is_redirect() && !Status::BadRequest.is_redirect());
+    /// assert_eq!(Status::NxDomain.code(), None);
+    /// assert_eq!(Status::ConnectionError.label(), "conn_error");
+    /// for status in Status::ALL.into_iter().filter(|s| s.code().is_some()) {
+    ///     assert_eq!(Status::from_code(status.code().unwrap()), Some(status));
+    /// }
+    /// assert_eq!(Status::from_code(418), None);
+    /// assert!(Status::SlowDown.is_retryable() && Status::Timeout.is_retryable());
+    /// assert!(!Status::TemporaryRedirect.is_retryable() && !Status::NotFound.is_retryable());
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// 200 OK.
+        Ok,
+        /// 301 PermanentRedirect, never with a `Location`.
+        MovedPermanently,
+        /// 302 Found (the code some AWS docs name for the temporary redirect).
+        Found,
+        /// 307 TemporaryRedirect, with `Location`.
+        TemporaryRedirect,
+        /// 400 Bad Request (opt-in regions instead of a redirect).
+        BadRequest,
+        /// 403 AccessDenied (direct S3 access when only the CDN may read the bucket).
+        Forbidden,
+        /// 404 NoSuchBucket.
+        NotFound,
+        /// 500 InternalError.
+        InternalError,
+        /// 503 SlowDown: the facility's queue is full.
+        SlowDown,
+        /// The connection was refused (facility down or draining, IP retired).
+        ConnectionError,
+        /// No answer to the connection attempt within the client's connect timeout.
+        Timeout,
+        /// 502 Bad Gateway: a CDN edge could not reach its origin.
+        BadGateway,
+        /// The name did not resolve.
+        NxDomain,
+        /// The resolver could not answer (SERVFAIL: its upstream is down, nothing cached).
+        DnsFailure,
+    }
 }
 
 impl Status {
-    /// Every status, in reporting order.
-    pub const ALL: [Status; 14] = [
-        Status::Ok,
-        Status::MovedPermanently,
-        Status::Found,
-        Status::TemporaryRedirect,
-        Status::BadRequest,
-        Status::Forbidden,
-        Status::NotFound,
-        Status::InternalError,
-        Status::SlowDown,
-        Status::ConnectionError,
-        Status::Timeout,
-        Status::BadGateway,
-        Status::NxDomain,
-        Status::DnsFailure,
-    ];
+    /// The HTTP code (if an HTTP answer arrived) and the output label of each status: the
+    /// one table that [`Status::code`], [`Status::label`] and [`Status::from_code`] read.
+    const fn row(self) -> (Option<u16>, &'static str) {
+        match self {
+            Status::Ok => (Some(200), "200"),
+            Status::MovedPermanently => (Some(301), "301"),
+            Status::Found => (Some(302), "302"),
+            Status::TemporaryRedirect => (Some(307), "307"),
+            Status::BadRequest => (Some(400), "400"),
+            Status::Forbidden => (Some(403), "403"),
+            Status::NotFound => (Some(404), "404"),
+            Status::InternalError => (Some(500), "500"),
+            Status::SlowDown => (Some(503), "503"),
+            Status::ConnectionError => (None, "conn_error"),
+            Status::Timeout => (None, "timeout"),
+            Status::BadGateway => (Some(502), "502"),
+            Status::NxDomain => (None, "nxdomain"),
+            Status::DnsFailure => (None, "servfail"),
+        }
+    }
 
     /// Return the HTTP code, if an HTTP answer arrived.
     pub fn code(self) -> Option<u16> {
-        match self {
-            Status::Ok => Some(200),
-            Status::MovedPermanently => Some(301),
-            Status::Found => Some(302),
-            Status::TemporaryRedirect => Some(307),
-            Status::BadRequest => Some(400),
-            Status::Forbidden => Some(403),
-            Status::NotFound => Some(404),
-            Status::InternalError => Some(500),
-            Status::SlowDown => Some(503),
-            Status::BadGateway => Some(502),
-            Status::ConnectionError | Status::Timeout | Status::NxDomain | Status::DnsFailure => {
-                None
-            }
-        }
+        self.row().0
     }
 
     /// Tell whether this is a 3xx.
@@ -108,22 +101,7 @@ impl Status {
 
     /// Give the short label used in outputs: `200`, `307`, `conn_error`, `nxdomain`.
     pub fn label(self) -> &'static str {
-        match self {
-            Status::Ok => "200",
-            Status::MovedPermanently => "301",
-            Status::Found => "302",
-            Status::TemporaryRedirect => "307",
-            Status::BadRequest => "400",
-            Status::Forbidden => "403",
-            Status::NotFound => "404",
-            Status::InternalError => "500",
-            Status::SlowDown => "503",
-            Status::ConnectionError => "conn_error",
-            Status::Timeout => "timeout",
-            Status::BadGateway => "502",
-            Status::NxDomain => "nxdomain",
-            Status::DnsFailure => "servfail",
-        }
+        self.row().1
     }
 
     /// Tell whether an SDK retries after this status: throttling, server errors and
