@@ -6,8 +6,7 @@ mod edge;
 use crate::bucket::{Bucket, BucketId, KeyId};
 use crate::cdn::network::CdnConfig;
 use crate::client::{
-    Arrivals, ClientClass, ClientMemory, KeyChoice, Lifetime, Popularity, RedirectPolicy,
-    RegionCache,
+    Arrivals, ClientClass, ClientMemory, Hop, KeyChoice, Lifetime, Popularity, RedirectState,
 };
 use crate::dns::{Answer, Authoritative, DnsConfig, Host, Resolver, ResolverConfig, Upstream};
 use crate::endpoints::{Connect, Endpoints};
@@ -15,7 +14,7 @@ use crate::facility::{self, FacilityRules};
 use crate::fault::{self, Fault, Step};
 use crate::metrics::facility::{FacilityMetrics, FacilityRecorder};
 use crate::metrics::{BinnedMetrics, Completion, Counter, Recorder};
-use crate::objects::{Objects, UNREACHED};
+use crate::objects::Objects;
 use crate::response::{Response, Status};
 use crate::topology::LocationId;
 use crate::topology::{FacilityId, IpId, Topology};
@@ -249,7 +248,6 @@ struct Request {
     edge: u16,
     /// An edge's origin fetch for a distribution, not a client's request.
     fetch: Option<u16>,
-    looped: bool,
     host: Host,
     ip: IpId,
     facility: FacilityId,
@@ -258,9 +256,8 @@ struct Request {
     response: Response,
     first: Option<Status>,
     round_trips: u8,
-    redirects: u8,
+    redirects: RedirectState,
     attempts: u8,
-    region_redirect_used: bool,
     trace: Option<Box<RequestTrace>>,
 }
 
@@ -283,7 +280,6 @@ impl Request {
             place,
             edge: 0,
             fetch: None,
-            looped: false,
             host,
             ip: 0,
             facility: 0,
@@ -291,9 +287,8 @@ impl Request {
             response: Response::bare(Status::Ok),
             first: None,
             round_trips: 0,
-            redirects: 0,
+            redirects: RedirectState::default(),
             attempts: 1,
-            region_redirect_used: false,
             trace: None,
         }
     }
@@ -607,14 +602,8 @@ impl<'a> World<'a> {
         let c = &self.config.classes[class];
         let memory = &self.clients[class][client as usize];
         let home = self.config.buckets[bucket as usize].region;
-        match c.redirects {
-            RedirectPolicy::Sticky { .. } => memory.sticky(bucket),
-            RedirectPolicy::SdkRegion { .. } => memory
-                .region(bucket, now)
-                .map(|r| c.addressing.regional_host(bucket, r)),
-            RedirectPolicy::None | RedirectPolicy::FollowLocation { .. } => None,
-        }
-        .unwrap_or_else(|| c.addressing.host(bucket, home))
+        c.redirects
+            .first_host(memory, c.addressing, bucket, home, now)
     }
 
     fn allocate(&mut self, request: Request) -> u32 {
@@ -903,85 +892,34 @@ impl<'a> World<'a> {
     /// returns the backoff if it does.
     fn retry_backoff(&mut self, id: u32) -> Option<SimDuration> {
         let r = &mut self.requests[id as usize];
-        let class = &self.config.classes[usize::from(r.class)];
-        let policy = class.retry.as_ref()?;
-        let status = r.response.status;
-        if !status.is_retryable() || r.attempts >= policy.max_attempts {
-            return None;
-        }
-        if let Some(quota) = &policy.quota {
-            let cost = if status == Status::Timeout {
-                quota.timeout_cost
-            } else {
-                quota.retry_cost
-            };
-            let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
-            if !memory.try_spend(quota, cost) {
-                return None;
-            }
-        }
-        let retries_so_far = u32::from(r.attempts - 1);
-        r.attempts += 1;
-        Some(policy.backoff(retries_so_far, &mut self.retry_rng))
+        let policy = self.config.classes[usize::from(r.class)].retry.as_ref()?;
+        let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
+        policy.next_try(
+            r.response.status,
+            &mut r.attempts,
+            memory,
+            &mut self.retry_rng,
+        )
     }
 
-    /// Where the client sends the request next (host and key), per its redirect
-    /// policy; `None` ends it. A redirect the policy would follow but for `max_hops`
-    /// marks the request as looped.
+    /// Where the client sends the request next (host and key), per its redirect policy.
     fn next_hop(&mut self, id: u32, now: SimTime) -> Option<(Host, KeyId)> {
         let r = &mut self.requests[id as usize];
         let class = &self.config.classes[usize::from(r.class)];
-        let response = r.response;
-        let redirects_so_far = r.redirects;
-        r.redirects = r.redirects.saturating_add(1);
-        // Where the response points: a Location, or the same site for a website
-        // redirect (a relative Location).
-        let target = match response.redirect_key {
-            Some(key) => Some((r.host, key)),
-            None => response.location.map(|host| (host, r.key)),
-        };
         let memory = &mut self.clients[usize::from(r.class)][r.client as usize];
-        // A key past the deepest chain the tables hold is only ever reached after
-        // max_hops redirects, so it is a loop like any other hop too many.
-        let follow = |codes: &[Status], max_hops: u8, looped: &mut bool| {
-            let wanted = target.filter(|_| codes.contains(&response.status));
-            *looped =
-                wanted.is_some_and(|(_, key)| redirects_so_far >= max_hops || key == UNREACHED);
-            wanted.filter(|_| !*looped)
+        let hop = Hop {
+            host: r.host,
+            bucket: r.bucket,
+            key: r.key,
         };
-        match &class.redirects {
-            _ if response.status == Status::Ok => None,
-            RedirectPolicy::None => None,
-            RedirectPolicy::FollowLocation { codes, max_hops } => {
-                follow(codes, *max_hops, &mut r.looped)
-            }
-            RedirectPolicy::Sticky { max_hops } => {
-                let redirects = [
-                    Status::MovedPermanently,
-                    Status::Found,
-                    Status::TemporaryRedirect,
-                ];
-                let next = follow(&redirects, *max_hops, &mut r.looped)?;
-                memory.stick(r.bucket, next.0);
-                Some(next)
-            }
-            RedirectPolicy::SdkRegion { cache } => {
-                let learns = response.status.is_redirect() || response.status == Status::BadRequest;
-                let region = response
-                    .bucket_region
-                    .filter(|_| learns && !r.region_redirect_used)?;
-                r.region_redirect_used = true;
-                let expires = match cache {
-                    RegionCache::None => None,
-                    RegionCache::Forever => Some(SimTime::NEVER),
-                    RegionCache::Ttl(ttl) => Some(now + *ttl),
-                };
-                if let Some(expires) = expires {
-                    memory.learn_region(r.bucket, region, expires);
-                }
-                Some((class.addressing.regional_host(r.bucket, region), r.key))
-            }
-        }
+        class.redirects.next_hop(
+            hop,
+            &r.response,
+            &mut r.redirects,
+            memory,
+            class.addressing,
+            now,
+        )
     }
 
     /// What S3 answers a request that reached facility `f`: the website table for the
@@ -1035,9 +973,9 @@ impl<'a> World<'a> {
         let class = usize::from(r.class);
         let quota = self.config.classes[class].retry.and_then(|p| p.quota);
         if let Some(quota) = quota.filter(|_| succeeded) {
-            self.clients[class][r.client as usize].refund(&quota);
+            quota.refund(&mut self.clients[class][r.client as usize]);
         }
-        if r.looped {
+        if r.redirects.looped {
             self.recorder.count(class, now, Counter::RedirectLoops, 1);
         }
         let done = Completion {
