@@ -7,13 +7,15 @@
 //! and its [`RetryQuota`]); and the per-client [`ClientMemory`] these policies read and
 //! write. Each policy keeps its logic next to its type, so the world only asks.
 
+mod addressing;
 mod class;
 mod dns_cache;
 mod memory;
 mod redirect;
 mod retry;
 
-pub use class::{Addressing, Arrivals, ClientClass, KeyChoice, Lifetime, Popularity};
+pub use addressing::Addressing;
+pub use class::{Arrivals, ClientClass, KeyChoice, Lifetime, Popularity};
 pub use dns_cache::DnsCachePolicy;
 pub use memory::ClientMemory;
 pub use redirect::{Hop, RedirectPolicy, RedirectState, RegionCache};

@@ -1,7 +1,7 @@
 //! What a client does with a redirect: follow `Location`, learn the bucket's region,
 //! stick to an endpoint, or give up; and what it remembers for its next request.
 
-use super::class::Addressing;
+use super::addressing::Addressing;
 use super::memory::ClientMemory;
 use crate::bucket::{BucketId, KeyId};
 use crate::dns::Host;
