@@ -1,8 +1,11 @@
-//! How an S3 facility answers a request: the table of DOMAIN.md §1.
+//! How an S3 facility answers a request: the table of DOMAIN.md §1, the website
+//! endpoint (§5) and origin access control (§4), in front of the facility's servers.
 
-use crate::bucket::{Bucket, BucketId};
+use crate::bucket::{Bucket, BucketId, KeyId};
+use crate::cdn::network::Distribution;
 use crate::dns::Host;
-use crate::response::{Response, Status};
+use crate::objects::{Objects, WebAnswer};
+use crate::response::{Hop, Response, Status};
 use crate::topology::{RegionId, Topology};
 use s3sim_engine::SimTime;
 
@@ -105,6 +108,117 @@ pub fn answer(
 /// Collect the opt-in flag of every region, indexed by region id.
 pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
     topology.regions.iter().map(|r| r.opt_in).collect()
+}
+
+/// Answer requests that reached a facility, as S3's front end does: the website
+/// endpoint from the bucket's website table, 403 to direct requests for a bucket behind
+/// origin access control, else the table of DOMAIN.md §1 ([`answer`]).
+///
+/// Everything it reads is fixed for a run (rules, regions, buckets, website tables), so
+/// an answer is a pure function of the hop, the facility's region and the time; the
+/// facility's servers only decide *when* it leaves.
+///
+/// ```
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_model::bucket::Bucket;
+/// use s3sim_model::cdn::network::{Distribution, Origin, OriginCacheControl};
+/// use s3sim_model::cdn::policy::CachePolicy;
+/// use s3sim_model::distribution::Delay;
+/// use s3sim_model::dns::Host;
+/// use s3sim_model::facility::{FacilityRules, FrontEnd};
+/// use s3sim_model::objects::Objects;
+/// use s3sim_model::response::{Hop, Status};
+/// use s3sim_model::topology::{Facility, Region, Topology};
+/// let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// let facility = |name: &str, region| Facility { name: name.into(), region, ips: 1,
+///     service_time: Delay::Fixed(SimDuration::ZERO), capacity: None };
+/// let topology = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+///     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()],
+///     vec![SimDuration::ZERO; 2]);
+/// let bucket = Bucket { name: "site".into(), region: 1, created_at: None, deleted_at: None,
+///     location_constraint: true, recreated: None };
+/// let cdn_only = Distribution { name: "d".into(), bucket: 0, origin: Origin::Regional,
+///     policy: CachePolicy::default(), cache_control: OriginCacheControl::default(),
+///     access_control: true };
+/// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
+/// let buckets = [bucket];
+/// let objects = Objects::default();
+/// let s3 = FrontEnd::new(rules, &topology, &buckets, &objects, &[cdn_only]);
+/// let hop = Hop { host: Host::BucketRegional(0, 1), bucket: 0, key: 0 };
+/// let at_euw1 = |signed| s3.answer(hop, signed, 1, SimTime::ZERO).status;
+/// assert_eq!(at_euw1(false), Status::Forbidden, "only the CDN may read it");
+/// assert_eq!(at_euw1(true), Status::Ok, "an edge's signed origin fetch");
+/// ```
+#[derive(Clone, Debug)]
+pub struct FrontEnd<'a> {
+    rules: FacilityRules,
+    /// Per region: opt-in (400 instead of a redirect).
+    opt_in: Vec<bool>,
+    buckets: &'a [Bucket],
+    objects: &'a Objects,
+    /// Per bucket: readable only through a CDN distribution (origin access control).
+    cdn_only: Vec<bool>,
+}
+
+impl<'a> FrontEnd<'a> {
+    /// Build the front end of a run: its rules, the regions' opt-in flags, the buckets
+    /// with their objects and websites, and which buckets the `distributions` lock to
+    /// origin access control.
+    pub fn new(
+        rules: FacilityRules,
+        topology: &Topology,
+        buckets: &'a [Bucket],
+        objects: &'a Objects,
+        distributions: &[Distribution],
+    ) -> Self {
+        let mut cdn_only = vec![false; buckets.len()];
+        for d in distributions.iter().filter(|d| d.access_control) {
+            cdn_only[d.bucket as usize] = true;
+        }
+        FrontEnd {
+            rules,
+            opt_in: opt_in_flags(topology),
+            buckets,
+            objects,
+            cdn_only,
+        }
+    }
+
+    /// Answer `hop` at a facility of `region` at `now`; `signed` marks an edge's origin
+    /// fetch, which origin access control lets through.
+    pub fn answer(&self, hop: Hop, signed: bool, region: RegionId, now: SimTime) -> Response {
+        if let Host::Website(b) = hop.host {
+            return self.website(b, hop.key, region, now);
+        }
+        let bucket = &self.buckets[hop.bucket as usize];
+        if !signed && self.cdn_only[hop.bucket as usize] && bucket.exists_at(now) {
+            return Response::bare(Status::Forbidden);
+        }
+        answer(
+            self.rules,
+            &self.opt_in,
+            bucket,
+            hop.bucket,
+            hop.host,
+            region,
+            now,
+        )
+    }
+
+    /// The website endpoint's answer for `key` of bucket `b`: its precomputed table,
+    /// served only in the bucket's current region (404 elsewhere or without a website).
+    fn website(&self, b: BucketId, key: KeyId, region: RegionId, now: SimTime) -> Response {
+        let here = self.buckets[b as usize].region_at(now) == Some(region);
+        match self.objects.website(b as usize, key).filter(|_| here) {
+            Some(WebAnswer::Object) => Response::bare(Status::Ok),
+            Some(WebAnswer::Redirect { status, key }) => Response {
+                redirect_key: Some(key),
+                ..Response::bare(status)
+            },
+            Some(WebAnswer::Leave { status }) => Response::bare(status),
+            Some(WebAnswer::NotFound) | None => Response::bare(Status::NotFound),
+        }
+    }
 }
 
 #[cfg(test)]

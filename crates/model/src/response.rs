@@ -5,7 +5,7 @@
 //! cache them, clients react to them, metrics count them), so they sit in a module of
 //! their own that depends only on the names they carry.
 
-use crate::bucket::KeyId;
+use crate::bucket::{BucketId, KeyId};
 use crate::dense::dense_enum;
 use crate::dns::Host;
 use crate::topology::RegionId;
@@ -158,4 +158,20 @@ impl Response {
             redirect_key: None,
         }
     }
+}
+
+/// Name the hop a response answered: the host the request was sent to, and what it
+/// asked for.
+///
+/// Facilities answer a hop ([`FrontEnd::answer`](crate::facility::FrontEnd::answer)) and
+/// redirect policies decide the next one from it
+/// ([`RedirectPolicy::next_hop`](crate::client::RedirectPolicy::next_hop), with an example).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hop {
+    /// The host the request was sent to.
+    pub host: Host,
+    /// The bucket asked for.
+    pub bucket: BucketId,
+    /// The key asked for.
+    pub key: KeyId,
 }

@@ -18,5 +18,5 @@ pub use addressing::Addressing;
 pub use class::{Arrivals, ClientClass, KeyChoice, Lifetime, Popularity};
 pub use dns_cache::DnsCachePolicy;
 pub use memory::ClientMemory;
-pub use redirect::{Hop, RedirectPolicy, RedirectState, RegionCache};
+pub use redirect::{RedirectPolicy, RedirectState, RegionCache};
 pub use retry::{RetryPolicy, RetryQuota};

@@ -6,7 +6,7 @@ use super::memory::ClientMemory;
 use crate::bucket::{BucketId, KeyId};
 use crate::dns::Host;
 use crate::objects::UNREACHED;
-use crate::response::{Response, Status};
+use crate::response::{Hop, Response, Status};
 use crate::topology::RegionId;
 use s3sim_engine::{SimDuration, SimTime};
 
@@ -181,20 +181,6 @@ const BROWSER_REDIRECTS: [Status; 3] = [
     Status::TemporaryRedirect,
 ];
 
-/// Name the hop a response answered: the host the request was sent to, and what it
-/// asked for.
-///
-/// See [`RedirectPolicy::next_hop`] for an example.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hop {
-    /// The host the request was sent to.
-    pub host: Host,
-    /// The bucket asked for.
-    pub bucket: BucketId,
-    /// The key asked for.
-    pub key: KeyId,
-}
-
 /// Track what one request has done with redirects, for its client's [`RedirectPolicy`].
 ///
 /// A request starts with the default (nothing followed); the policy updates it at every
@@ -266,7 +252,7 @@ impl RedirectPolicy {
     /// use s3sim_engine::SimTime;
     /// use s3sim_model::client::*;
     /// use s3sim_model::dns::Host;
-    /// use s3sim_model::response::{Response, Status};
+    /// use s3sim_model::response::{Hop, Response, Status};
     /// let hop = Hop { host: Host::BucketGlobal(0), bucket: 0, key: 5 };
     /// let moved = Response {
     ///     location: Some(Host::RedirectEndpoint(0, 1)),

@@ -125,7 +125,7 @@ pub struct RoutingRule {
 impl RoutingRule {
     /// Return the key after the matched prefix (the whole key without one), or `None`
     /// when the rule does not apply to `key` whose lookup failed with `error`.
-    pub(super) fn unmatched_rest<'k>(&self, key: &'k str, error: Option<u16>) -> Option<&'k str> {
+    pub(crate) fn unmatched_rest<'k>(&self, key: &'k str, error: Option<u16>) -> Option<&'k str> {
         let Some(condition) = &self.condition else {
             return Some(key);
         };
