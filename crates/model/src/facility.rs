@@ -339,4 +339,70 @@ mod tests {
             Status::NotFound
         );
     }
+
+    #[test]
+    fn front_end_answers_the_website_from_its_table_and_only_in_the_bucket_region() {
+        use crate::distribution::Delay;
+        use crate::topology::{Facility, Region};
+        use crate::website::{Condition, Redirect, RoutingRule, Website};
+        use s3sim_engine::SimDuration;
+        let region = |name: &str| Region {
+            name: name.into(),
+            opt_in: false,
+        };
+        let facility = |region| Facility {
+            name: "f".into(),
+            region,
+            ips: 1,
+            service_time: Delay::Fixed(SimDuration::ZERO),
+            capacity: None,
+        };
+        let topology = Topology::new(
+            vec![region("us-east-1"), region("eu-west-1")],
+            0,
+            vec![facility(0), facility(1)],
+            vec!["here".into()],
+            vec![SimDuration::ZERO; 2],
+        );
+        let moved = RoutingRule {
+            condition: Some(Condition {
+                key_prefix_equals: Some("old/".into()),
+                ..Condition::default()
+            }),
+            redirect: Redirect {
+                replace_key_prefix_with: Some("new/".into()),
+                ..Redirect::default()
+            },
+        };
+        let site = Website::new("index.html", vec![moved]);
+        let requested = ["".to_string(), "old/a".into(), "gone.html".into()];
+        let objects = Objects::build(
+            vec![vec!["index.html".into(), "new/a".into()]],
+            &[Some(site)],
+            &requested,
+            5,
+        );
+        let buckets = [Bucket {
+            region: 1,
+            created_at: None,
+            deleted_at: None,
+            ..bucket(1)
+        }];
+        let s3 = FrontEnd::new(RULES, &topology, &buckets, &objects, &[]);
+        let ask = |key: &str, region| {
+            let key = objects.id(key).expect("interned");
+            let hop = Hop {
+                host: Host::Website(0),
+                bucket: 0,
+                key,
+            };
+            s3.answer(hop, false, region, SimTime::ZERO)
+        };
+        assert_eq!(ask("", 1), Response::bare(Status::Ok));
+        assert_eq!(ask("", 0), Response::bare(Status::NotFound), "wrong region");
+        assert_eq!(ask("gone.html", 1), Response::bare(Status::NotFound));
+        let redirected = ask("old/a", 1);
+        assert_eq!(redirected.status, Status::MovedPermanently);
+        assert_eq!(redirected.redirect_key, objects.id("new/a"));
+    }
 }

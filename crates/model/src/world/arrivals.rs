@@ -182,3 +182,99 @@ fn key_samplers(class: &ClientClass, objects: &Objects) -> Vec<Option<Zipf<f64>>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::fixture::{class, s};
+    use s3sim_engine::RandomStreams;
+
+    fn source(class: &ClientClass, objects: &Objects) -> Source {
+        Source::new(0, class, objects, RandomStreams::new(7))
+    }
+
+    #[test]
+    fn periodic_clients_take_turns_at_evenly_staggered_times() {
+        let c = ClientClass {
+            start: SimTime::from_secs(50),
+            ..class(3, s(300))
+        };
+        let objects = Objects::default();
+        let mut source = source(&c, &objects);
+        assert_eq!(source.first_arrival(&c), SimTime::from_secs(50));
+        assert_eq!(
+            source.next_arrival(&c, SimTime::from_secs(50)),
+            SimTime::from_secs(150)
+        );
+        let clients: Vec<u32> = (0..4).map(|_| source.choose(&c, &objects).client).collect();
+        assert_eq!(clients, [0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn a_poisson_ramp_is_thinned_to_the_rate_it_ramps_through() {
+        // One client ramping from 1/s to 3/s over 1000 s: 750 arrivals expected in the
+        // first half and 1250 in the second (Poisson: standard deviations 27 and 35).
+        let c = ClientClass {
+            arrivals: Arrivals::PoissonRamp {
+                from_per_client_per_sec: 1.0,
+                to_per_client_per_sec: 3.0,
+            },
+            stop: SimTime::from_secs(1000),
+            ..class(1, s(1))
+        };
+        let mut source = source(&c, &Objects::default());
+        let mut t = source.first_arrival(&c);
+        let mut halves = [0u32; 2];
+        while t < c.stop {
+            halves[usize::from(t >= SimTime::from_secs(500))] += 1;
+            t = source.next_arrival(&c, t);
+        }
+        assert!(
+            (750 - 4 * 27..=750 + 4 * 27).contains(&halves[0]),
+            "{halves:?}"
+        );
+        assert!(
+            (1250 - 4 * 35..=1250 + 4 * 35).contains(&halves[1]),
+            "{halves:?}"
+        );
+    }
+
+    #[test]
+    fn listed_keys_are_drawn_uniformly_and_a_single_one_always() {
+        let objects = Objects::default();
+        let two = ClientClass {
+            keys: KeyChoice::Listed(vec![5, 6]),
+            ..class(1, s(1))
+        };
+        let mut source = source(&two, &objects);
+        let fives = (0..2000)
+            .filter(|_| source.choose(&two, &objects).key == 5)
+            .count();
+        assert!((900..1100).contains(&fives), "{fives} of 2000");
+        let one = ClientClass {
+            keys: KeyChoice::Listed(vec![7]),
+            ..class(1, s(1))
+        };
+        assert_eq!(source.choose(&one, &objects).key, 7);
+    }
+
+    #[test]
+    fn zipf_keys_favour_the_bucket_s_first_objects_by_weight() {
+        // Weights 1, 1/2, 1/3 over three objects: shares 6/11, 3/11, 2/11.
+        let keys = vec!["a".to_string(), "b".into(), "c".into()];
+        let objects = Objects::build(vec![keys], &[None], &[], 0);
+        let c = ClientClass {
+            keys: KeyChoice::Objects(Popularity::Zipf(1.0)),
+            ..class(1, s(1))
+        };
+        let mut source = source(&c, &objects);
+        let mut counts = [0u32; 3];
+        for _ in 0..11_000 {
+            counts[source.choose(&c, &objects).key as usize] += 1;
+        }
+        let expected = [6000, 3000, 2000];
+        for (count, mean) in counts.iter().zip(expected) {
+            assert!(count.abs_diff(mean) < 250, "{counts:?}");
+        }
+    }
+}

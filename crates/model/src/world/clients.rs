@@ -144,3 +144,103 @@ impl<'a> Clients<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{ClientClass, RedirectPolicy, RegionCache, RetryPolicy, RetryQuota};
+    use crate::response::{Response, Status};
+    use crate::world::fixture::{class, s, world};
+    use s3sim_engine::RandomStreams;
+
+    fn remembers_region(clients: &mut Clients) -> bool {
+        clients.memory(0, 0).region(0, SimTime::ZERO).is_some()
+    }
+
+    #[test]
+    fn a_per_request_process_forgets_before_every_request_and_a_long_lived_one_never() {
+        for (lifetime, kept) in [(Lifetime::PerRequest, false), (Lifetime::LongLived, true)] {
+            let config = world(vec![ClientClass {
+                lifetime,
+                ..class(1, s(60))
+            }]);
+            let mut clients = Clients::new(&config, RandomStreams::new(1));
+            clients.memory(0, 0).learn_region(0, 1, SimTime::NEVER);
+            clients.arrive(0, SimTime::from_secs(10));
+            assert_eq!(remembers_region(&mut clients), kept, "{lifetime:?}");
+        }
+    }
+
+    #[test]
+    fn a_restarting_process_forgets_exactly_once_per_period() {
+        let config = world(vec![ClientClass {
+            lifetime: Lifetime::RestartEvery(s(100)),
+            ..class(1, s(60))
+        }]);
+        let mut clients = Clients::new(&config, RandomStreams::new(1));
+        let mut restarts = Vec::new();
+        for t in 0..400 {
+            clients.memory(0, 0).learn_region(0, 1, SimTime::NEVER);
+            clients.arrive(0, SimTime::from_secs(t + 1));
+            if !remembers_region(&mut clients) {
+                restarts.push(t + 1);
+            }
+        }
+        let gaps: Vec<u64> = restarts.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(
+            restarts.len() >= 3 && gaps.iter().all(|&g| g == 100),
+            "{restarts:?}"
+        );
+    }
+
+    #[test]
+    fn a_request_starts_at_its_distribution_or_where_its_policy_remembers() {
+        let sdk = ClientClass {
+            redirects: RedirectPolicy::SdkRegion {
+                cache: RegionCache::Forever,
+            },
+            ..class(1, s(60))
+        };
+        let viewer = ClientClass {
+            cdn: Some(3),
+            ..class(1, s(60))
+        };
+        let config = world(vec![sdk, viewer]);
+        let mut clients = Clients::new(&config, RandomStreams::new(1));
+        let now = SimTime::from_secs(10);
+        assert_eq!(clients.arrive(0, now).host, Host::BucketGlobal(0));
+        clients.memory(0, 0).learn_region(0, 1, SimTime::NEVER);
+        assert_eq!(clients.arrive(0, now).host, Host::BucketRegional(0, 1));
+        assert_eq!(clients.arrive(1, now).host, Host::Distribution(3));
+    }
+
+    #[test]
+    fn retries_spend_the_process_quota_and_a_success_refunds_some() {
+        let quota = RetryQuota {
+            capacity: 10,
+            retry_cost: 5,
+            timeout_cost: 5,
+            success_refund: 5,
+        };
+        let retry = RetryPolicy {
+            max_attempts: 100,
+            base: s(1),
+            cap: s(1),
+            quota: Some(quota),
+        };
+        let config = world(vec![ClientClass {
+            retry: Some(retry),
+            ..class(1, s(60))
+        }]);
+        let mut clients = Clients::new(&config, RandomStreams::new(1));
+        let mut request = clients.arrive(0, SimTime::ZERO);
+        request.response = Response::bare(Status::SlowDown);
+        let mut tries = |clients: &mut Clients| clients.retry(&mut request).is_some();
+        assert!(tries(&mut clients) && tries(&mut clients));
+        assert!(!tries(&mut clients), "10 tokens spent");
+        let done = clients.arrive(0, SimTime::ZERO);
+        clients.refund(&done);
+        assert!(tries(&mut clients), "5 tokens back");
+        assert_eq!(request.attempts, 4);
+    }
+}

@@ -141,3 +141,83 @@ impl<'a> DnsPath<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::fixture::{class, s, world};
+
+    fn setup(config: &WorldConfig) -> (DnsPath<'_>, Endpoints) {
+        let dns = DnsPath::new(config, RandomStreams::new(1));
+        (dns, Endpoints::new(&config.topology))
+    }
+
+    #[test]
+    fn a_process_cache_hit_costs_nothing_and_skips_the_resolver() {
+        let config = world(vec![class(1, s(60))]);
+        let (mut dns, endpoints) = setup(&config);
+        let mut memory = ClientMemory::default();
+        let mut resolve = |t: u64| {
+            let now = SimTime::from_secs(t);
+            let policy = DnsCachePolicy::HonorTtl;
+            dns.resolve(&mut memory, policy, 0, Host::PathGlobal, now, &endpoints)
+        };
+        let first = resolve(0);
+        assert_eq!(first.resolver_hit, Some(false));
+        assert_eq!(first.latency, SimDuration::from_millis(21));
+        let again = resolve(4);
+        assert_eq!(
+            (again.resolver_hit, again.latency),
+            (None, SimDuration::ZERO)
+        );
+        assert_eq!(again.answer, first.answer);
+        let expired = resolve(5);
+        assert_eq!(
+            expired.resolver_hit,
+            Some(false),
+            "both copies end with the 5 s TTL"
+        );
+    }
+
+    #[test]
+    fn an_answer_older_than_the_published_record_counts_as_stale() {
+        // Bucket 0 is created in eu-west-1 at t = 60 s; the resolver sees it at 660 s.
+        let config = world(vec![class(1, s(60))]);
+        let (mut dns, endpoints) = setup(&config);
+        let mut stale_at = |t: u64| {
+            let (mut memory, now) = (ClientMemory::default(), SimTime::from_secs(t));
+            let policy = DnsCachePolicy::None;
+            let host = Host::BucketGlobal(0);
+            dns.resolve(&mut memory, policy, 0, host, now, &endpoints)
+                .stale
+        };
+        assert_eq!(
+            [stale_at(30), stale_at(100), stale_at(700)],
+            [false, true, false]
+        );
+    }
+
+    #[test]
+    fn overlapping_upstream_outages_serve_stale_only_while_every_one_allows_it() {
+        let config = world(vec![class(1, s(60))]);
+        let (mut dns, endpoints) = setup(&config);
+        let mut ask = |dns: &mut DnsPath, t: u64| {
+            let now = SimTime::from_secs(t);
+            dns.query(0, Host::PathGlobal, now, &endpoints)
+                .record
+                .answer
+        };
+        let fresh = ask(&mut dns, 0);
+        dns.upstream_outage(0, true, 1);
+        dns.upstream_outage(0, false, 1);
+        assert_eq!(
+            ask(&mut dns, 10),
+            Answer::ServFail,
+            "one outage forbids stale"
+        );
+        dns.upstream_outage(0, false, -1);
+        assert_eq!(ask(&mut dns, 20), fresh, "served stale");
+        dns.upstream_outage(0, true, -1);
+        assert_ne!(ask(&mut dns, 60), Answer::ServFail);
+    }
+}

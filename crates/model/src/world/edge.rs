@@ -312,3 +312,157 @@ fn invalidation_steps(config: &WorldConfig, streams: RandomStreams) -> Vec<(SimT
     steps.sort_by_key(|&(t, _)| t);
     steps
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cdn::network::{Distribution, Edge, Origin, OriginCacheControl};
+    use crate::cdn::policy::CachePolicy;
+    use crate::objects::Objects;
+    use crate::world::fixture::{class, run_until, s, world};
+
+    /// The fixture's world with two edges (the near one, in us-east-1, listed second)
+    /// and one distribution of bucket 0 whose copies live `ttl`.
+    fn cdn_world(ttl: SimDuration) -> WorldConfig {
+        let mut config = world(vec![class(1, s(60))]);
+        let edge = |name: &str, region| Edge {
+            name: name.into(),
+            region,
+            place: 0,
+            capacity: 100,
+            resolvers: 0..1,
+        };
+        config.cdn.edges = vec![edge("far", 1), edge("near", 0)];
+        config.cdn.distributions = vec![Distribution {
+            name: "d".into(),
+            bucket: 0,
+            origin: Origin::Regional,
+            policy: CachePolicy {
+                default_ttl: ttl,
+                ..CachePolicy::default()
+            },
+            cache_control: OriginCacheControl::default(),
+            access_control: false,
+        }];
+        config.objects = Objects::build(vec![vec!["index.html".into()]], &[None], &[], 0);
+        config
+    }
+
+    fn viewer(requests: &mut RequestTable, now: SimTime) -> u32 {
+        requests.issue(Request::new(now, 0, 0, (0, 0), 0, Host::Distribution(0)))
+    }
+
+    struct Run<'a> {
+        edges: Edges<'a>,
+        requests: RequestTable,
+        recorder: Recorder,
+        sched: Scheduler<Event>,
+    }
+
+    impl<'a> Run<'a> {
+        fn new(config: &'a WorldConfig) -> Self {
+            Run {
+                edges: Edges::new(config, RandomStreams::new(1)),
+                requests: RequestTable::new(0),
+                recorder: Recorder::new(config.bin, config.duration, 1),
+                sched: Scheduler::new(),
+            }
+        }
+
+        /// A viewer reaches its edge now; the origin fetch it starts, if any.
+        fn at_edge(&mut self) -> Option<u32> {
+            let id = viewer(&mut self.requests, self.sched.now());
+            self.edges.send(id, &mut self.requests, &mut self.sched);
+            let (requests, recorder) = (&mut self.requests, &mut self.recorder);
+            self.edges.at_edge(id, requests, recorder, &mut self.sched)
+        }
+
+        /// The origin answers fetch `id` with `status` now.
+        fn origin_answers(&mut self, id: u32, status: Status) {
+            self.requests[id].response = Response::bare(status);
+            let (requests, recorder) = (&mut self.requests, &mut self.recorder);
+            self.edges
+                .fetch_done(id, requests, recorder, &mut self.sched);
+        }
+
+        /// Run the schedule for a second; the events it held.
+        fn events(&mut self) -> Vec<(SimTime, Event)> {
+            let until = self.sched.now() + s(1);
+            run_until(&mut self.sched, until)
+        }
+
+        /// Let time pass until `t`, every event due by then handled (logged only).
+        fn wait_until(&mut self, t: SimTime) {
+            self.sched.at(t, Event::Cdn { step: u32::MAX });
+            run_until(&mut self.sched, t);
+        }
+
+        fn totals(self, counters: &[Counter]) -> Vec<u64> {
+            let metrics = self.recorder.finish();
+            counters.iter().map(|&c| metrics.total(0, c)).collect()
+        }
+    }
+
+    #[test]
+    fn a_viewer_goes_to_the_nearest_edge_half_a_round_trip_away() {
+        let config = cdn_world(s(60));
+        let mut run = Run::new(&config);
+        let id = viewer(&mut run.requests, SimTime::ZERO);
+        run.edges.send(id, &mut run.requests, &mut run.sched);
+        assert_eq!(
+            run.requests[id].edge, 1,
+            "us-east-1 is 10 ms away, eu-west-1 30 ms"
+        );
+        let log = run_until(&mut run.sched, SimTime::from_secs(1));
+        let at = SimTime::ZERO + SimDuration::from_millis(5);
+        assert_eq!(log, [(at, Event::AtEdge { request: id })]);
+    }
+
+    #[test]
+    fn simultaneous_misses_make_one_origin_fetch_and_all_get_its_answer() {
+        let config = cdn_world(s(60));
+        let mut run = Run::new(&config);
+        let fetch = run.at_edge().expect("a miss starts a fetch");
+        assert_eq!(
+            run.at_edge(),
+            None,
+            "the second miss waits for the first fetch"
+        );
+        assert_eq!(run.edges.fetching(), 1);
+        let f = &run.requests[fetch];
+        assert_eq!((f.host, f.fetch), (Host::BucketRegional(0, 1), Some(0)));
+        run.origin_answers(fetch, Status::Ok);
+        assert_eq!((run.edges.fetching(), run.requests.held()), (0, 2));
+        assert_eq!(run.at_edge(), None, "now a hit");
+        let answered = run
+            .events()
+            .into_iter()
+            .filter(|(_, e)| matches!(e, Event::Response { .. }))
+            .count();
+        assert_eq!(answered, 3);
+        let statuses: Vec<Status> = (0..2).map(|v| run.requests[v].response.status).collect();
+        assert_eq!(statuses, [Status::Ok, Status::Ok]);
+        let counters = [
+            Counter::EdgeRequests,
+            Counter::EdgeHits,
+            Counter::OriginFetches,
+            Counter::Origin(Status::Ok),
+        ];
+        assert_eq!(run.totals(&counters), [3, 1, 1, 1]);
+    }
+
+    #[test]
+    fn an_origin_5xx_is_answered_with_the_expired_copy() {
+        let config = cdn_world(s(10));
+        let mut run = Run::new(&config);
+        let first = run.at_edge().expect("a miss");
+        run.origin_answers(first, Status::Ok);
+        run.wait_until(SimTime::from_secs(20));
+        let refetch = run.at_edge().expect("the copy expired after 10 s");
+        run.origin_answers(refetch, Status::SlowDown);
+        let stale_viewer = 1;
+        assert_eq!(run.requests[stale_viewer].response.status, Status::Ok);
+        let counters = [Counter::OriginFetches, Counter::Origin(Status::SlowDown)];
+        assert_eq!(run.totals(&counters), [2, 1]);
+    }
+}

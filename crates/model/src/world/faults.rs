@@ -55,3 +55,73 @@ impl Faults {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::{Answer, Host};
+    use crate::endpoints::{Connect, OutageMode};
+    use crate::topology::Topology;
+    use crate::world::fixture::{class, s, world};
+    use s3sim_engine::RandomStreams;
+
+    #[test]
+    fn an_outage_refuses_connections_then_leaves_dns_then_recovers_in_that_order() {
+        let outage = Fault::Outage {
+            facility: 0,
+            at: SimTime::from_secs(600),
+            duration: s(300),
+            mode: OutageMode::Refused,
+            health_check: s(30),
+        };
+        let mut config = world(vec![class(1, s(60))]);
+        let facility = config.topology.facilities[0].clone();
+        let region = config.topology.regions[0].clone();
+        // us-east-1 with two facilities: IPs 0 and 1 are facility 0's, 2 and 3 the other's.
+        config.topology = Topology::new(
+            vec![region],
+            0,
+            vec![facility.clone(), facility],
+            vec!["here".into()],
+            vec![s(0)],
+        );
+        let faults = Faults::new(&[outage]);
+        let mut sched = Scheduler::new();
+        faults.prime(&mut sched);
+        assert_eq!(sched.pending(), 4);
+        let mut endpoints = Endpoints::new(&config.topology);
+        let mut dns = DnsPath::new(&config, RandomStreams::new(1));
+        let mut seen = Vec::new();
+        for step in 0..4 {
+            faults.apply(step, SimTime::ZERO, &mut endpoints, &mut dns);
+            let refused = endpoints.connect(0, SimTime::ZERO) == Connect::Refused;
+            seen.push((refused, endpoints.listed(0).len()));
+        }
+        // Down, unlisted by the health check, up, listed again.
+        assert_eq!(seen, [(true, 4), (true, 2), (false, 2), (false, 4)]);
+    }
+
+    #[test]
+    fn a_resolver_outage_cuts_the_group_off_its_upstream_until_it_ends() {
+        let outage = Fault::ResolverOutage {
+            group: 0,
+            at: SimTime::from_secs(100),
+            duration: s(50),
+            serve_stale: false,
+        };
+        let config = world(vec![class(1, s(60))]);
+        let faults = Faults::new(&[outage]);
+        let mut endpoints = Endpoints::new(&config.topology);
+        let mut dns = DnsPath::new(&config, RandomStreams::new(1));
+        let mut ask = |dns: &mut DnsPath, endpoints: &Endpoints| {
+            let now = SimTime::from_secs(120);
+            dns.query(0, Host::PathRegional(1), now, endpoints)
+                .record
+                .answer
+        };
+        faults.apply(0, SimTime::from_secs(100), &mut endpoints, &mut dns);
+        assert_eq!(ask(&mut dns, &endpoints), Answer::ServFail);
+        faults.apply(1, SimTime::from_secs(150), &mut endpoints, &mut dns);
+        assert!(matches!(ask(&mut dns, &endpoints), Answer::Ip(_)));
+    }
+}

@@ -2,6 +2,7 @@
 //! facility each, one client place, one resolver, one bucket created in eu-west-1.
 
 use super::config::{ResolverGroup, WorldConfig};
+use super::event::Event;
 use crate::bucket::Bucket;
 use crate::client::{
     Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, Popularity,
@@ -12,7 +13,7 @@ use crate::dns::{DnsConfig, ResolverConfig};
 use crate::facility::FacilityRules;
 use crate::response::Status;
 use crate::topology::{Facility, Region, Topology};
-use s3sim_engine::{SimDuration, SimTime};
+use s3sim_engine::{Model, Scheduler, SimDuration, SimTime, StopAt};
 
 /// Shorthand for whole seconds.
 pub(crate) fn s(secs: u64) -> SimDuration {
@@ -105,4 +106,24 @@ pub(crate) fn world(classes: Vec<ClientClass>) -> WorldConfig {
         objects: Default::default(),
         trace_limit: 100,
     }
+}
+
+/// A model that only logs the events it is handed, with their times: runs a part's
+/// schedule to show what it scheduled, and when.
+#[derive(Default)]
+pub(crate) struct Log(pub(crate) Vec<(SimTime, Event)>);
+
+impl Model for Log {
+    type Event = Event;
+
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        self.0.push((sched.now(), event));
+    }
+}
+
+/// Run `sched` up to `until` (every event due by then, logged) and return the log.
+pub(crate) fn run_until(sched: &mut Scheduler<Event>, until: SimTime) -> Vec<(SimTime, Event)> {
+    let mut log = Log::default();
+    sched.run(&mut log, StopAt::time(until));
+    log.0
 }

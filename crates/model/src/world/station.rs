@@ -121,3 +121,72 @@ impl<'a> Stations<'a> {
         self.load.finish(end)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::facility::FacilityCounter;
+    use crate::topology::Capacity;
+    use crate::world::fixture::{class, s, world};
+    use s3sim_engine::SimDuration;
+
+    /// Facility 0 gets `servers` servers and room for `queue_limit` waiting requests;
+    /// facility 1 keeps no server limit. Service takes 5 ms.
+    fn limited(servers: u32, queue_limit: u32) -> WorldConfig {
+        let mut config = world(vec![class(1, s(60))]);
+        config.topology.facilities[0].capacity = Some(Capacity {
+            servers,
+            queue_limit,
+        });
+        config
+    }
+
+    fn ms(n: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_millis(n)
+    }
+
+    #[test]
+    fn busy_servers_queue_requests_up_to_the_limit_and_shed_the_rest() {
+        let config = limited(1, 1);
+        let mut stations = Stations::new(&config, RandomStreams::new(1));
+        let admitted: Vec<Admission> = (0..3).map(|id| stations.admit(id, 0, ms(0))).collect();
+        let started = Admission::Started { done: ms(5) };
+        assert_eq!(admitted, [started, Admission::Queued, Admission::Shed]);
+        let load = stations.finish(SimTime::from_secs(60));
+        assert_eq!(load.count(0, 0, FacilityCounter::Arrivals), 3);
+        assert_eq!(load.count(0, 0, FacilityCounter::SlowDowns), 1);
+    }
+
+    #[test]
+    fn a_freed_server_takes_the_queue_first_come_first_served() {
+        let config = limited(1, 2);
+        let mut stations = Stations::new(&config, RandomStreams::new(1));
+        for id in 1..=3 {
+            stations.admit(id, 0, ms(0));
+        }
+        assert_eq!(stations.release(0, ms(5)), Some((2, ms(10))));
+        assert_eq!(stations.release(0, ms(10)), Some((3, ms(15))));
+        assert_eq!(stations.release(0, ms(15)), None);
+        let load = stations.finish(SimTime::from_secs(60));
+        let waited = SimDuration::from_millis(5 + 10).as_nanos();
+        assert_eq!(load.count(0, 0, FacilityCounter::WaitNanos), waited);
+        assert_eq!(load.count(0, 0, FacilityCounter::Served), 3);
+        let busy = SimDuration::from_millis(15).as_nanos();
+        assert_eq!(load.count(0, 0, FacilityCounter::BusyNanos), busy);
+    }
+
+    #[test]
+    fn a_facility_without_a_server_limit_serves_everyone_at_once() {
+        let config = limited(1, 0);
+        let mut stations = Stations::new(&config, RandomStreams::new(1));
+        for id in 0..10 {
+            assert_eq!(
+                stations.admit(id, 1, ms(3)),
+                Admission::Served { done: ms(8) }
+            );
+        }
+        let load = stations.finish(SimTime::from_secs(60));
+        assert_eq!(load.count(0, 1, FacilityCounter::Served), 10);
+        assert_eq!(load.count(0, 1, FacilityCounter::WaitNanos), 0);
+    }
+}
