@@ -201,7 +201,7 @@ mod tests {
     fn overlapping_upstream_outages_serve_stale_only_while_every_one_allows_it() {
         let config = world(vec![class(1, s(60))]);
         let (mut dns, endpoints) = setup(&config);
-        let mut ask = |dns: &mut DnsPath, t: u64| {
+        let ask = |dns: &mut DnsPath, t: u64| {
             let now = SimTime::from_secs(t);
             dns.query(0, Host::PathGlobal, now, &endpoints)
                 .record

@@ -113,7 +113,7 @@ mod tests {
         let faults = Faults::new(&[outage]);
         let mut endpoints = Endpoints::new(&config.topology);
         let mut dns = DnsPath::new(&config, RandomStreams::new(1));
-        let mut ask = |dns: &mut DnsPath, endpoints: &Endpoints| {
+        let ask = |dns: &mut DnsPath, endpoints: &Endpoints| {
             let now = SimTime::from_secs(120);
             dns.query(0, Host::PathRegional(1), now, endpoints)
                 .record
