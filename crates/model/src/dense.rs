@@ -31,7 +31,8 @@ macro_rules! dense_enum {
 
             #[doc = concat!("Every [`", stringify!($name), "`] value, in index order.")]
             pub const ALL: [$name; $name::LEN] = {
-                let mut all = [$crate::dense::dense_enum!(@first $name $($variant $(($inner))?),+); $name::LEN];
+                let first = $crate::dense::dense_enum!(@first $name $($variant $(($inner))?),+);
+                let mut all = [first; $name::LEN];
                 let mut next = 0;
                 $( $crate::dense::dense_enum!(@push all next $name $variant $($inner)?); )+
                 assert!(next == $name::LEN, "every index is filled once");
@@ -45,7 +46,9 @@ macro_rules! dense_enum {
                 match self {
                     $(
                         $crate::dense::dense_enum!(@pattern $name $variant payload $($inner)?) => {
-                            let start = const { $crate::dense::offset(SIZES, Variant::$variant as usize) };
+                            let start = const {
+                                $crate::dense::offset(SIZES, Variant::$variant as usize)
+                            };
                             start + $crate::dense::dense_enum!(@inner payload $($inner)?)
                         }
                     ),+

@@ -185,13 +185,21 @@ pub enum Popularity {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Arrivals {
     /// Each client a Poisson process with this rate per second.
-    Poisson { per_client_per_sec: f64 },
+    Poisson {
+        /// Requests per second of one client.
+        per_client_per_sec: f64,
+    },
     /// Each client one request per interval, clients evenly staggered.
-    Periodic { interval: SimDuration },
+    Periodic {
+        /// Time between two requests of one client.
+        interval: SimDuration,
+    },
     /// A Poisson process whose rate rises (or falls) linearly from `from` at the
     /// class's start to `to` at its stop: offered load sweeping through saturation.
     PoissonRamp {
+        /// Requests per second of one client at the class's start.
         from_per_client_per_sec: f64,
+        /// Requests per second of one client at the class's stop.
         to_per_client_per_sec: f64,
     },
 }

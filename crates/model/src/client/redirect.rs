@@ -83,7 +83,8 @@ impl RegionCache {
     /// let now = SimTime::from_secs(100);
     /// assert_eq!(RegionCache::None.expiry(now), None);
     /// assert_eq!(RegionCache::Forever.expiry(now), Some(SimTime::NEVER));
-    /// assert_eq!(RegionCache::Ttl(SimDuration::from_secs(90)).expiry(now), Some(SimTime::from_secs(190)));
+    /// let ninety = RegionCache::Ttl(SimDuration::from_secs(90));
+    /// assert_eq!(ninety.expiry(now), Some(SimTime::from_secs(190)));
     /// ```
     pub fn expiry(self, now: SimTime) -> Option<SimTime> {
         match self {
@@ -263,7 +264,8 @@ impl RedirectPolicy {
     /// let mut next = |policy: RedirectPolicy, state: &mut RedirectState| {
     ///     policy.next_hop(hop, &moved, state, &mut memory, Addressing::VirtualGlobal, now)
     /// };
-    /// let curl = RedirectPolicy::FollowLocation { codes: vec![Status::TemporaryRedirect], max_hops: 1 };
+    /// let codes = vec![Status::TemporaryRedirect];
+    /// let curl = RedirectPolicy::FollowLocation { codes, max_hops: 1 };
     /// let mut state = RedirectState::default();
     /// assert_eq!(next(curl.clone(), &mut state), Some((Host::RedirectEndpoint(0, 1), 5)));
     /// assert_eq!(next(curl, &mut state), None, "a second redirect is one too many");

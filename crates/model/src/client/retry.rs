@@ -49,10 +49,14 @@ impl RetryPolicy {
     /// use s3sim_model::response::Status;
     /// let ms = SimDuration::from_millis;
     /// let quota = RetryQuota { capacity: 15, ..RetryQuota::default() };
-    /// let policy = RetryPolicy { max_attempts: 3, base: ms(100), cap: ms(20_000), quota: Some(quota) };
-    /// let (mut memory, mut rng) = (ClientMemory::default(), RandomStreams::new(1).stream("doc", 0));
+    /// let policy = RetryPolicy { max_attempts: 3, base: ms(100), cap: ms(20_000),
+    ///     quota: Some(quota) };
+    /// let mut memory = ClientMemory::default();
+    /// let mut rng = RandomStreams::new(1).stream("doc", 0);
     /// let mut attempts = 1;
-    /// let mut retry = |status, attempts: &mut u8| policy.next_try(status, attempts, &mut memory, &mut rng);
+    /// let mut retry = |status, attempts: &mut u8| {
+    ///     policy.next_try(status, attempts, &mut memory, &mut rng)
+    /// };
     /// assert!(retry(Status::NotFound, &mut attempts).is_none(), "a 404 fails the same way again");
     /// assert!(retry(Status::Timeout, &mut attempts).is_some_and(|d| d <= ms(100)));
     /// assert!(retry(Status::Timeout, &mut attempts).is_none(), "10 tokens spent, 5 left");
@@ -70,10 +74,8 @@ impl RetryPolicy {
         if !status.is_retryable() || *attempts >= self.max_attempts {
             return None;
         }
-        if let Some(quota) = &self.quota {
-            if !quota.charge(status, memory) {
-                return None;
-            }
+        if self.quota.is_some_and(|q| !q.charge(status, memory)) {
+            return None;
         }
         let retries_so_far = u32::from(*attempts - 1);
         *attempts += 1;

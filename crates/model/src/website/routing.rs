@@ -91,7 +91,8 @@ pub struct Redirect {
     /// Replaces the whole key.
     #[serde(default)]
     pub replace_key_with: Option<String>,
-    /// The answer's code; unset uses [`Website::default_redirect_code`].
+    /// The answer's code; unset uses
+    /// [`Website::default_redirect_code`](super::Website::default_redirect_code).
     #[serde(default)]
     pub http_redirect_code: Option<u16>,
 }

@@ -29,7 +29,7 @@ pub const FOLDER_REDIRECT_CODE: u16 = 302;
 pub struct Website {
     /// The suffix served for the root and for keys ending in `/` (e.g. `index.html`).
     pub index_document: String,
-    /// Evaluated in order; the first match wins. Assumed valid (see [`validate`]).
+    /// Evaluated in order; the first match wins. Assumed valid (see [`validate`](super::validate)).
     pub routing_rules: Vec<RoutingRule>,
     /// The code of a rule redirect that names none (default [`DEFAULT_REDIRECT_CODE`]).
     pub default_redirect_code: u16,

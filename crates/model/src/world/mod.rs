@@ -13,7 +13,7 @@
 //! - `edge`: the CDN edges' caches, collapsed origin fetches and invalidations;
 //! - `request`: the requests in flight and their traces.
 //!
-//! What S3 answers is [`FrontEnd`](crate::facility::FrontEnd)'s business, where to go
+//! What S3 answers is [`FrontEnd`]'s business, where to go
 //! next [`RedirectPolicy::next_hop`](crate::client::RedirectPolicy::next_hop)'s.
 
 mod arrivals;
