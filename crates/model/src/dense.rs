@@ -26,10 +26,13 @@ macro_rules! dense_enum {
         }
 
         impl $name {
-            #[doc = concat!("The number of [`", stringify!($name), "`] values.")]
+            #[doc = concat!(
+                "Count the [`", stringify!($name), "`] values ",
+                "(a payload variant once per payload value)."
+            )]
             pub const LEN: usize = 0 $( + $crate::dense::dense_enum!(@len $($inner)?) )+;
 
-            #[doc = concat!("Every [`", stringify!($name), "`] value, in index order.")]
+            #[doc = concat!("List every [`", stringify!($name), "`] value, in index order.")]
             pub const ALL: [$name; $name::LEN] = {
                 let first = $crate::dense::dense_enum!(@first $name $($variant $(($inner))?),+);
                 let mut all = [first; $name::LEN];

@@ -1,5 +1,5 @@
-//! What comes back for one hop of a request: its [`Status`] and the [`Response`] headers
-//! the client policies read.
+//! What one hop of a request asks ([`Hop`]) and what comes back: its [`Status`] and the
+//! [`Response`] headers the client policies read.
 //!
 //! Every part of the model speaks in these terms (facilities answer with them, edges
 //! cache them, clients react to them, metrics count them), so they sit in a module of
