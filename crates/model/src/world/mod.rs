@@ -13,8 +13,8 @@
 //! - `edge`: the CDN edges' caches, collapsed origin fetches and invalidations;
 //! - `request`: the requests in flight and their traces.
 //!
-//! What S3 answers is [`FrontEnd`]'s business, where to go
-//! next [`RedirectPolicy::next_hop`](crate::client::RedirectPolicy::next_hop)'s.
+//! What S3 answers is [`FrontEnd`]'s business; where the client goes next is
+//! [`RedirectPolicy::next_hop`](crate::client::RedirectPolicy::next_hop)'s.
 
 mod arrivals;
 mod clients;
