@@ -2,14 +2,16 @@
 //! DNS hands out, and which ones still accept connections.
 //!
 //! The [`Topology`] fixes where facilities are; this module tracks what changes during
-//! a run: outages, drains, health-check removal and IP rotation (AWS, "DNS
-//! considerations": S3 changes the IPs behind its names as it needs to).
+//! a run: outages, drains, health-check removal and IP rotation (docs/domain.md §1:
+//! S3 changes the IPs behind its names as it needs to; §8: a retired address is
+//! usually black-holed, so stale clients time out rather than being refused).
 
 use crate::topology::{FacilityId, IpId, RegionId, Topology};
 use rand::RngExt;
 use s3sim_engine::{SimRng, SimTime};
 
-/// Choose how a facility that is down treats a new connection.
+/// Choose how a facility that is down, or an IP that was rotated away, treats a new
+/// connection.
 ///
 /// ```
 /// use s3sim_model::endpoints::OutageMode;
@@ -33,7 +35,8 @@ pub enum OutageMode {
 pub enum Connect {
     /// The facility takes the connection.
     Facility(FacilityId),
-    /// Refused: the facility is down or draining, or the IP was retired.
+    /// Refused: the facility is down or draining, or the IP was retired with
+    /// [`OutageMode::Refused`].
     Refused,
     /// No answer at all: the client's connect timeout decides.
     BlackHoled,
@@ -44,8 +47,22 @@ struct Ip {
     facility: FacilityId,
     /// Handed out by DNS (false once rotated away).
     current: bool,
-    /// From this time on, connections are refused.
+    /// From this time on, connections fail ...
     retired_at: SimTime,
+    /// ... this way.
+    retired_mode: OutageMode,
+}
+
+impl Ip {
+    /// A current IP of `facility` that nobody has retired.
+    fn fresh(facility: FacilityId) -> Self {
+        Ip {
+            facility,
+            current: true,
+            retired_at: SimTime::NEVER,
+            retired_mode: OutageMode::Refused,
+        }
+    }
 }
 
 /// Counts, not flags, so that overlapping faults of one facility each end only
@@ -70,12 +87,13 @@ impl FacilityState {
 /// DNS hands out the current IPs of the listed facilities of a region; if health
 /// checks have unlisted them all, it hands out every current IP of the region
 /// (Route 53 answers as if all were healthy when none is). Retired IPs keep their
-/// facility so traces stay readable, but refuse connections.
+/// facility so traces stay readable, but refuse connections or black-hole them, as
+/// their rotation says.
 ///
 /// ```
 /// use s3sim_engine::{RandomStreams, SimDuration, SimTime};
 /// use s3sim_model::distribution::Delay;
-/// use s3sim_model::endpoints::{Connect, Endpoints};
+/// use s3sim_model::endpoints::{Connect, Endpoints, OutageMode};
 /// use s3sim_model::topology::{Facility, Region, Topology};
 /// let facility = |name: &str| Facility { name: name.into(), region: 0, ips: 2,
 ///     service_time: Delay::Fixed(SimDuration::ZERO), capacity: None };
@@ -83,12 +101,13 @@ impl FacilityState {
 ///     vec![facility("a"), facility("b")], vec!["here".into()], vec![SimDuration::ZERO]);
 /// let mut endpoints = Endpoints::new(&topo);
 /// assert_eq!(endpoints.listed(0), [0, 1, 2, 3]);
-/// // Facility 0 moves to new IPs at t = 100 s; its old ones work for 60 s more.
+/// // Facility 0 moves to new IPs at t = 100 s; its old ones work for 60 s more, then
+/// // drop every packet.
 /// let (t, grace) = (SimTime::from_secs(100), SimDuration::from_secs(60));
-/// endpoints.rotate(0, t, grace);
+/// endpoints.rotate(0, t, grace, OutageMode::BlackHoled);
 /// assert_eq!(endpoints.listed(0), [2, 3, 4, 5]);
 /// assert_eq!(endpoints.connect(0, SimTime::from_secs(159)), Connect::Facility(0));
-/// assert_eq!(endpoints.connect(0, SimTime::from_secs(160)), Connect::Refused);
+/// assert_eq!(endpoints.connect(0, SimTime::from_secs(160)), Connect::BlackHoled);
 /// assert_eq!(endpoints.connect(4, SimTime::from_secs(160)), Connect::Facility(0));
 /// let mut rng = RandomStreams::new(1).stream("doc", 0);
 /// assert!(endpoints.listed(0).contains(&endpoints.pick(0, &mut rng).unwrap()));
@@ -110,11 +129,7 @@ impl Endpoints {
             .iter()
             .enumerate()
             .flat_map(|(f, facility)| {
-                let ip = Ip {
-                    facility: f as FacilityId,
-                    current: true,
-                    retired_at: SimTime::NEVER,
-                };
+                let ip = Ip::fresh(f as FacilityId);
                 std::iter::repeat_n(ip, facility.ips as usize)
             })
             .collect();
@@ -143,7 +158,10 @@ impl Endpoints {
     pub fn connect(&self, ip: IpId, now: SimTime) -> Connect {
         let ip = self.ips[ip as usize];
         if ip.retired_at <= now {
-            return Connect::Refused;
+            return match ip.retired_mode {
+                OutageMode::Refused => Connect::Refused,
+                OutageMode::BlackHoled => Connect::BlackHoled,
+            };
         }
         let state = self.facilities[usize::from(ip.facility)];
         if state.black_holed > 0 {
@@ -193,23 +211,27 @@ impl Endpoints {
     }
 
     /// Move `facility` to as many fresh IPs as it has now; the old ones stop being
-    /// handed out at `now` and refuse connections from `now + grace`.
-    pub fn rotate(&mut self, facility: FacilityId, now: SimTime, grace: s3sim_engine::SimDuration) {
+    /// handed out at `now` and, from `now + grace`, fail connections the way `mode`
+    /// says (refused at once, or black-holed until the client's connect timeout).
+    pub fn rotate(
+        &mut self,
+        facility: FacilityId,
+        now: SimTime,
+        grace: s3sim_engine::SimDuration,
+        mode: OutageMode,
+    ) {
         let retire = now + grace;
         let mut fresh = 0;
         for ip in &mut self.ips {
             if ip.facility == facility && ip.current {
                 ip.current = false;
                 ip.retired_at = ip.retired_at.min(retire);
+                ip.retired_mode = mode;
                 fresh += 1;
             }
         }
-        let ip = Ip {
-            facility,
-            current: true,
-            retired_at: SimTime::NEVER,
-        };
-        self.ips.extend(std::iter::repeat_n(ip, fresh));
+        self.ips
+            .extend(std::iter::repeat_n(Ip::fresh(facility), fresh));
         self.relist();
     }
 
@@ -317,12 +339,26 @@ mod tests {
     fn second_rotation_retires_the_first_rotations_ips_too() {
         let mut e = two_facilities();
         let grace = SimDuration::from_secs(10);
-        e.rotate(1, SimTime::from_secs(100), grace);
-        e.rotate(1, SimTime::from_secs(200), grace);
+        e.rotate(1, SimTime::from_secs(100), grace, OutageMode::Refused);
+        e.rotate(1, SimTime::from_secs(200), grace, OutageMode::Refused);
         assert_eq!(e.listed(0), [0, 1, 6, 7]);
         assert_eq!(e.connect(2, SimTime::from_secs(110)), Connect::Refused);
         assert_eq!(e.connect(4, SimTime::from_secs(209)), Connect::Facility(1));
         assert_eq!(e.connect(4, SimTime::from_secs(210)), Connect::Refused);
         assert_eq!(e.facility_of(7), 1);
+    }
+
+    #[test]
+    fn a_black_holed_rotation_silences_old_ips_after_the_grace_and_a_later_one_can_refuse() {
+        let mut e = two_facilities();
+        let grace = SimDuration::from_secs(10);
+        e.rotate(0, SimTime::from_secs(100), grace, OutageMode::BlackHoled);
+        assert_eq!(e.connect(0, SimTime::from_secs(109)), Connect::Facility(0));
+        assert_eq!(e.connect(0, SimTime::from_secs(110)), Connect::BlackHoled);
+        assert_eq!(e.connect(4, SimTime::from_secs(110)), Connect::Facility(0));
+        // The second rotation retires IPs 4 and 5 by refusal; 0 and 1 stay silent.
+        e.rotate(0, SimTime::from_secs(200), grace, OutageMode::Refused);
+        assert_eq!(e.connect(4, SimTime::from_secs(210)), Connect::Refused);
+        assert_eq!(e.connect(1, SimTime::from_secs(210)), Connect::BlackHoled);
     }
 }

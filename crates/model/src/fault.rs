@@ -45,7 +45,8 @@ pub enum Fault {
         /// When.
         at: SimTime,
     },
-    /// The facility's records switch to new IPs; the old ones work `grace` longer.
+    /// The facility's records switch to new IPs; the old ones work `grace` longer,
+    /// then fail connections as `mode` says (docs/domain.md §8: usually black-holed).
     IpRotation {
         /// Which facility.
         facility: FacilityId,
@@ -53,6 +54,8 @@ pub enum Fault {
         at: SimTime,
         /// How long the old IPs keep accepting connections.
         grace: SimDuration,
+        /// How the old IPs fail afterwards: refused, or silent until the connect timeout.
+        mode: OutageMode,
     },
     /// A group of resolvers loses the authoritative side for `duration`.
     ResolverOutage {
@@ -126,6 +129,8 @@ pub enum Step {
         facility: FacilityId,
         /// How long the old IPs keep working.
         grace: SimDuration,
+        /// How the old IPs fail after the grace.
+        mode: OutageMode,
     },
     /// A resolver group loses its upstream.
     ResolversDown {
@@ -164,7 +169,15 @@ impl Fault {
                 facility,
                 at,
                 grace,
-            } => vec![(at, Step::Rotate { facility, grace })],
+                mode,
+            } => vec![(
+                at,
+                Step::Rotate {
+                    facility,
+                    grace,
+                    mode,
+                },
+            )],
             Fault::ResolverOutage {
                 group,
                 at,

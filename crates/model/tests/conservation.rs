@@ -165,6 +165,7 @@ fn dns_fault_world() -> WorldConfig {
             facility: 1,
             at: at(1_000),
             grace: secs(20),
+            mode: OutageMode::Refused,
         },
         Fault::ResolverOutage {
             group: 0,

@@ -122,6 +122,7 @@ fn rotation_world() -> WorldConfig {
         facility: 0,
         at: at_ms(ROTATION_MS),
         grace: ms(GRACE_MS),
+        mode: OutageMode::Refused,
     }];
     w
 }
@@ -147,6 +148,32 @@ fn ip_rotation_fails_connections_to_old_ips_only_from_the_end_of_the_grace_perio
             .filter(|t| failed(t))
             .all(|t| started_ms(t) >= 610_000)
     );
+}
+
+#[test]
+fn black_holed_rotation_times_out_stale_clients_after_their_connect_timeout() {
+    // The same rotation, but the old IPs drop packets (docs/domain.md §8): the client
+    // that caches forever waits its whole 10 s connect timeout on every request from
+    // 610 s on, and ends each with `timeout`, not a refusal after one round trip.
+    let mut w = rotation_world();
+    w.faults = vec![Fault::IpRotation {
+        facility: 0,
+        at: at_ms(ROTATION_MS),
+        grace: ms(GRACE_MS),
+        mode: OutageMode::BlackHoled,
+    }];
+    let out = run(&w);
+    let forever = of_class(&out, 3);
+    assert_eq!(forever[609].statuses, [Ok]);
+    assert_eq!(forever[610].statuses, [Timeout]);
+    for t in out.traces.iter().filter(|t| failed(t)) {
+        assert_eq!(t.statuses, [Timeout]);
+        assert_eq!(latency(t), secs(10), "the connect timeout, no DNS");
+    }
+    // The last failure to complete started at 1 190 s and ends with the run (1 200 s).
+    let fails = failure_seconds(&out, 3);
+    assert_eq!(fails, (610..=1_190).collect::<Vec<_>>());
+    assert_eq!(failure_seconds(&out, 2), (610..620).collect::<Vec<_>>());
 }
 
 #[test]

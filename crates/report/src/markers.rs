@@ -72,6 +72,7 @@ fn fault_markers(world: &WorldConfig, fault: &Fault) -> Vec<Marker> {
             facility: f,
             at,
             grace,
+            ..
         } => vec![
             marker(at, format!("{} IPs rotated", facility(f))),
             marker(at + grace, format!("old {} IPs retired", facility(f))),

@@ -289,7 +289,8 @@ patchable!(ResolverSpec {
     max_ttl,
     negative_ttl,
     rtt,
-    miss_rtt
+    miss_rtt,
+    warm_start
 });
 patchable!(ClientSpec {
     name,

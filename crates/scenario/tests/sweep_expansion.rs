@@ -99,7 +99,7 @@ fn unknown_field_in_a_path_lists_the_known_fields() {
         issues(&text),
         [
             "sweep.fields[0] (resolvers[0].max_tl = \"1m\"): unknown field \"max_tl\" \
-             (known: name, count, min_ttl, max_ttl, negative_ttl, rtt, miss_rtt)"
+             (known: name, count, min_ttl, max_ttl, negative_ttl, rtt, miss_rtt, warm_start)"
         ]
     );
 }

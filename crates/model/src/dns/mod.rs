@@ -3,12 +3,15 @@
 //! [`Host`] names what a client resolves; [`Authoritative`] publishes the records and
 //! decides when each resolver's authoritative node sees a change (only a bucket's
 //! global name ever changes); a [`Resolver`] caches answers for their clamped TTLs and
-//! hands out one of the region's live endpoint IPs.
+//! hands out one of the region's live endpoint IPs; [`stationary_remaining_ttl`] draws
+//! a cache entry's state at the start of a run (`warm_start`).
 
 mod authoritative;
 mod host;
 mod resolver;
+mod warm_start;
 
 pub use authoritative::{Authoritative, DnsConfig, Target};
 pub use host::Host;
 pub use resolver::{Answer, Record, Resolver, ResolverConfig, ResolverReply, STALE_TTL, Upstream};
+pub use warm_start::stationary_remaining_ttl;

@@ -280,7 +280,7 @@ impl Resolver {
                 latency,
             };
         }
-        let record = self.ask_authoritative(config, zone, endpoints, host, now, rng);
+        let record = self.fetch(config, zone, endpoints, host, now, rng);
         self.cache.insert(host, record);
         ResolverReply {
             record,
@@ -289,7 +289,10 @@ impl Resolver {
         }
     }
 
-    fn ask_authoritative(
+    /// Ask the authoritative side for `host` at `now` as this resolver would on a miss:
+    /// the answer its node serves, one of the region's listed IPs, and the expiry the
+    /// resolver's TTL clamp gives it. Nothing is cached.
+    pub fn fetch(
         &self,
         config: &ResolverConfig,
         zone: &Authoritative,
@@ -312,6 +315,16 @@ impl Resolver {
             version,
             expires: now + ttl,
         }
+    }
+
+    /// Tell whether the cache has ever held `host` (fresh or expired).
+    pub fn knows(&self, host: Host) -> bool {
+        self.cache.contains_key(&host)
+    }
+
+    /// Put `record` in the cache for `host`, as if fetched earlier (a warm start).
+    pub fn prime(&mut self, host: Host, record: Record) {
+        self.cache.insert(host, record);
     }
 
     /// Lose (`Unreachable`) or regain the authoritative side.

@@ -23,6 +23,11 @@ pub struct ResolverGroup {
     pub count: u32,
     /// Their caching and round trips.
     pub config: ResolverConfig,
+    /// Start each cache in its stationary state instead of empty (see
+    /// [`stationary_remaining_ttl`](crate::dns::stationary_remaining_ttl)): every name
+    /// the clients ask from the start is held with probability λT / (1 + λT), with an
+    /// age uniform on [0, T).
+    pub warm_start: bool,
 }
 
 /// Hold everything one replica needs: a scenario resolved to dense ids.

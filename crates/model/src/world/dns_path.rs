@@ -1,12 +1,15 @@
 //! The DNS path of a request: the client's in-process cache, then its recursive
-//! resolver, then the authoritative zone; and the resolver groups' upstream outages.
+//! resolver, then the authoritative zone; the resolver groups' upstream outages; and
+//! the warm start of their caches.
 
 use super::config::WorldConfig;
+use super::query_rates::QueryRates;
 use crate::client::{ClientMemory, DnsCachePolicy};
-use crate::dns::{Answer, Authoritative, Host, Resolver, ResolverReply, Upstream};
+use crate::dns::stationary_remaining_ttl;
+use crate::dns::{Answer, Authoritative, Host, Record, Resolver, ResolverReply, Upstream};
 use crate::endpoints::Endpoints;
 use crate::fault;
-use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime};
+use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime, stable_hash};
 
 /// Hold the run's zone and resolvers, and resolve names for clients and edges.
 pub(crate) struct DnsPath<'a> {
@@ -21,6 +24,19 @@ pub(crate) struct DnsPath<'a> {
     upstream_outages: Vec<(u32, u32)>,
     /// Which live IP a resolver hands out, stream `dns-answers`.
     rng: SimRng,
+    /// For groups with a warm start: what their caches held before the run.
+    warm: Option<WarmStart>,
+}
+
+/// What a warm start draws a cache entry's state from, when a resolver is first asked
+/// for a name: the rate the clients ask it at t = 0 and the IPs published then.
+struct WarmStart {
+    rates: QueryRates,
+    /// The endpoints as they were at t = 0 (the IPs a copy fetched before the run names).
+    initial: Endpoints,
+    /// Per (resolver, name) stream `resolver-warm-start`, so draws never depend on
+    /// which resolver is asked first.
+    streams: RandomStreams,
 }
 
 /// Tell how a client's lookup went.
@@ -59,6 +75,15 @@ impl<'a> DnsPath<'a> {
             group_of,
             upstream_outages: vec![(0, 0); config.resolver_groups.len()],
             rng: streams.stream("dns-answers", 0),
+            warm: config
+                .resolver_groups
+                .iter()
+                .any(|g| g.warm_start)
+                .then(|| WarmStart {
+                    rates: QueryRates::new(config),
+                    initial: Endpoints::new(&config.topology),
+                    streams,
+                }),
         }
     }
 
@@ -109,6 +134,9 @@ impl<'a> DnsPath<'a> {
         endpoints: &Endpoints,
     ) -> ResolverReply {
         let group = usize::from(self.group_of[resolver as usize]);
+        if self.config.resolver_groups[group].warm_start {
+            self.warm_up(resolver, host);
+        }
         let config = &self.config.resolver_groups[group].config;
         self.resolvers[resolver as usize].query(
             config,
@@ -118,6 +146,33 @@ impl<'a> DnsPath<'a> {
             now,
             &mut self.rng,
         )
+    }
+
+    /// Give `resolver` the copy of `host` it held at t = 0, the first time it is asked
+    /// for it, as a cache in its stationary state holds it: every name the clients ask
+    /// from the start is known (fetched before the run, so its expired copy can be
+    /// served stale), and still fresh with probability λT / (1 + λT), its remaining
+    /// life uniform on (0, T] (docs/domain.md §6).
+    fn warm_up(&mut self, resolver: u32, host: Host) {
+        let Some(warm) = &self.warm else { return };
+        let cache = &mut self.resolvers[resolver as usize];
+        if cache.knows(host) {
+            return;
+        }
+        let group = usize::from(self.group_of[resolver as usize]);
+        let config = &self.config.resolver_groups[group].config;
+        let mut rng = warm
+            .streams
+            .stream("resolver-warm-start", name_key(resolver, host));
+        let start = SimTime::ZERO;
+        let fetched = cache.fetch(config, &self.zone, &warm.initial, host, start, &mut rng);
+        let ttl = fetched.expires.since(start);
+        let rate = warm.rates.rate(resolver, host, ttl);
+        if rate > 0.0 {
+            let left = stationary_remaining_ttl(ttl, rate, &mut rng).unwrap_or_default();
+            let expires = start + left;
+            cache.prime(host, Record { expires, ..fetched });
+        }
     }
 
     /// Start (`+1`) or end (`-1`) one outage of a resolver group's upstream; outages
@@ -140,6 +195,24 @@ impl<'a> DnsPath<'a> {
             }
         }
     }
+}
+
+/// A stable number for (resolver, name), to key the resolver's warm-start stream.
+fn name_key(resolver: u32, host: Host) -> u64 {
+    let (kind, a, b): (u32, u32, u16) = match host {
+        Host::BucketGlobal(bucket) => (0, bucket, 0),
+        Host::BucketRegional(bucket, region) => (1, bucket, region),
+        Host::PathGlobal => (2, 0, 0),
+        Host::PathRegional(region) => (3, 0, region),
+        Host::RedirectEndpoint(bucket, region) => (4, bucket, region),
+        Host::Website(bucket) => (5, bucket, 0),
+        Host::Distribution(d) => (6, u32::from(d), 0),
+    };
+    let bytes: Vec<u8> = [resolver, kind, a, u32::from(b)]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    stable_hash(&bytes)
 }
 
 #[cfg(test)]

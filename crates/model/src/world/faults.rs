@@ -45,7 +45,11 @@ impl Faults {
             Step::Unlist { facility } => endpoints.set_unlisted(facility, true),
             Step::Relist { facility } => endpoints.set_unlisted(facility, false),
             Step::Drain { facility } => endpoints.drain(facility),
-            Step::Rotate { facility, grace } => endpoints.rotate(facility, now, grace),
+            Step::Rotate {
+                facility,
+                grace,
+                mode,
+            } => endpoints.rotate(facility, now, grace, mode),
             Step::ResolversDown { group, serve_stale } => {
                 dns.upstream_outage(group, serve_stale, 1);
             }

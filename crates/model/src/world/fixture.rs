@@ -96,6 +96,7 @@ pub(crate) fn world(classes: Vec<ClientClass>) -> WorldConfig {
                 rtt: ms(1),
                 miss_rtt: ms(20),
             },
+            warm_start: false,
         }],
         classes,
         rules: FacilityRules {

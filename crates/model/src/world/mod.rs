@@ -7,7 +7,8 @@
 //!
 //! - `clients`: every class's arrivals and choices (`arrivals`), and each client
 //!   process's memory, which the client policies read and write;
-//! - `dns_path`: client cache → resolver → authoritative zone, and upstream outages;
+//! - `dns_path`: client cache → resolver → authoritative zone, upstream outages, and
+//!   the resolvers' warm start from the clients' query rates (`query_rates`);
 //! - `station`: each facility's servers and queue, and its load;
 //! - `faults`: the fault timeline and what each step changes;
 //! - `edge`: the CDN edges' caches, collapsed origin fetches and invalidations;
@@ -26,6 +27,7 @@ mod faults;
 #[cfg(test)]
 mod fixture;
 mod output;
+mod query_rates;
 mod request;
 mod station;
 
@@ -85,7 +87,7 @@ use station::{Admission, Stations};
 ///         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
 ///     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
 ///         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400),
-///             negative_ttl: s(60), rtt: ms(1), miss_rtt: ms(20) } }],
+///             negative_ttl: s(60), rtt: ms(1), miss_rtt: ms(20) }, warm_start: false }],
 ///     classes: vec![ClientClass {
 ///         name: "curl -L".into(), count: 1, location: 0, resolvers: 0..1,
 ///         buckets: vec![0], popularity: Popularity::Uniform,

@@ -131,6 +131,7 @@ fn resolver_group(name: &str, count: u32, rtt: SimDuration, miss: SimDuration) -
             rtt,
             miss_rtt: miss,
         },
+        warm_start: false,
     }
 }
 

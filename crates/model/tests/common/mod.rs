@@ -74,6 +74,7 @@ pub fn resolvers(count: u32, ttl: SimDuration) -> ResolverGroup {
             rtt: SimDuration::from_millis(1),
             miss_rtt: SimDuration::from_millis(20),
         },
+        warm_start: false,
     }
 }
 

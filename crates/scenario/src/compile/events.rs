@@ -49,10 +49,7 @@ fn fault(e: &EventSpec, s: &Scenario, facilities: &[(usize, FacilitySpec)]) -> O
             facility: facility(f),
             at,
             duration: duration.0,
-            mode: match mode {
-                OutageModeSpec::Refused => OutageMode::Refused,
-                OutageModeSpec::BlackHoled => OutageMode::BlackHoled,
-            },
+            mode: outage_mode(*mode),
             health_check: health_check.0,
         },
         EventSpec::Drain { facility: f, .. } => Fault::Drain {
@@ -60,11 +57,15 @@ fn fault(e: &EventSpec, s: &Scenario, facilities: &[(usize, FacilitySpec)]) -> O
             at,
         },
         EventSpec::IpRotation {
-            facility: f, grace, ..
+            facility: f,
+            grace,
+            mode,
+            ..
         } => Fault::IpRotation {
             facility: facility(f),
             at,
             grace: grace.0,
+            mode: outage_mode(*mode),
         },
         EventSpec::ResolverOutage {
             resolvers,
@@ -84,4 +85,11 @@ fn fault(e: &EventSpec, s: &Scenario, facilities: &[(usize, FacilitySpec)]) -> O
         },
         EventSpec::BucketRecreated { .. } | EventSpec::Invalidation { .. } => return None,
     })
+}
+
+fn outage_mode(mode: OutageModeSpec) -> OutageMode {
+    match mode {
+        OutageModeSpec::Refused => OutageMode::Refused,
+        OutageModeSpec::BlackHoled => OutageMode::BlackHoled,
+    }
 }

@@ -76,5 +76,6 @@ fn resolver_group(r: &ResolverSpec) -> ResolverGroup {
             rtt: r.rtt.0,
             miss_rtt: r.miss_rtt.0,
         },
+        warm_start: r.warm_start,
     }
 }

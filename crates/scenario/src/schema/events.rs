@@ -39,6 +39,10 @@ pub enum EventSpec {
         /// How long the old IPs keep answering. Default `"10m"`.
         #[serde(default = "defaults::grace")]
         grace: Dur,
+        /// How the old IPs fail after the grace. Default `black_holed`: stale clients
+        /// in the field see connect timeouts, not refusals (docs/domain.md §8).
+        #[serde(default = "defaults::retire_mode")]
+        mode: OutageModeSpec,
     },
     /// A resolver group loses the authoritative side.
     ResolverOutage {
@@ -112,7 +116,7 @@ impl EventSpec {
     }
 }
 
-/// How a facility that is down treats connections.
+/// How a facility that is down, or an IP rotated away, treats connections.
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum OutageModeSpec {
@@ -131,5 +135,8 @@ mod defaults {
     }
     pub fn grace() -> Dur {
         Dur::secs(600)
+    }
+    pub fn retire_mode() -> super::OutageModeSpec {
+        super::OutageModeSpec::BlackHoled
     }
 }

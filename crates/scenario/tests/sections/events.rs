@@ -279,3 +279,24 @@ fn too_many_events_are_refused_quickly() {
     let issues = quickly(Duration::from_secs(5), || invalid(&text));
     assert_eq!(issues, ["events: 10001 events; at most 10000"]);
 }
+
+#[test]
+fn ip_rotation_black_holes_the_old_ips_unless_told_to_refuse() {
+    use s3sim_model::endpoints::OutageMode;
+    use s3sim_model::fault::Fault;
+    let mode_of = |event: &str| {
+        let world = parse(&with_events(event), "t").expect("valid").world;
+        match world.faults[..] {
+            [Fault::IpRotation { mode, .. }] => mode,
+            ref other => panic!("one rotation expected: {other:?}"),
+        }
+    };
+    let default = r#"ip_rotation(facility: "iad-a", at: "1m", grace: "10s")"#;
+    let refused = r#"ip_rotation(facility: "iad-a", at: "1m", mode: refused)"#;
+    assert_eq!(
+        mode_of(default),
+        OutageMode::BlackHoled,
+        "docs/domain.md §8"
+    );
+    assert_eq!(mode_of(refused), OutageMode::Refused);
+}
