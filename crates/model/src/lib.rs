@@ -5,7 +5,8 @@
 //! records, recursive resolvers), [`response`] (the status and headers of one hop, which
 //! every other module speaks), [`facility`] (how S3 answers at a facility: the table of
 //! DOMAIN.md §1, the website endpoint, origin access control), [`endpoints`] (the live
-//! IPs behind the names), [`fault`] (outages, drains, rotations), [`client`] (client
+//! IPs behind the names), [`rate_limit`] (S3's request-rate limits per partitioned
+//! prefix, DOMAIN.md §7), [`fault`] (outages, drains, rotations), [`client`] (client
 //! classes and their DNS, redirect, retry and lifetime policies), [`objects`] (the key
 //! table and the precomputed website answers), [`website`] (the static-website endpoint
 //! and its routing rules, DOMAIN.md §5), [`metrics`] (binned counters, latency
@@ -25,6 +26,7 @@ pub mod facility;
 pub mod fault;
 pub mod metrics;
 pub mod objects;
+pub mod rate_limit;
 pub mod response;
 pub mod topology;
 pub mod website;

@@ -1,5 +1,7 @@
 //! The model reproduces the closed forms of DOMAIN.md §6 inside the 95 % CI.
 
+mod common;
+
 use s3sim_engine::SimDuration;
 use s3sim_model::metrics::Counter;
 use s3sim_model::metrics::Metric;
@@ -7,13 +9,7 @@ use s3sim_report::stats::Estimate;
 use s3sim_report::{Aggregate, RunOptions};
 
 fn run(text: &str) -> Aggregate {
-    let loaded = s3sim_scenario::parse(text, "test").unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions {
-        seed: loaded.scenario.seed,
-        replicas: loaded.scenario.replicas,
-        progress: false,
-    };
-    s3sim_report::run(&loaded.world, options).aggregate
+    common::run_text(text).aggregate
 }
 
 /// One client per resolver, Poisson lookups at `rate_per_s`, resolver TTL fixed at 10 s;
@@ -33,13 +29,7 @@ fn resolver_cache_scenario(rate_per_s: f64, duration_s: u64, warm_start: bool) -
 
 /// Hit ratio per replica over `bins` (of 10).
 fn hit_ratio(text: &str, bins: std::ops::Range<usize>) -> Estimate {
-    let loaded = s3sim_scenario::parse(text, "test").unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions {
-        seed: loaded.scenario.seed,
-        replicas: loaded.scenario.replicas,
-        progress: false,
-    };
-    let result = s3sim_report::run(&loaded.world, options);
+    let result = common::run_text(text);
     let ratios: Vec<f64> = result
         .outputs
         .iter()

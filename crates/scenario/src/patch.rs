@@ -250,6 +250,7 @@ patchable!(BucketSpec {
     deleted_at,
     location_constraint,
     objects,
+    prefixes,
     keys,
     website
 });
@@ -274,7 +275,15 @@ patchable!(Redirect {
 });
 patchable!(S3Spec {
     temporary_redirect_code,
-    website_redirect_code
+    website_redirect_code,
+    rate_limits
+});
+patchable!(RateLimitSpec {
+    enabled,
+    reads,
+    writes,
+    burst,
+    split_after
 });
 patchable!(DnsSpec {
     record_ttl,

@@ -61,6 +61,18 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// `count` events a second, written `"COUNT/s"`.
+    ///
+    /// ```
+    /// assert_eq!(s3sim_scenario::units::Rate::per_second(5500.0).to_string(), "5500/s");
+    /// ```
+    pub const fn per_second(count: f64) -> Rate {
+        Rate {
+            count,
+            unit_secs: 1.0,
+        }
+    }
+
     /// Events per second.
     pub fn per_sec(self) -> f64 {
         self.count / self.unit_secs

@@ -33,7 +33,7 @@ const FILLED: &str = r#"(
     rtt: (default: "90ms", same_region: "1ms", pairs: [(from: "europe", to: "eu-west-1", rtt: "20ms")]),
     buckets: [(
         name: "site", region: "eu-west-1", created_at: "5m", deleted_at: "1h",
-        location_constraint: true, objects: 3, keys: ["index.html"],
+        location_constraint: true, objects: 3, prefixes: ["a/"], keys: ["index.html"],
         website: (index_document: "index.html", routing_rules: [(
             condition: (key_prefix_equals: "old/", http_error_code_returned_equals: 404),
             redirect: (host_name: "example.com", protocol: https, replace_key_prefix_with: "new/",
@@ -43,7 +43,7 @@ const FILLED: &str = r#"(
     dns: (record_ttl: "10s", propagation: exponential(mean: "3m"), propagation_cap: "1h",
           missing_bucket_nxdomain: true),
     resolvers: [(name: "isp", count: 5, min_ttl: "1s", max_ttl: "1h", negative_ttl: "30s",
-                 rtt: "2ms", miss_rtt: "20ms")],
+                 rtt: "2ms", miss_rtt: "20ms", warm_start: false)],
     clients: [(
         name: "app", count: 10, location: "europe", resolvers: "isp", buckets: ["site"],
         popularity: zipf(1.0), arrivals: poisson("1/min"), start: "1m", stop: "1h",
@@ -53,7 +53,8 @@ const FILLED: &str = r#"(
                 quota: (capacity: 100, retry_cost: 5, timeout_cost: 10, success_refund: 1)),
         keys: ["index.html"], key_popularity: zipf(0.8),
     )],
-    s3: (temporary_redirect_code: 302, website_redirect_code: 307),
+    s3: (temporary_redirect_code: 302, website_redirect_code: 307,
+         rate_limits: (enabled: false, reads: "55/s", writes: "35/s", burst: "1m", split_after: "5m")),
     cdn: (
         edges: [(name: "fra", region: "eu-west-1", capacity: 1000, resolvers: "isp")],
         distributions: [(

@@ -42,6 +42,7 @@ use s3sim_engine::{SimDuration, SimTime};
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
@@ -106,6 +107,7 @@ pub enum Lifetime {
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
@@ -165,6 +167,7 @@ pub enum Popularity {
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in

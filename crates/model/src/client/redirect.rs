@@ -46,6 +46,7 @@ use s3sim_engine::{SimDuration, SimTime};
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
@@ -128,6 +129,7 @@ impl RegionCache {
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
+/// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in

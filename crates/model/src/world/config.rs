@@ -7,6 +7,7 @@ use crate::dns::{DnsConfig, ResolverConfig};
 use crate::facility::FacilityRules;
 use crate::fault::Fault;
 use crate::objects::Objects;
+use crate::rate_limit::RateLimits;
 use crate::topology::Topology;
 use s3sim_engine::SimDuration;
 
@@ -58,6 +59,8 @@ pub struct WorldConfig {
     pub cdn: CdnConfig,
     /// Object keys, each bucket's objects, website answers.
     pub objects: Objects,
+    /// S3's request-rate limits per partitioned prefix, and each bucket's prefixes.
+    pub rate_limits: RateLimits,
     /// Keep the full status sequence of the first this-many completed requests.
     pub trace_limit: usize,
 }

@@ -105,6 +105,7 @@ pub(crate) fn world(classes: Vec<ClientClass>) -> WorldConfig {
         faults: Vec::new(),
         cdn: Default::default(),
         objects: Default::default(),
+        rate_limits: Default::default(),
         trace_limit: 100,
     }
 }

@@ -39,8 +39,9 @@ use crate::dns::{Answer, Host};
 use crate::endpoints::{Connect, Endpoints};
 use crate::facility::FrontEnd;
 use crate::metrics::{Completion, Counter, Recorder};
+use crate::rate_limit::{Access, PrefixBudgets};
 use crate::response::{Response, Status};
-use crate::topology::{FacilityId, LocationId};
+use crate::topology::{FacilityId, LocationId, RegionId};
 use clients::Clients;
 use dns_path::DnsPath;
 use edge::Edges;
@@ -102,6 +103,7 @@ use station::{Admission, Stations};
 ///     }],
 ///     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 ///     faults: vec![], cdn: Default::default(), objects: Default::default(),
+///     rate_limits: Default::default(),
 ///     trace_limit: 10,
 /// };
 /// let out = run_replica(&config, RandomStreams::new(1));
@@ -135,6 +137,7 @@ pub struct World<'a> {
     endpoints: Endpoints,
     front_end: FrontEnd<'a>,
     stations: Stations<'a>,
+    budgets: PrefixBudgets<'a>,
     faults: Faults,
     edges: Edges<'a>,
     recorder: Recorder,
@@ -157,6 +160,7 @@ impl<'a> World<'a> {
                 &config.cdn.distributions,
             ),
             stations: Stations::new(config, streams),
+            budgets: PrefixBudgets::new(&config.rate_limits, &config.objects, config.buckets.len()),
             faults: Faults::new(&config.faults),
             edges: Edges::new(config, streams),
             recorder: Recorder::new(config.bin, config.duration, config.classes.len()),
@@ -273,8 +277,9 @@ impl<'a> World<'a> {
         }
     }
 
-    /// A facility takes a connected request: S3's answer is decided now, and the
-    /// facility's servers decide when (and whether) it leaves; `back` is the return leg.
+    /// A facility takes a connected request: S3's answer is decided now, a request
+    /// above its prefix's budget is turned away at once, and the facility's servers
+    /// decide when (and whether) the others leave; `back` is the return leg.
     fn admit(
         &mut self,
         id: u32,
@@ -290,6 +295,12 @@ impl<'a> World<'a> {
             .front_end
             .answer(r.hop(), r.fetch.is_some(), region, now);
         self.requests[id].response = response;
+        if self.over_budget(id, region, now) {
+            self.stations.turned_away(f, now);
+            let slow_down = Response::bare(Status::SlowDown);
+            self.requests.respond(id, slow_down, now + back, sched);
+            return;
+        }
         match self.stations.admit(id, f, now) {
             Admission::Queued => {}
             Admission::Shed => {
@@ -299,6 +310,22 @@ impl<'a> World<'a> {
             Admission::Started { done } => sched.at(done, Event::ServiceDone { request: id }),
             Admission::Served { done } => sched.at(done + back, Event::Response { request: id }),
         }
+    }
+
+    /// Charge a request that S3 answers from its bucket (200, a 404 for a key, any
+    /// website answer, in the bucket's region) to its prefix's budget (docs/domain.md
+    /// §7); `true` when the budget is exhausted and S3 answers 503 Slow Down.
+    fn over_budget(&mut self, id: u32, region: RegionId, now: SimTime) -> bool {
+        let r = &self.requests[id];
+        let hop = r.hop();
+        let bucket = &self.config.buckets[hop.bucket as usize];
+        let from_bucket = matches!(r.response.status, Status::Ok | Status::NotFound)
+            || matches!(hop.host, Host::Website(_));
+        // Every request is a GET until requests carry their HTTP method.
+        let access = Access::Read;
+        bucket.region_at(now) == Some(region)
+            && from_bucket
+            && !self.budgets.admit(hop.bucket, hop.key, access, now)
     }
 
     /// A request's service ends: its answer heads back, and its server takes the next.

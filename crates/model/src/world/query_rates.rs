@@ -11,22 +11,23 @@ use std::ops::Range;
 
 type Fixed = BuildHasherDefault<std::hash::DefaultHasher>;
 
-/// Hold, for every class that sends requests from t = 0, what one of its clients asks
-/// its resolver per second, per name.
+/// Hold, for every name the classes that send requests from t = 0 ask, what one client
+/// of each such class asks per second, and how those classes spread over resolvers.
 pub(crate) struct QueryRates {
-    classes: Vec<ClassRates>,
+    classes: Vec<ClassShare>,
+    /// Per name: (index in `classes`, requests per second of one of its clients), in
+    /// class order.
+    by_host: HashMap<Host, Vec<(usize, f64)>, Fixed>,
 }
 
-/// One class's share of a resolver's queries.
-struct ClassRates {
+/// How one class's clients spread over resolvers and keep answers.
+struct ClassShare {
     /// Its resolvers; client i uses `resolvers.start + i % len`.
     resolvers: Range<u32>,
     /// Its clients.
     count: u32,
-    /// How long a client keeps an answer in process (`None`: for ever).
+    /// How long a client keeps an answer in process.
     hold: Hold,
-    /// Per name: requests per second of one client for that name.
-    per_client: HashMap<Host, f64, Fixed>,
 }
 
 /// How long a client process keeps an answer before asking its resolver again.
@@ -46,13 +47,40 @@ impl QueryRates {
     /// The rates of `config`'s classes that send requests at t = 0 straight to S3
     /// (CDN viewers ask no S3 name; edges' origin fetches are left out).
     pub(crate) fn new(config: &WorldConfig) -> Self {
-        let classes = config
-            .classes
-            .iter()
-            .filter(|c| c.start == SimTime::ZERO && c.stop > SimTime::ZERO && c.cdn.is_none())
-            .map(|c| ClassRates::new(c, config))
-            .collect();
-        QueryRates { classes }
+        let mut rates = QueryRates {
+            classes: Vec::new(),
+            by_host: HashMap::default(),
+        };
+        let active = |c: &&ClientClass| {
+            c.start == SimTime::ZERO && c.stop > SimTime::ZERO && c.cdn.is_none()
+        };
+        for class in config.classes.iter().filter(active) {
+            rates.add(class, config);
+        }
+        rates
+    }
+
+    /// Add what each client of `class` asks per second, per name.
+    fn add(&mut self, class: &ClientClass, config: &WorldConfig) {
+        let index = self.classes.len();
+        self.classes.push(ClassShare {
+            resolvers: class.resolvers.clone(),
+            count: class.count,
+            hold: hold(class),
+        });
+        let rate = match class.arrivals {
+            Arrivals::Periodic { interval } => 1.0 / interval.as_secs_f64(),
+            other => other.per_client_per_sec_at(class.start, class.stop, SimTime::ZERO),
+        };
+        for (&bucket, weight) in class.buckets.iter().zip(weights(class)) {
+            let home = config.buckets[bucket as usize].region;
+            let host = class.addressing.host(bucket, home);
+            let shares = self.by_host.entry(host).or_default();
+            match shares.last_mut() {
+                Some((last, lambda)) if *last == index => *lambda += rate * weight,
+                _ => shares.push((index, rate * weight)),
+            }
+        }
     }
 
     /// Queries per second that `resolver` gets for `host` at the start, when its answers
@@ -60,37 +88,19 @@ impl QueryRates {
     /// in process asks its resolver at λ / (1 + λD) (a renewal: D, then an exponential
     /// wait for its next request); the clients' streams add up.
     pub(crate) fn rate(&self, resolver: u32, host: Host, ttl: SimDuration) -> f64 {
-        self.classes
+        let Some(shares) = self.by_host.get(&host) else {
+            return 0.0;
+        };
+        shares
             .iter()
-            .filter(|c| c.resolvers.contains(&resolver))
-            .map(|c| {
-                let lambda = c.per_client.get(&host).copied().unwrap_or(0.0);
-                c.clients_on(resolver) * asked(lambda, c.hold, ttl)
-            })
+            .map(|&(class, lambda)| (&self.classes[class], lambda))
+            .filter(|(c, _)| c.resolvers.contains(&resolver))
+            .map(|(c, lambda)| c.clients_on(resolver) * asked(lambda, c.hold, ttl))
             .sum()
     }
 }
 
-impl ClassRates {
-    fn new(class: &ClientClass, config: &WorldConfig) -> Self {
-        let rate = match class.arrivals {
-            Arrivals::Periodic { interval } => 1.0 / interval.as_secs_f64(),
-            other => other.per_client_per_sec_at(class.start, class.stop, SimTime::ZERO),
-        };
-        let mut per_client: HashMap<Host, f64, Fixed> = HashMap::default();
-        for (&bucket, weight) in class.buckets.iter().zip(weights(class)) {
-            let home = config.buckets[bucket as usize].region;
-            let host = class.addressing.host(bucket, home);
-            *per_client.entry(host).or_default() += rate * weight;
-        }
-        ClassRates {
-            resolvers: class.resolvers.clone(),
-            count: class.count,
-            hold: hold(class),
-            per_client,
-        }
-    }
-
+impl ClassShare {
     /// How many of the class's clients use `resolver` (one of its own).
     fn clients_on(&self, resolver: u32) -> f64 {
         let n = self.resolvers.end - self.resolvers.start;

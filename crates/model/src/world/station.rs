@@ -90,6 +90,13 @@ impl<'a> Stations<'a> {
         }
     }
 
+    /// Record a request that reached facility `f` at `now` and was turned away before
+    /// any server (503 Slow Down from its prefix's request-rate budget).
+    pub(crate) fn turned_away(&mut self, f: usize, now: SimTime) {
+        self.load.arrived(f, now);
+        self.load.shed(f, now);
+    }
+
     /// A service at facility `f` ends at `now`: the server takes the next request in the
     /// queue, if any, whose id and service end it returns.
     pub(crate) fn release(&mut self, f: usize, now: SimTime) -> Option<(u32, SimTime)> {

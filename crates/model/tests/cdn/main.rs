@@ -212,6 +212,7 @@ fn cdn_world(b: Bucket, d: Distribution) -> WorldConfig {
             invalidation_delay: None,
         },
         objects: plain_objects(&["index.html"]),
+        rate_limits: Default::default(),
         trace_limit: 1_000_000,
     }
 }

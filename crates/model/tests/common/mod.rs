@@ -132,6 +132,7 @@ pub fn world(buckets: Vec<Bucket>, propagation: Delay, classes: Vec<ClientClass>
         faults: Vec::new(),
         cdn: CdnConfig::default(),
         objects: Objects::default(),
+        rate_limits: Default::default(),
         trace_limit: 1_000,
     }
 }

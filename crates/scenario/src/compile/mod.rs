@@ -9,6 +9,7 @@ mod delay;
 mod events;
 mod ids;
 mod objects;
+mod rate_limits;
 mod topology;
 
 use crate::schema::{ResolverSpec, Scenario};
@@ -61,6 +62,7 @@ pub(crate) fn compile(s: &Scenario) -> WorldConfig {
         faults: events::faults(s, &facilities),
         cdn: cdn::cdn(s),
         objects,
+        rate_limits: rate_limits::rate_limits(s),
         trace_limit: 0,
     }
 }

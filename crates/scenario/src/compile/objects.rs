@@ -5,10 +5,14 @@ use s3sim_model::bucket::KeyId;
 use s3sim_model::objects::Objects;
 use s3sim_model::website::Website;
 
-/// The keys of bucket `b`: its named keys, then `o/0` … `o/N-1`; `index.html` alone
-/// when it names none.
+/// The keys of bucket `b`: its named keys, then its generated objects `o/0` … `o/N-1`,
+/// or with prefixes `P0`, `P1`, … object i as `{P(i mod n)}{i}` (spread evenly over
+/// them); `index.html` alone when it names none.
 fn bucket_keys(b: &BucketSpec) -> Vec<String> {
-    let generated = (0..b.objects).map(|i| format!("o/{i}"));
+    let generated = (0..b.objects).map(|i| match b.prefixes.len() {
+        0 => format!("o/{i}"),
+        n => format!("{}{i}", b.prefixes[i as usize % n]),
+    });
     let keys: Vec<String> = b.keys.iter().cloned().chain(generated).collect();
     if keys.is_empty() {
         vec!["index.html".into()]

@@ -1,5 +1,6 @@
 //! Buckets, their objects and websites, and the S3 behaviour sources disagree on.
 
+use super::rate_limits::RateLimitSpec;
 use crate::units::Dur;
 use serde::{Deserialize, Serialize};
 
@@ -20,9 +21,15 @@ pub struct BucketSpec {
     /// Created with a CreateBucketConfiguration. Default: true outside the default region.
     #[serde(default)]
     pub location_constraint: Option<bool>,
-    /// Generated objects `o/0` … `o/N-1` (besides `keys`). Default 0.
+    /// Generated objects `o/0` … `o/N-1` (besides `keys`); with `prefixes`, object i
+    /// is `{prefixes[i mod P]}{i}` instead, spread evenly over them. Default 0.
     #[serde(default)]
     pub objects: u32,
+    /// Partitioned prefixes, e.g. `["a/", "b/"]`: each has its own request-rate budget
+    /// (`s3.rate_limits`, docs/domain.md §7); a key belongs to the longest one it starts
+    /// with, keys under none share the bucket's own. Default: none (one partition).
+    #[serde(default)]
+    pub prefixes: Vec<String>,
     /// Named objects (keys without a leading slash). With neither these nor `objects`,
     /// the bucket holds one object, `index.html`. Default: none.
     #[serde(default)]
@@ -57,6 +64,9 @@ pub struct S3Spec {
     /// (unconfirmed for AWS).
     #[serde(default = "defaults::website_redirect_code")]
     pub website_redirect_code: u16,
+    /// Request-rate limits per partitioned prefix. Default: S3's (see [`RateLimitSpec`]).
+    #[serde(default)]
+    pub rate_limits: RateLimitSpec,
 }
 
 impl Default for S3Spec {
@@ -64,6 +74,7 @@ impl Default for S3Spec {
         S3Spec {
             temporary_redirect_code: defaults::temporary_redirect_code(),
             website_redirect_code: defaults::website_redirect_code(),
+            rate_limits: RateLimitSpec::default(),
         }
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! One module per section of the file: [`Scenario`] and its sweep in `scenario`,
 //! then `topology` (regions, facilities, round trips), `buckets` (buckets, websites,
-//! S3 switches), `dns` (authoritative DNS, resolvers), `clients` (populations and
+//! S3 switches) with `rate_limits` (the `s3.rate_limits` section), `dns` (authoritative DNS, resolvers), `clients` (populations and
 //! their policies), `events` (timed faults and changes), `cdn` (edges and
 //! distributions) and `expectations` (`expect`); `delay` holds the delay
 //! distributions several sections use.
@@ -18,6 +18,7 @@ mod delay;
 mod dns;
 mod events;
 mod expectations;
+mod rate_limits;
 mod scenario;
 mod topology;
 
@@ -34,6 +35,7 @@ pub use delay::DelaySpec;
 pub use dns::{DnsSpec, ResolverSpec};
 pub use events::{EventSpec, OutageModeSpec};
 pub use expectations::Expectation;
+pub use rate_limits::RateLimitSpec;
 pub use scenario::{Scenario, SweepField, SweepMode, SweepSpec, SweepValue};
 pub use topology::{FacilitySpec, RegionSpec, RttPair, RttSpec};
 

@@ -39,3 +39,10 @@ pub const MAX_EDGES: usize = 10_000;
 pub const MAX_DISTRIBUTIONS: usize = 10_000;
 /// Largest number of cache slots (edges × distributions × keys), each ~40 bytes.
 pub const MAX_CACHE_SLOTS: u64 = 50_000_000;
+/// Largest number of partitioned prefixes over all buckets (each is a budget of ~64 bytes
+/// per replica).
+pub const MAX_PREFIXES: u64 = 1_000_000;
+/// Largest request-rate limit of one partition, per second (keeps budgets in `u128`).
+pub const MAX_PREFIX_RATE: f64 = 1_000_000.0;
+/// Longest budget depth, in seconds at the limit (keeps budgets in `u128`).
+pub const MAX_BURST_SECS: u64 = 86_400;

@@ -13,12 +13,14 @@ mod dns;
 mod events;
 mod expectations;
 mod limits;
+mod rate_limits;
 mod topology;
 
 pub use limits::{
-    MAX_ATTEMPTS, MAX_BINS, MAX_BUCKETS, MAX_CACHE_SLOTS, MAX_CLASSES, MAX_CLIENTS,
+    MAX_ATTEMPTS, MAX_BINS, MAX_BUCKETS, MAX_BURST_SECS, MAX_CACHE_SLOTS, MAX_CLASSES, MAX_CLIENTS,
     MAX_DISTRIBUTIONS, MAX_EDGE_CAPACITY, MAX_EDGES, MAX_EVENTS, MAX_FACILITIES, MAX_IPS, MAX_KEYS,
-    MAX_REGIONS, MAX_REPLICAS, MAX_RESOLVER_GROUPS, MAX_RESOLVERS, MAX_SERVERS,
+    MAX_PREFIX_RATE, MAX_PREFIXES, MAX_REGIONS, MAX_REPLICAS, MAX_RESOLVER_GROUPS, MAX_RESOLVERS,
+    MAX_SERVERS,
 };
 
 use crate::error::Issue;
@@ -52,6 +54,7 @@ pub fn check(scenario: &Scenario) -> Result<(), Vec<Issue>> {
     let keys = c.objects(scenario);
     c.cdn(scenario, keys);
     c.temporary_redirect(&scenario.s3);
+    c.rate_limits(scenario);
     c.finish()
 }
 

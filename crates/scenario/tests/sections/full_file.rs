@@ -21,7 +21,7 @@ const FULL: &str = r#"(
          ])),
         (name: "photos", region: "eu-west-1", created_at: "5m", objects: 50, keys: ["cover.jpg"]),
     ],
-    resolvers: [(name: "isp", count: 10), (name: "corp", count: 2)],
+    resolvers: [(name: "isp", count: 10), (name: "corp", count: 2, warm_start: false)],
     clients: [
         (name: "ramp", count: 20, arrivals: poisson_ramp(from: "1/s", to: "5/s"),
          buckets: ["photos"], key_popularity: zipf(1.1), connect_timeout: "2s"),
@@ -138,6 +138,8 @@ fn a_file_using_every_new_field_compiles_into_the_world_it_describes() {
     assert_eq!(world.cdn.edges.len(), 2);
     assert_eq!(world.cdn.edges[0].capacity, 1000);
     assert_eq!(world.cdn.edges[0].resolvers, 10..12, "the corp group");
+    let warm: Vec<bool> = world.resolver_groups.iter().map(|g| g.warm_start).collect();
+    assert_eq!(warm, [true, false], "warm by default");
     assert_eq!(world.cdn.edges[1].capacity, 100_000, "default");
     assert_eq!(world.cdn.distributions.len(), 2);
     assert_eq!(world.cdn.distributions[0].origin, Origin::Website);

@@ -8,6 +8,7 @@ mod capacity;
 mod cdn;
 mod events;
 mod full_file;
+mod rate_limits;
 mod retries;
 mod sweeps;
 mod syntax;
