@@ -4,12 +4,15 @@
 //! sweep gets the input, `sweep.csv` and the sweep charts at the top and one
 //! sub-directory per point holding that point's usual files.
 //!
-//! The parts: `files` (atomic writing, [`OutputError`]), `csv_tables` (the CSV files)
-//! and `summary_json` (`summary.json`). A new output file is written by a new function
+//! The parts: `outdir` (what an output directory may replace), `install` (staging
+//! and the atomic swap), `files` (atomic files, [`OutputError`]), `csv_tables` (the
+//! CSV files) and `summary_json` (`summary.json`). A new output file is written by a new function
 //! in one of them (or a new sibling) and listed in `write_point` or [`write_results`].
 
 pub mod csv_tables;
 pub mod files;
+pub(crate) mod install;
+pub mod outdir;
 mod summary_json;
 
 use crate::aggregate::Aggregate;
@@ -18,7 +21,9 @@ use crate::markers::{markers, sweep_markers};
 use crate::runner::{RunOptions, RunResult};
 use crate::sweep_summary::SweepSummary;
 use csv_tables::{facilities_csv, sweep_csv, timeseries_csv};
-use files::{OutputError, io, replace_dir, staging_dir, write_file};
+use files::{OutputError, io, write_file};
+use install::Staging;
+use outdir::{Kind, OutDir};
 use s3sim_scenario::{LoadedScenario, SweepPoint};
 use std::path::{Path, PathBuf};
 
@@ -30,24 +35,26 @@ pub fn results_dir(scenario: &str) -> PathBuf {
     Path::new("results").join(scenario)
 }
 
-/// Write every output of a run (one [`RunResult`] per sweep point) into `dir`,
-/// replacing what was there.
+/// Write every output of a run (one [`RunResult`] per sweep point) into `out`,
+/// replacing what was there if [`OutDir::check`] allows it.
 ///
-/// Files are first written into a temporary directory beside `dir`, which is then
-/// renamed into place; on any error nothing under `dir` changes.
+/// Files are first written into a staging directory beside `out`, which is then
+/// swapped into place with the marker [`outdir::MARKER`]; on any error nothing under
+/// `out` changes and the staging directory is removed.
 ///
 /// # Errors
 ///
+/// [`OutputError::Refused`] when `out` may not be replaced (see [`OutDir::check`]);
 /// [`OutputError::Io`] when a file or directory cannot be written, renamed or removed;
 /// [`OutputError::Encode`] when a table or summary cannot be encoded;
 /// [`OutputError::Chart`] when a chart cannot be drawn.
 pub fn write_results(
-    dir: &Path,
+    out: &OutDir,
     loaded: &LoadedScenario,
     options: RunOptions,
     results: &[RunResult],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let staging = staging_dir(dir)?;
+    let staging = Staging::new(out, Kind::Results)?;
     let mut files = Vec::new();
     if loaded.scenario.sweep.is_none() {
         files.extend(write_point(
@@ -92,10 +99,13 @@ pub fn write_results(
         }
     }
     let staged = staging.path().to_path_buf();
-    replace_dir(staging, dir)?;
+    staging.install()?;
     Ok(files
         .iter()
-        .map(|f| dir.join(f.strip_prefix(&staged).expect("inside staging")))
+        .map(|f| {
+            out.path()
+                .join(f.strip_prefix(&staged).expect("inside staging"))
+        })
         .collect())
 }
 
