@@ -239,7 +239,9 @@ pub enum MergeError {
 ///
 /// # Errors
 ///
-/// [`MergeError::Read`] when a shard file is missing or not an s3sim shard;
+/// [`MergeError::Read`] when a shard file is missing, not an s3sim shard, or larger
+/// than its cap ([`MAX_JOBS_BYTES`] for `jobs.json`, [`s3sim_scenario::MAX_SCENARIO_BYTES`]
+/// for the others);
 /// [`MergeError::Mismatch`] when the shards are from different runs, or miss or repeat
 /// a shard or a job; [`MergeError::Scenario`] when the stored scenario no longer parses.
 pub fn merge_shards(
@@ -333,10 +335,20 @@ fn check_cover(
     Ok(())
 }
 
+/// The largest `jobs.json` `s3sim merge` reads: 4 GiB. A replica of the default
+/// two-hour scenario takes about 95 kB, so this is some 40 000 replicas in one shard;
+/// the cap stops a wrong file from filling memory before it is decoded.
+pub const MAX_JOBS_BYTES: u64 = 4 << 30;
+
 fn read_shard(dir: &Path) -> Result<(ShardManifest, String, Vec<JobRecord>), MergeError> {
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read_to_string(&path).map_err(|e| MergeError::Read {
+        let cap = if name == "jobs.json" {
+            MAX_JOBS_BYTES
+        } else {
+            s3sim_scenario::MAX_SCENARIO_BYTES
+        };
+        s3sim_scenario::read_capped(&path, cap).map_err(|e| MergeError::Read {
             path: path.display().to_string(),
             message: e.to_string(),
         })

@@ -54,8 +54,8 @@ impl LoadedScenario {
     }
 }
 
-/// The largest scenario file s3sim reads: 16 MiB, hundreds of times the largest
-/// shipped scenario, so that `/dev/zero` or a wrong multi-gigabyte file is refused at
+/// The largest scenario file s3sim reads: 16 MiB, thousands of times the largest
+/// shipped scenario (5 KB), so that `/dev/zero` or a wrong multi-gigabyte file is refused at
 /// once instead of filling memory.
 pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
