@@ -54,6 +54,11 @@ impl<'a> Staging<'a> {
         Ok(Staging { dir, out, kind })
     }
 
+    /// The output directory this staging directory is for.
+    pub(crate) fn out(&self) -> &'a OutDir {
+        self.out
+    }
+
     /// The staging directory, to write the results into.
     pub(crate) fn path(&self) -> &Path {
         self.dir.path()
@@ -156,4 +161,142 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 
 fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::rename(from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    /// A parent directory with `out/` holding s3sim's results (`old.csv` and the marker).
+    fn with_old_results() -> (tempfile::TempDir, OutDir) {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = OutDir::new(tmp.path().join("out"));
+        let staging = Staging::new(&out, Kind::Results).unwrap();
+        std::fs::write(staging.path().join("old.csv"), "old").unwrap();
+        staging.install().unwrap();
+        (tmp, out)
+    }
+
+    /// A staging directory for `out` holding `new.csv`.
+    fn staged(out: &OutDir) -> Staging<'_> {
+        let staging = Staging::new(out, Kind::Results).unwrap();
+        std::fs::write(staging.path().join("new.csv"), "new").unwrap();
+        staging
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    const NO_EXCHANGE: Ops = Ops {
+        exchange: |_, _| Err(ErrorKind::Unsupported.into()),
+        rename,
+    };
+
+    #[test]
+    fn install_swaps_in_the_new_results_and_removes_the_old() {
+        let (tmp, out) = with_old_results();
+        staged(&out).install().unwrap();
+        assert_eq!(names(out.path()), [MARKER, "new.csv"]);
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn install_without_exchange_falls_back_to_three_renames() {
+        let (tmp, out) = with_old_results();
+        staged(&out).install_with(NO_EXCHANGE).unwrap();
+        assert_eq!(names(out.path()), [MARKER, "new.csv"]);
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn failed_install_leaves_no_staging_directory() {
+        let (tmp, out) = with_old_results();
+        let failing_exchange = Ops {
+            exchange: |_, _| Err(Error::other("injected")),
+            rename,
+        };
+        let err = staged(&out).install_with(failing_exchange).unwrap_err();
+        assert!(err.to_string().ends_with("out: injected"), "{err}");
+        assert_eq!(names(tmp.path()), ["out"]);
+        assert_eq!(names(out.path()), [MARKER, "old.csv"]);
+    }
+
+    #[test]
+    fn failed_final_rename_restores_the_old_results_and_leaves_no_staging_directory() {
+        let (tmp, out) = with_old_results();
+        let failing_install = Ops {
+            exchange: |_, _| Err(ErrorKind::Unsupported.into()),
+            // The old results move away and back; the staged ones cannot move in.
+            rename: |from, to| match from.extension() {
+                Some(x) if x == "old" => rename(from, to),
+                _ if from.ends_with("out") => rename(from, to),
+                _ => Err(Error::other("injected")),
+            },
+        };
+        let err = staged(&out).install_with(failing_install).unwrap_err();
+        assert!(err.to_string().ends_with("out: injected"), "{err}");
+        assert_eq!(names(tmp.path()), ["out"]);
+        assert_eq!(names(out.path()), [MARKER, "old.csv"]);
+    }
+
+    #[test]
+    fn failed_first_install_leaves_no_staging_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = OutDir::new(tmp.path().join("out"));
+        let failing_rename = Ops {
+            exchange,
+            rename: |_, _| Err(Error::other("injected")),
+        };
+        assert!(staged(&out).install_with(failing_rename).is_err());
+        assert_eq!(names(tmp.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_directory_a_user_took_over_during_the_install_is_swapped_back_not_deleted() {
+        let (tmp, out) = with_old_results();
+        // Between the last check and the exchange, the user empties the directory of
+        // s3sim's files and puts their own in.
+        let racing_user = Ops {
+            exchange: |a, b| {
+                if b.join("old.csv").exists() {
+                    std::fs::remove_file(b.join(MARKER))?;
+                    std::fs::remove_file(b.join("old.csv"))?;
+                    std::fs::write(b.join("thesis.tex"), "mine")?;
+                }
+                exchange(a, b)
+            },
+            rename,
+        };
+        let err = staged(&out).install_with(racing_user).unwrap_err();
+        assert!(err.to_string().contains("s3sim did not write it"), "{err}");
+        assert_eq!(names(out.path()), ["thesis.tex"]);
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn exchange_swaps_two_directories_in_one_call_on_linux() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("in-a"), "").unwrap();
+        match exchange(&a, &b) {
+            // A filesystem without RENAME_EXCHANGE: the fallback is tested above.
+            Err(e) if e.kind() == ErrorKind::Unsupported => {}
+            other => {
+                other.unwrap();
+                assert_eq!(names(&b), ["in-a"]);
+                assert_eq!(names(&a), Vec::<String>::new());
+            }
+        }
+    }
 }

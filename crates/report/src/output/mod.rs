@@ -54,7 +54,18 @@ pub fn write_results(
     options: RunOptions,
     results: &[RunResult],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let staging = Staging::new(out, Kind::Results)?;
+    write_staged(Staging::new(out, Kind::Results)?, loaded, options, results)
+}
+
+/// Write every output into `staging` and install it; returns the installed paths.
+/// Any error drops `staging`, which removes it.
+fn write_staged(
+    staging: Staging<'_>,
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    results: &[RunResult],
+) -> Result<Vec<PathBuf>, OutputError> {
+    let out = staging.out();
     let mut files = Vec::new();
     if loaded.scenario.sweep.is_none() {
         files.extend(write_point(
@@ -163,4 +174,44 @@ fn write_point(
         &title,
     )?);
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::run;
+
+    /// Names in `dir` that start like a staging directory.
+    fn staging_left(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".s3sim-"))
+            .collect()
+    }
+
+    #[test]
+    fn an_error_while_drawing_charts_leaves_no_staging_directory_and_the_old_results() {
+        let mut loaded =
+            s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "default").unwrap();
+        loaded.points[0].world.duration = s3sim_engine::SimDuration::from_secs(600);
+        let options = RunOptions {
+            seed: 1,
+            replicas: 1,
+            progress: false,
+        };
+        let results = [run(&loaded.points[0].world, options)];
+        let tmp = tempfile::tempdir().unwrap();
+        let out = OutDir::new(tmp.path().join("out"));
+        write_results(&out, &loaded, options, &results).unwrap();
+        let before = std::fs::read(out.path().join("timeseries.csv")).unwrap();
+        // Injected failure: a directory where the first chart is to be written.
+        let staging = Staging::new(&out, Kind::Results).unwrap();
+        std::fs::create_dir(staging.path().join("redirect_rate.png")).unwrap();
+        let err = write_staged(staging, &loaded, options, &results).unwrap_err();
+        assert!(matches!(err, OutputError::Chart(_)), "{err}");
+        assert_eq!(staging_left(tmp.path()), Vec::<String>::new());
+        let after = std::fs::read(out.path().join("timeseries.csv")).unwrap();
+        assert!(before == after, "the old results changed");
+    }
 }

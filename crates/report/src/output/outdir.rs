@@ -241,7 +241,7 @@ fn read_marker(dir: &Path) -> Result<Option<Kind>, OutputError> {
 }
 
 /// Refuse a path under something that is not a directory, naming that component.
-fn check_ancestors(path: &Path) -> Result<(), OutputError> {
+pub(crate) fn check_ancestors(path: &Path) -> Result<(), OutputError> {
     let mut ancestors: Vec<&Path> = path
         .ancestors()
         .skip(1)
