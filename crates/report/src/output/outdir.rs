@@ -126,8 +126,9 @@ impl OutDir {
             ));
         };
         check_ancestors(path)?;
+        check_name_length(path, name)?;
         match std::fs::symlink_metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => check_name_length(path, name),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(io(path)(e)),
             Ok(meta) if meta.file_type().is_symlink() => Err(self.refused(
                 "refusing to replace a symbolic link; give the directory it points to",
