@@ -163,14 +163,15 @@ fn set_threads(threads: Option<u32>) -> Result<()> {
             .num_threads(threads as usize)
             .build_global()
             .context("starting worker threads")?;
-    } else if let Ok(text) = std::env::var("RAYON_NUM_THREADS") {
-        if text
-            .trim()
-            .parse::<u64>()
-            .is_ok_and(|n| n > u64::from(MAX_THREADS))
-        {
-            bail!("RAYON_NUM_THREADS={text}: at most {MAX_THREADS} worker threads");
-        }
+        return Ok(());
+    }
+    let text = std::env::var("RAYON_NUM_THREADS").unwrap_or_default();
+    if text
+        .trim()
+        .parse::<u64>()
+        .is_ok_and(|n| n > u64::from(MAX_THREADS))
+    {
+        bail!("RAYON_NUM_THREADS={text}: at most {MAX_THREADS} worker threads");
     }
     Ok(())
 }

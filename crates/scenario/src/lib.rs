@@ -142,7 +142,7 @@ pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError
 }
 
 fn too_large(max_bytes: u64) -> std::io::Error {
-    let cap = if max_bytes >= 1 << 20 && max_bytes % (1 << 20) == 0 {
+    let cap = if max_bytes >= 1 << 20 && max_bytes & ((1 << 20) - 1) == 0 {
         format!("{} MiB", max_bytes >> 20)
     } else {
         format!("{max_bytes} bytes")

@@ -202,10 +202,9 @@ impl OutDir {
         let dir = resolve(dir)?;
         let here = std::env::current_dir().map_err(io(Path::new(".")))?;
         let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
-        for (held, what) in [(Some(here.into_os_string()), "current"), (home, "home")] {
-            if let Some(held) = held
-                && resolve(Path::new(&held))?.starts_with(&dir)
-            {
+        let held = [(Some(here.into_os_string()), "current"), (home, "home")];
+        for (held, what) in held.into_iter().filter_map(|(p, w)| Some((p?, w))) {
+            if resolve(Path::new(&held))?.starts_with(&dir) {
                 return Err(self.refused(&format!(
                     "refusing to replace a directory that holds the {what} directory; give a new directory inside it or elsewhere"
                 )));
