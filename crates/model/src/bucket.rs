@@ -6,6 +6,12 @@ use s3sim_engine::SimTime;
 /// Index of a bucket in the scenario's bucket list.
 pub type BucketId = u32;
 
+/// Index of an object key in [`Objects::keys`](crate::objects::Objects::keys).
+///
+/// Requests carry this dense id rather than the key string, so the event loop never
+/// hashes or formats a key.
+pub type KeyId = u32;
+
 /// Describe one bucket: where it lives and when it exists.
 ///
 /// ```

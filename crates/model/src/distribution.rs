@@ -22,11 +22,24 @@ pub enum Delay {
     /// Always the same delay.
     Fixed(SimDuration),
     /// Uniform between `low` and `high`.
-    Uniform { low: SimDuration, high: SimDuration },
+    Uniform {
+        /// The shortest delay.
+        low: SimDuration,
+        /// The longest delay.
+        high: SimDuration,
+    },
     /// Exponential with the given mean.
-    Exponential { mean: SimDuration },
+    Exponential {
+        /// The mean delay.
+        mean: SimDuration,
+    },
     /// Log-normal with the given median and shape `sigma` (of the underlying normal).
-    LogNormal { median: SimDuration, sigma: f64 },
+    LogNormal {
+        /// The median delay.
+        median: SimDuration,
+        /// The standard deviation of the delay's logarithm.
+        sigma: f64,
+    },
     /// Empirical: (cumulative probability, delay) points, linearly interpolated.
     /// Probabilities rise from 0 to 1 and delays do not fall (checked by the scenario layer).
     Quantiles(Vec<(f64, SimDuration)>),

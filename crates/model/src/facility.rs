@@ -1,183 +1,13 @@
-//! How an S3 facility answers a request: the table of DOMAIN.md §1.
+//! How an S3 facility answers a request: the table of DOMAIN.md §1, the website
+//! endpoint (§5) and origin access control (§4), in front of the facility's servers.
 
-use crate::bucket::{Bucket, BucketId};
+use crate::bucket::{Bucket, BucketId, KeyId};
+use crate::cdn::network::Distribution;
 use crate::dns::Host;
-use crate::objects::KeyId;
+use crate::objects::{Objects, WebAnswer};
+use crate::response::{Hop, Response, Status};
 use crate::topology::{RegionId, Topology};
 use s3sim_engine::SimTime;
-
-/// Classify what a client got back for one HTTP round trip (or why there was none).
-///
-/// Failures without an HTTP answer (a refused connection, NXDOMAIN) are statuses too,
-/// so that every hop of a request, and every request's first answer, is one value that
-/// can be counted and traced alike.
-///
-/// ```
-/// use s3sim_model::facility::Status;
-/// assert_eq!(Status::TemporaryRedirect.code(), Some(307));
-/// assert!(Status::Found.is_redirect() && !Status::BadRequest.is_redirect());
-/// assert_eq!(Status::NxDomain.code(), None);
-/// assert_eq!(Status::ConnectionError.label(), "conn_error");
-/// for status in Status::ALL.into_iter().filter(|s| s.code().is_some()) {
-///     assert_eq!(Status::from_code(status.code().unwrap()), Some(status));
-/// }
-/// assert_eq!(Status::from_code(418), None);
-/// assert!(Status::SlowDown.is_retryable() && Status::Timeout.is_retryable());
-/// assert!(!Status::TemporaryRedirect.is_retryable() && !Status::NotFound.is_retryable());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// 200 OK.
-    Ok,
-    /// 301 PermanentRedirect, never with a `Location`.
-    MovedPermanently,
-    /// 302 Found (the code some AWS docs name for the temporary redirect).
-    Found,
-    /// 307 TemporaryRedirect, with `Location`.
-    TemporaryRedirect,
-    /// 400 Bad Request (opt-in regions instead of a redirect).
-    BadRequest,
-    /// 403 AccessDenied (direct S3 access when only the CDN may read the bucket).
-    Forbidden,
-    /// 404 NoSuchBucket.
-    NotFound,
-    /// 500 InternalError.
-    InternalError,
-    /// 503 SlowDown: the facility's queue is full.
-    SlowDown,
-    /// The connection was refused (facility down or draining, IP retired).
-    ConnectionError,
-    /// No answer to the connection attempt within the client's connect timeout.
-    Timeout,
-    /// 502 Bad Gateway: a CDN edge could not reach its origin.
-    BadGateway,
-    /// The name did not resolve.
-    NxDomain,
-    /// The resolver could not answer (SERVFAIL: its upstream is down, nothing cached).
-    DnsFailure,
-}
-
-impl Status {
-    /// Every status, in reporting order.
-    pub const ALL: [Status; 14] = [
-        Status::Ok,
-        Status::MovedPermanently,
-        Status::Found,
-        Status::TemporaryRedirect,
-        Status::BadRequest,
-        Status::Forbidden,
-        Status::NotFound,
-        Status::InternalError,
-        Status::SlowDown,
-        Status::ConnectionError,
-        Status::Timeout,
-        Status::BadGateway,
-        Status::NxDomain,
-        Status::DnsFailure,
-    ];
-
-    /// Return the HTTP code, if an HTTP answer arrived.
-    pub fn code(self) -> Option<u16> {
-        match self {
-            Status::Ok => Some(200),
-            Status::MovedPermanently => Some(301),
-            Status::Found => Some(302),
-            Status::TemporaryRedirect => Some(307),
-            Status::BadRequest => Some(400),
-            Status::Forbidden => Some(403),
-            Status::NotFound => Some(404),
-            Status::InternalError => Some(500),
-            Status::SlowDown => Some(503),
-            Status::BadGateway => Some(502),
-            Status::ConnectionError | Status::Timeout | Status::NxDomain | Status::DnsFailure => {
-                None
-            }
-        }
-    }
-
-    /// Tell whether this is a 3xx.
-    pub fn is_redirect(self) -> bool {
-        matches!(
-            self,
-            Status::MovedPermanently | Status::Found | Status::TemporaryRedirect
-        )
-    }
-
-    /// Give the short label used in outputs: `200`, `307`, `conn_error`, `nxdomain`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Ok => "200",
-            Status::MovedPermanently => "301",
-            Status::Found => "302",
-            Status::TemporaryRedirect => "307",
-            Status::BadRequest => "400",
-            Status::Forbidden => "403",
-            Status::NotFound => "404",
-            Status::InternalError => "500",
-            Status::SlowDown => "503",
-            Status::ConnectionError => "conn_error",
-            Status::Timeout => "timeout",
-            Status::BadGateway => "502",
-            Status::NxDomain => "nxdomain",
-            Status::DnsFailure => "servfail",
-        }
-    }
-
-    /// Tell whether an SDK retries after this status: throttling, server errors and
-    /// failed connections, never a 3xx or 4xx (the request would fail the same way).
-    pub fn is_retryable(self) -> bool {
-        matches!(
-            self,
-            Status::InternalError
-                | Status::SlowDown
-                | Status::BadGateway
-                | Status::ConnectionError
-                | Status::Timeout
-                | Status::DnsFailure
-        )
-    }
-
-    /// Find the status with this HTTP code, if the model has one.
-    pub fn from_code(code: u16) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.code() == Some(code))
-    }
-}
-
-/// Carry a facility's answer: status, `Location` and `x-amz-bucket-region`.
-///
-/// Both headers are kept because client policies read different ones: browsers and
-/// `curl -L` follow `Location`, while AWS SDKs ignore it and re-address the request
-/// from the bucket region.
-///
-/// ```
-/// use s3sim_model::facility::{Response, Status};
-/// let r = Response::bare(Status::NotFound);
-/// assert_eq!(r.status, Status::NotFound);
-/// assert_eq!((r.location, r.bucket_region), (None, None));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Response {
-    /// What came back.
-    pub status: Status,
-    /// Where to resend the request (only on the temporary redirect).
-    pub location: Option<Host>,
-    /// The bucket's region, as S3 reports it on redirects and on 400.
-    pub bucket_region: Option<RegionId>,
-    /// A website redirect's key: the next request is for this key on the same site.
-    pub redirect_key: Option<KeyId>,
-}
-
-impl Response {
-    /// Build a response with neither `Location` nor region.
-    pub fn bare(status: Status) -> Self {
-        Response {
-            status,
-            location: None,
-            bucket_region: None,
-            redirect_key: None,
-        }
-    }
-}
 
 /// Configure the parts of S3's behaviour that sources disagree on.
 ///
@@ -188,7 +18,8 @@ impl Response {
 /// use s3sim_engine::SimTime;
 /// use s3sim_model::bucket::Bucket;
 /// use s3sim_model::dns::Host;
-/// use s3sim_model::facility::{answer, FacilityRules, Status};
+/// use s3sim_model::facility::{answer, FacilityRules};
+/// use s3sim_model::response::Status;
 /// let eu = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
 ///     location_constraint: true, recreated: None };
 /// let status_with = |temporary_redirect| {
@@ -210,7 +41,8 @@ pub struct FacilityRules {
 /// use s3sim_engine::SimTime;
 /// use s3sim_model::bucket::Bucket;
 /// use s3sim_model::dns::Host;
-/// use s3sim_model::facility::{answer, FacilityRules, Status};
+/// use s3sim_model::facility::{answer, FacilityRules};
+/// use s3sim_model::response::Status;
 /// let eu = Bucket { name: "b".into(), region: 1, created_at: None, deleted_at: None,
 ///     location_constraint: true, recreated: None };
 /// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
@@ -276,6 +108,117 @@ pub fn answer(
 /// Collect the opt-in flag of every region, indexed by region id.
 pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
     topology.regions.iter().map(|r| r.opt_in).collect()
+}
+
+/// Answer requests that reached a facility, as S3's front end does: the website
+/// endpoint from the bucket's website table, 403 to direct requests for a bucket behind
+/// origin access control, else the table of DOMAIN.md §1 ([`answer`]).
+///
+/// Everything it reads is fixed for a run (rules, regions, buckets, website tables), so
+/// an answer is a pure function of the hop, the facility's region and the time; the
+/// facility's servers only decide *when* it leaves.
+///
+/// ```
+/// use s3sim_engine::{SimDuration, SimTime};
+/// use s3sim_model::bucket::Bucket;
+/// use s3sim_model::cdn::network::{Distribution, Origin, OriginCacheControl};
+/// use s3sim_model::cdn::policy::CachePolicy;
+/// use s3sim_model::distribution::Delay;
+/// use s3sim_model::dns::Host;
+/// use s3sim_model::facility::{FacilityRules, FrontEnd};
+/// use s3sim_model::objects::Objects;
+/// use s3sim_model::response::{Hop, Status};
+/// use s3sim_model::topology::{Facility, Region, Topology};
+/// let region = |name: &str| Region { name: name.into(), opt_in: false };
+/// let facility = |name: &str, region| Facility { name: name.into(), region, ips: 1,
+///     service_time: Delay::Fixed(SimDuration::ZERO), capacity: None };
+/// let topology = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
+///     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()],
+///     vec![SimDuration::ZERO; 2]);
+/// let bucket = Bucket { name: "site".into(), region: 1, created_at: None, deleted_at: None,
+///     location_constraint: true, recreated: None };
+/// let cdn_only = Distribution { name: "d".into(), bucket: 0, origin: Origin::Regional,
+///     policy: CachePolicy::default(), cache_control: OriginCacheControl::default(),
+///     access_control: true };
+/// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
+/// let buckets = [bucket];
+/// let objects = Objects::default();
+/// let s3 = FrontEnd::new(rules, &topology, &buckets, &objects, &[cdn_only]);
+/// let hop = Hop { host: Host::BucketRegional(0, 1), bucket: 0, key: 0 };
+/// let at_euw1 = |signed| s3.answer(hop, signed, 1, SimTime::ZERO).status;
+/// assert_eq!(at_euw1(false), Status::Forbidden, "only the CDN may read it");
+/// assert_eq!(at_euw1(true), Status::Ok, "an edge's signed origin fetch");
+/// ```
+#[derive(Clone, Debug)]
+pub struct FrontEnd<'a> {
+    rules: FacilityRules,
+    /// Per region: opt-in (400 instead of a redirect).
+    opt_in: Vec<bool>,
+    buckets: &'a [Bucket],
+    objects: &'a Objects,
+    /// Per bucket: readable only through a CDN distribution (origin access control).
+    cdn_only: Vec<bool>,
+}
+
+impl<'a> FrontEnd<'a> {
+    /// Build the front end of a run: its rules, the regions' opt-in flags, the buckets
+    /// with their objects and websites, and which buckets the `distributions` lock to
+    /// origin access control.
+    pub fn new(
+        rules: FacilityRules,
+        topology: &Topology,
+        buckets: &'a [Bucket],
+        objects: &'a Objects,
+        distributions: &[Distribution],
+    ) -> Self {
+        let mut cdn_only = vec![false; buckets.len()];
+        for d in distributions.iter().filter(|d| d.access_control) {
+            cdn_only[d.bucket as usize] = true;
+        }
+        FrontEnd {
+            rules,
+            opt_in: opt_in_flags(topology),
+            buckets,
+            objects,
+            cdn_only,
+        }
+    }
+
+    /// Answer `hop` at a facility of `region` at `now`; `signed` marks an edge's origin
+    /// fetch, which origin access control lets through.
+    pub fn answer(&self, hop: Hop, signed: bool, region: RegionId, now: SimTime) -> Response {
+        if let Host::Website(b) = hop.host {
+            return self.website(b, hop.key, region, now);
+        }
+        let bucket = &self.buckets[hop.bucket as usize];
+        if !signed && self.cdn_only[hop.bucket as usize] && bucket.exists_at(now) {
+            return Response::bare(Status::Forbidden);
+        }
+        answer(
+            self.rules,
+            &self.opt_in,
+            bucket,
+            hop.bucket,
+            hop.host,
+            region,
+            now,
+        )
+    }
+
+    /// The website endpoint's answer for `key` of bucket `b`: its precomputed table,
+    /// served only in the bucket's current region (404 elsewhere or without a website).
+    fn website(&self, b: BucketId, key: KeyId, region: RegionId, now: SimTime) -> Response {
+        let here = self.buckets[b as usize].region_at(now) == Some(region);
+        match self.objects.website(b as usize, key).filter(|_| here) {
+            Some(WebAnswer::Object) => Response::bare(Status::Ok),
+            Some(WebAnswer::Redirect { status, key }) => Response {
+                redirect_key: Some(key),
+                ..Response::bare(status)
+            },
+            Some(WebAnswer::Leave { status }) => Response::bare(status),
+            Some(WebAnswer::NotFound) | None => Response::bare(Status::NotFound),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -395,5 +338,71 @@ mod tests {
             status(&eu, Host::BucketRegional(0, 1), 1, 20),
             Status::NotFound
         );
+    }
+
+    #[test]
+    fn front_end_answers_the_website_from_its_table_and_only_in_the_bucket_region() {
+        use crate::distribution::Delay;
+        use crate::topology::{Facility, Region};
+        use crate::website::{Condition, Redirect, RoutingRule, Website};
+        use s3sim_engine::SimDuration;
+        let region = |name: &str| Region {
+            name: name.into(),
+            opt_in: false,
+        };
+        let facility = |region| Facility {
+            name: "f".into(),
+            region,
+            ips: 1,
+            service_time: Delay::Fixed(SimDuration::ZERO),
+            capacity: None,
+        };
+        let topology = Topology::new(
+            vec![region("us-east-1"), region("eu-west-1")],
+            0,
+            vec![facility(0), facility(1)],
+            vec!["here".into()],
+            vec![SimDuration::ZERO; 2],
+        );
+        let moved = RoutingRule {
+            condition: Some(Condition {
+                key_prefix_equals: Some("old/".into()),
+                ..Condition::default()
+            }),
+            redirect: Redirect {
+                replace_key_prefix_with: Some("new/".into()),
+                ..Redirect::default()
+            },
+        };
+        let site = Website::new("index.html", vec![moved]);
+        let requested = ["".to_string(), "old/a".into(), "gone.html".into()];
+        let objects = Objects::build(
+            vec![vec!["index.html".into(), "new/a".into()]],
+            &[Some(site)],
+            &requested,
+            5,
+        );
+        let buckets = [Bucket {
+            region: 1,
+            created_at: None,
+            deleted_at: None,
+            ..bucket(1)
+        }];
+        let s3 = FrontEnd::new(RULES, &topology, &buckets, &objects, &[]);
+        let ask = |key: &str, region| {
+            let key = objects.id(key).expect("interned");
+            let hop = Hop {
+                host: Host::Website(0),
+                bucket: 0,
+                key,
+            };
+            s3.answer(hop, false, region, SimTime::ZERO)
+        };
+        assert_eq!(ask("", 1), Response::bare(Status::Ok));
+        assert_eq!(ask("", 0), Response::bare(Status::NotFound), "wrong region");
+        assert_eq!(ask("gone.html", 1), Response::bare(Status::NotFound));
+        let redirected = ask("old/a", 1);
+        assert_eq!(redirected.status, Status::MovedPermanently);
+        assert_eq!(redirected.redirect_key, objects.id("new/a"));
     }
 }

@@ -6,12 +6,10 @@
 //! and on which objects exist, both fixed for a run, so they are computed once here,
 //! following redirect chains to intern every key a chain can reach.
 
-use crate::facility::Status;
+use crate::bucket::KeyId;
+use crate::response::Status;
 use crate::website::{Website, WebsiteAnswer};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Index of a key in [`Objects::keys`].
-pub type KeyId = u32;
 
 /// The key a website redirect names when the chain is deeper than any client follows.
 pub const UNREACHED: KeyId = KeyId::MAX;
@@ -20,7 +18,7 @@ pub const UNREACHED: KeyId = KeyId::MAX;
 ///
 /// ```
 /// use s3sim_model::objects::WebAnswer;
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// assert_ne!(WebAnswer::Object, WebAnswer::Leave { status: Status::MovedPermanently });
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +46,7 @@ pub enum WebAnswer {
 /// ```
 /// use s3sim_model::objects::{Objects, WebAnswer};
 /// use s3sim_model::website::{Condition, Redirect, RoutingRule, Website};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// let rule = RoutingRule {
 ///     condition: Some(Condition { key_prefix_equals: Some("old/".into()), ..Condition::default() }),
 ///     redirect: Redirect { replace_key_prefix_with: Some("new/".into()), ..Redirect::default() },

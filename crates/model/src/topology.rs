@@ -21,7 +21,8 @@ pub type IpId = u32;
 /// use s3sim_engine::SimTime;
 /// use s3sim_model::bucket::Bucket;
 /// use s3sim_model::dns::Host;
-/// use s3sim_model::facility::{answer, opt_in_flags, FacilityRules, Status};
+/// use s3sim_model::facility::{answer, opt_in_flags, FacilityRules};
+/// use s3sim_model::response::Status;
 /// use s3sim_model::topology::{Region, Topology};
 /// let topo = Topology::new(
 ///     vec![Region { name: "us-east-1".into(), opt_in: false },
@@ -174,6 +175,26 @@ impl Topology {
     #[inline]
     pub fn rtt(&self, location: LocationId, region: RegionId) -> SimDuration {
         self.rtt[usize::from(location) * self.regions.len() + usize::from(region)]
+    }
+
+    /// Split the round trip between a location and a region into its two legs: out
+    /// (half, rounded down) and back (the rest), so that the legs add up to the round
+    /// trip exactly.
+    ///
+    /// ```
+    /// # use s3sim_engine::SimDuration;
+    /// # use s3sim_model::topology::{Region, Topology};
+    /// let ns = SimDuration::from_nanos;
+    /// let region = Region { name: "r".into(), opt_in: false };
+    /// let topo = Topology::new(vec![region], 0, vec![], vec!["here".into()], vec![ns(7)]);
+    /// assert_eq!(topo.legs(0, 0), (ns(3), ns(4)));
+    /// ```
+    pub fn legs(&self, location: LocationId, region: RegionId) -> (SimDuration, SimDuration) {
+        let rtt = self.rtt(location, region).as_nanos();
+        (
+            SimDuration::from_nanos(rtt / 2),
+            SimDuration::from_nanos(rtt - rtt / 2),
+        )
     }
 
     /// Return the facilities of a region (contiguous: facilities are sorted by region).

@@ -13,10 +13,10 @@ use s3sim_model::client::{Arrivals, DnsCachePolicy, Lifetime, RedirectPolicy, Re
 use s3sim_model::client::{RegionCache, RetryQuota};
 use s3sim_model::distribution::Delay;
 use s3sim_model::endpoints::OutageMode;
-use s3sim_model::facility::Status;
 use s3sim_model::fault::Fault;
 use s3sim_model::metrics::Counter;
 use s3sim_model::metrics::facility::{FacilityCounter, FacilityMetric};
+use s3sim_model::response::Status;
 use s3sim_model::topology::Capacity;
 use s3sim_model::world::ReplicaOutput;
 use s3sim_model::{WorldConfig, run_replica};

@@ -14,10 +14,10 @@ use s3sim_model::client::{DnsCachePolicy, Lifetime, RedirectPolicy, RegionCache}
 use s3sim_model::distribution::Delay;
 use s3sim_model::dns::Host;
 use s3sim_model::endpoints::OutageMode;
-use s3sim_model::facility::Status::{self, *};
 use s3sim_model::fault::Fault;
 use s3sim_model::metrics::Counter;
 use s3sim_model::metrics::facility::FacilityCounter;
+use s3sim_model::response::Status::{self, *};
 use s3sim_model::topology::{Facility, Region, Topology};
 use s3sim_model::world::ReplicaOutput;
 use s3sim_model::{RequestTrace, WorldConfig, run_replica};

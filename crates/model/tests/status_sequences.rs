@@ -7,7 +7,7 @@ use s3sim_engine::{RandomStreams, SimDuration, SimTime};
 use s3sim_model::client::{Addressing, RedirectPolicy, RegionCache};
 use s3sim_model::distribution::Delay;
 use s3sim_model::dns::Host;
-use s3sim_model::facility::Status::{self, *};
+use s3sim_model::response::Status::{self, *};
 use s3sim_model::{RequestTrace, WorldConfig, run_replica};
 
 fn traces(config: &WorldConfig) -> Vec<RequestTrace> {

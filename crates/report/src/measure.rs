@@ -19,7 +19,7 @@ fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Ite
 ///
 /// ```
 /// use s3sim_model::metrics::{Completion, Counter, Metric, Recorder};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_report::measure::window_value;
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
@@ -54,7 +54,7 @@ pub fn window_value(
 ///
 /// ```
 /// use s3sim_model::metrics::{Completion, Metric, Recorder};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_engine::{SimDuration, SimTime};
 /// use s3sim_report::measure::settle_time_s;
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(240), 1);

@@ -90,6 +90,12 @@ impl std::error::Error for PathPatternError {}
 
 impl PathPattern {
     /// Read an invalidation path, checking CloudFront's rules.
+    ///
+    /// # Errors
+    ///
+    /// A [`PathPatternError`] says which rule `text` breaks: it is empty, longer than
+    /// CloudFront's limit, does not start with `/`, or has a `*` before its last
+    /// character.
     pub fn parse(text: &str) -> Result<PathPattern, PathPatternError> {
         let chars = text.chars().count();
         if chars == 0 {

@@ -5,7 +5,7 @@ use super::policy::{CacheControl, CachePolicy};
 use crate::bucket::BucketId;
 use crate::distribution::Delay;
 use crate::dns::Host;
-use crate::facility::Status;
+use crate::response::Status;
 use crate::topology::{LocationId, RegionId, Topology};
 use s3sim_engine::SimTime;
 
@@ -79,7 +79,7 @@ impl Origin {
 ///
 /// ```
 /// use s3sim_model::cdn::network::OriginCacheControl;
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// assert_eq!(OriginCacheControl::default().for_status(Status::TemporaryRedirect), None);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

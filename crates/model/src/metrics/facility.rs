@@ -1,49 +1,41 @@
 //! Per-facility load: arrivals, 503s, utilisation, queue length and waiting time per bin.
 
+use crate::dense::dense_enum;
 use hdrhistogram::Histogram;
 use s3sim_engine::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 
-/// Name the counters kept per (bin, facility).
-///
-/// ```
-/// use s3sim_model::metrics::facility::{FacilityCounter, FACILITY_COUNTERS};
-/// assert_eq!(FacilityCounter::ALL.len(), FACILITY_COUNTERS);
-/// assert_eq!(FacilityCounter::SlowDowns.name(), "slowdowns");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FacilityCounter {
-    /// Requests that reached the facility (connections it accepted).
-    Arrivals,
-    /// Requests whose service ended.
-    Served,
-    /// Requests turned away with 503 SlowDown (queue full).
-    SlowDowns,
-    /// Server-nanoseconds spent serving.
-    BusyNanos,
-    /// Request-nanoseconds spent waiting in the queue.
-    QueuedNanos,
-    /// Summed waiting time of the requests that started service, in nanoseconds.
-    WaitNanos,
-    /// Requests that started service.
-    Started,
+dense_enum! {
+    /// Name the counters kept per (bin, facility), in storage order.
+    ///
+    /// ```
+    /// use s3sim_model::metrics::facility::{FacilityCounter, FACILITY_COUNTERS};
+    /// assert_eq!(FacilityCounter::ALL.len(), FACILITY_COUNTERS);
+    /// assert_eq!(FacilityCounter::SlowDowns.name(), "slowdowns");
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum FacilityCounter {
+        /// Requests that reached the facility (connections it accepted).
+        Arrivals,
+        /// Requests whose service ended.
+        Served,
+        /// Requests turned away with 503 SlowDown (queue full).
+        SlowDowns,
+        /// Server-nanoseconds spent serving.
+        BusyNanos,
+        /// Request-nanoseconds spent waiting in the queue.
+        QueuedNanos,
+        /// Summed waiting time of the requests that started service, in nanoseconds.
+        WaitNanos,
+        /// Requests that started service.
+        Started,
+    }
 }
 
 /// Number of counters per (bin, facility).
-pub const FACILITY_COUNTERS: usize = 7;
+pub const FACILITY_COUNTERS: usize = FacilityCounter::LEN;
 
 impl FacilityCounter {
-    /// Every counter, in storage order.
-    pub const ALL: [FacilityCounter; FACILITY_COUNTERS] = [
-        FacilityCounter::Arrivals,
-        FacilityCounter::Served,
-        FacilityCounter::SlowDowns,
-        FacilityCounter::BusyNanos,
-        FacilityCounter::QueuedNanos,
-        FacilityCounter::WaitNanos,
-        FacilityCounter::Started,
-    ];
-
     /// Name in outputs.
     pub fn name(self) -> &'static str {
         match self {
@@ -55,10 +47,6 @@ impl FacilityCounter {
             FacilityCounter::WaitNanos => "wait_ns",
             FacilityCounter::Started => "started",
         }
-    }
-
-    fn index(self) -> usize {
-        self as usize
     }
 }
 
@@ -315,46 +303,36 @@ impl FacilityMetrics {
     }
 }
 
-/// Name one reported per-(bin, facility) quantity.
-///
-/// ```
-/// use s3sim_model::metrics::facility::FacilityMetric;
-/// assert_eq!(FacilityMetric::Utilisation.name(), "utilisation");
-/// assert_eq!(FacilityMetric::ALL.len(), 8);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FacilityMetric {
-    /// Requests reaching the facility per second.
-    Offered,
-    /// Requests served per second.
-    Throughput,
-    /// Share of arrivals turned away with 503 SlowDown.
-    SlowDownShare,
-    /// Busy share of the servers (NaN for unlimited servers).
-    Utilisation,
-    /// Time-average number of waiting requests.
-    MeanQueue,
-    /// Mean wait before service, ms.
-    MeanWaitMs,
-    /// Median wait before service, ms.
-    WaitP50Ms,
-    /// 99th percentile wait before service, ms.
-    WaitP99Ms,
+dense_enum! {
+    /// Name one reported per-(bin, facility) quantity, in output order.
+    ///
+    /// ```
+    /// use s3sim_model::metrics::facility::FacilityMetric;
+    /// assert_eq!(FacilityMetric::Utilisation.name(), "utilisation");
+    /// assert_eq!(FacilityMetric::ALL.len(), 8);
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum FacilityMetric {
+        /// Requests reaching the facility per second.
+        Offered,
+        /// Requests served per second.
+        Throughput,
+        /// Share of arrivals turned away with 503 SlowDown.
+        SlowDownShare,
+        /// Busy share of the servers (NaN for unlimited servers).
+        Utilisation,
+        /// Time-average number of waiting requests.
+        MeanQueue,
+        /// Mean wait before service, ms.
+        MeanWaitMs,
+        /// Median wait before service, ms.
+        WaitP50Ms,
+        /// 99th percentile wait before service, ms.
+        WaitP99Ms,
+    }
 }
 
 impl FacilityMetric {
-    /// Every metric, in output order.
-    pub const ALL: [FacilityMetric; 8] = [
-        FacilityMetric::Offered,
-        FacilityMetric::Throughput,
-        FacilityMetric::SlowDownShare,
-        FacilityMetric::Utilisation,
-        FacilityMetric::MeanQueue,
-        FacilityMetric::MeanWaitMs,
-        FacilityMetric::WaitP50Ms,
-        FacilityMetric::WaitP99Ms,
-    ];
-
     /// Name in outputs.
     pub fn name(self) -> &'static str {
         match self {
@@ -404,6 +382,21 @@ impl FacilityMetric {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_columns_keep_their_names_and_order() {
+        let names: Vec<&str> = FacilityMetric::ALL.map(FacilityMetric::name).to_vec();
+        assert_eq!(
+            names.join(","),
+            "offered_per_s,throughput_per_s,slowdown_share,utilisation,mean_queue,\
+             mean_wait_ms,wait_p50_ms,wait_p99_ms"
+        );
+        let counters: Vec<&str> = FacilityCounter::ALL.map(FacilityCounter::name).to_vec();
+        assert_eq!(
+            counters.join(","),
+            "arrivals,served,slowdowns,busy_ns,queued_ns,wait_ns,started"
+        );
+    }
 
     #[test]
     fn levels_split_exactly_at_bin_edges() {

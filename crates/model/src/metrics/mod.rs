@@ -2,123 +2,80 @@
 
 pub mod facility;
 
-use crate::facility::Status;
+use crate::dense::dense_enum;
+use crate::response::Status;
 use hdrhistogram::Histogram;
 use s3sim_engine::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 
-/// Name the counters kept per (bin, group).
-///
-/// Counters live in flat fixed-size rows (one [`CounterRow`] per bin and group), so
-/// each has a dense position and a column name, both defined here and nowhere else.
-///
-/// ```
-/// use s3sim_model::facility::Status;
-/// use s3sim_model::metrics::{Counter, COUNTERS};
-/// assert_eq!(Counter::Requests.index(), 0);
-/// assert_eq!(Counter::First(Status::Ok).index(), 1);
-/// assert_eq!(Counter::First(Status::TemporaryRedirect).name(), "status_307");
-/// assert_eq!(Counter::StaleLookups.name(), "stale_lookups");
-/// assert_eq!(Counter::all().count(), COUNTERS);
-/// assert!(Counter::all().enumerate().all(|(i, c)| c.index() == i));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Counter {
-    /// Requests completed in the bin.
-    Requests,
-    /// Completed requests whose first response had this status (indexed by `Status::ALL`).
-    First(Status),
-    /// Requests that ended with 200.
-    Succeeded,
-    /// Requests that ended otherwise.
-    Failed,
-    /// HTTP round trips beyond the first.
-    ExtraRoundTrips,
-    /// DNS lookups made by clients (in-process cache or resolver).
-    Lookups,
-    /// Lookups answered by a record older than the authoritative truth.
-    StaleLookups,
-    /// Lookups that reached a resolver.
-    ResolverQueries,
-    /// Resolver queries answered from the resolver's cache.
-    ResolverHits,
-    /// Tries of completed requests, first tries included.
-    Attempts,
-    /// Completed requests that ended on a retryable failure: out of attempts or quota.
-    GaveUp,
-    /// Completed requests that ended on a redirect they could not follow any further
-    /// (`max_hops` reached): a redirect loop or a chain too long.
-    RedirectLoops,
-    /// Viewer requests that reached a CDN edge.
-    EdgeRequests,
-    /// Edge requests answered from a fresh cached copy.
-    EdgeHits,
-    /// Edge hits whose cached copy was a 3xx.
-    EdgeCached3xx,
-    /// Origin fetches started by edges (collapsed misses count once).
-    OriginFetches,
-    /// Origin fetches answered with this status (indexed by `Status::ALL`).
-    Origin(Status),
-    /// Paths in invalidation requests (group `all` only).
-    InvalidationPaths,
-    /// What invalidation requests cost, in millionths of a dollar (group `all` only).
-    InvalidationMicroUsd,
+dense_enum! {
+    /// Name the counters kept per (bin, group).
+    ///
+    /// Counters live in flat fixed-size rows (one [`CounterRow`] per bin and group): the
+    /// declaration order is each counter's position in a row and its column's place in
+    /// outputs; a per-status counter spans every [`Status`], in [`Status::ALL`] order.
+    ///
+    /// ```
+    /// use s3sim_model::response::Status;
+    /// use s3sim_model::metrics::{Counter, COUNTERS};
+    /// assert_eq!(Counter::Requests.index(), 0);
+    /// assert_eq!(Counter::First(Status::Ok).index(), 1);
+    /// assert_eq!(Counter::First(Status::TemporaryRedirect).name(), "status_307");
+    /// assert_eq!(Counter::StaleLookups.name(), "stale_lookups");
+    /// assert_eq!(Counter::all().count(), COUNTERS);
+    /// assert!(Counter::all().enumerate().all(|(i, c)| c.index() == i));
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Counter {
+        /// Requests completed in the bin.
+        Requests,
+        /// Completed requests whose first response had this status.
+        First(Status),
+        /// Requests that ended with 200.
+        Succeeded,
+        /// Requests that ended otherwise.
+        Failed,
+        /// HTTP round trips beyond the first.
+        ExtraRoundTrips,
+        /// DNS lookups made by clients (in-process cache or resolver).
+        Lookups,
+        /// Lookups answered by a record older than the authoritative truth.
+        StaleLookups,
+        /// Lookups that reached a resolver.
+        ResolverQueries,
+        /// Resolver queries answered from the resolver's cache.
+        ResolverHits,
+        /// Tries of completed requests, first tries included.
+        Attempts,
+        /// Completed requests that ended on a retryable failure: out of attempts or quota.
+        GaveUp,
+        /// Completed requests that ended on a redirect they could not follow any further
+        /// (`max_hops` reached): a redirect loop or a chain too long.
+        RedirectLoops,
+        /// Viewer requests that reached a CDN edge.
+        EdgeRequests,
+        /// Edge requests answered from a fresh cached copy.
+        EdgeHits,
+        /// Edge hits whose cached copy was a 3xx.
+        EdgeCached3xx,
+        /// Origin fetches started by edges (collapsed misses count once).
+        OriginFetches,
+        /// Origin fetches answered with this status.
+        Origin(Status),
+        /// Paths in invalidation requests (group `all` only).
+        InvalidationPaths,
+        /// What invalidation requests cost, in millionths of a dollar (group `all` only).
+        InvalidationMicroUsd,
+    }
 }
 
 /// Number of counters per (bin, group).
-pub const COUNTERS: usize = 17 + 2 * Status::ALL.len();
+pub const COUNTERS: usize = Counter::LEN;
 
 impl Counter {
-    /// List every counter in storage order.
+    /// List every counter in storage order ([`Counter::ALL`] as an iterator).
     pub fn all() -> impl Iterator<Item = Counter> {
-        [Counter::Requests]
-            .into_iter()
-            .chain(Status::ALL.into_iter().map(Counter::First))
-            .chain([
-                Counter::Succeeded,
-                Counter::Failed,
-                Counter::ExtraRoundTrips,
-                Counter::Lookups,
-                Counter::StaleLookups,
-                Counter::ResolverQueries,
-                Counter::ResolverHits,
-                Counter::Attempts,
-                Counter::GaveUp,
-                Counter::RedirectLoops,
-                Counter::EdgeRequests,
-                Counter::EdgeHits,
-                Counter::EdgeCached3xx,
-                Counter::OriginFetches,
-            ])
-            .chain(Status::ALL.into_iter().map(Counter::Origin))
-            .chain([Counter::InvalidationPaths, Counter::InvalidationMicroUsd])
-    }
-
-    /// Give the counter's position in a [`CounterRow`].
-    pub fn index(self) -> usize {
-        let status = |s| Status::ALL.iter().position(|&x| x == s).expect("listed");
-        let n = Status::ALL.len();
-        match self {
-            Counter::Requests => 0,
-            Counter::First(s) => 1 + status(s),
-            Counter::Succeeded => 1 + n,
-            Counter::Failed => 2 + n,
-            Counter::ExtraRoundTrips => 3 + n,
-            Counter::Lookups => 4 + n,
-            Counter::StaleLookups => 5 + n,
-            Counter::ResolverQueries => 6 + n,
-            Counter::ResolverHits => 7 + n,
-            Counter::Attempts => 8 + n,
-            Counter::GaveUp => 9 + n,
-            Counter::RedirectLoops => 10 + n,
-            Counter::EdgeRequests => 11 + n,
-            Counter::EdgeHits => 12 + n,
-            Counter::EdgeCached3xx => 13 + n,
-            Counter::OriginFetches => 14 + n,
-            Counter::Origin(s) => 15 + n + status(s),
-            Counter::InvalidationPaths => 15 + 2 * n,
-            Counter::InvalidationMicroUsd => 16 + 2 * n,
-        }
+        Counter::ALL.into_iter()
     }
 
     /// Give the counter's column name in outputs.
@@ -151,7 +108,7 @@ impl Counter {
 ///
 /// ```
 /// use s3sim_engine::SimDuration;
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::metrics::Completion;
 /// let done = Completion::ok(Status::Ok, SimDuration::from_millis(30));
 /// assert!(done.succeeded && done.round_trips == 1 && done.attempts == 1 && !done.gave_up);
@@ -198,7 +155,7 @@ pub type CounterRow = [u64; COUNTERS];
 ///
 /// ```
 /// use s3sim_engine::{SimDuration, SimTime};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::metrics::{Completion, Counter, Recorder};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(180), 1);
 /// let redirected = Completion { round_trips: 2,
@@ -331,7 +288,7 @@ impl Recorder {
 ///
 /// ```
 /// use s3sim_engine::{SimDuration, SimTime};
-/// use s3sim_model::facility::Status;
+/// use s3sim_model::response::Status;
 /// use s3sim_model::metrics::{Completion, Counter, Recorder};
 /// let mut r = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(120), 2);
 /// r.request_done(1, SimTime::from_secs(10), Completion::ok(Status::Ok, SimDuration::from_millis(40)));
@@ -386,70 +343,57 @@ impl BinnedMetrics {
     }
 }
 
-/// Name one reported quantity of a (bin, group).
-///
-/// Rates are computed per replica, then averaged across replicas, so a confidence
-/// interval describes replica-to-replica variation of the rate itself.
-///
-/// ```
-/// use s3sim_model::metrics::Metric;
-/// assert_eq!(Metric::RedirectRate.name(), "redirect_rate");
-/// assert!(Metric::all().any(|m| m.name() == "share_307"));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-    /// A raw counter.
-    Count(Counter),
-    /// Share of requests whose first response was a 3xx.
-    RedirectRate,
-    /// Share of requests whose final outcome was not 200.
-    ErrorRate,
-    /// Share of requests whose first response had this status.
-    Share(Status),
-    /// Share of DNS lookups answered by a record older than the authoritative truth.
-    StaleDnsShare,
-    /// Share of resolver queries answered from the resolver cache.
-    ResolverHitRatio,
-    /// HTTP round trips beyond the first, per request.
-    ExtraRoundTripsPerRequest,
-    /// Tries per request (1 without retries): how much retries multiply the load.
-    RetryAmplification,
-    /// Share of requests that ended on a retryable failure (attempts or quota spent).
-    GaveUpRate,
-    /// Share of requests that ended on a redirect beyond `max_hops` (loops).
-    RedirectLoopRate,
-    /// Share of edge requests answered from a fresh cached copy.
-    EdgeHitRatio,
-    /// Share of edge requests answered with a cached 3xx.
-    Cached3xxShare,
-    /// What invalidations cost, in dollars.
-    InvalidationCostUsd,
-    /// Median request latency, ms.
-    LatencyP50,
-    /// 99th percentile request latency, ms.
-    LatencyP99,
+dense_enum! {
+    /// Name one reported quantity of a (bin, group).
+    ///
+    /// Rates are computed per replica, then averaged across replicas, so a confidence
+    /// interval describes replica-to-replica variation of the rate itself. The
+    /// declaration order is the output order: every counter, then the derived metrics.
+    ///
+    /// ```
+    /// use s3sim_model::metrics::Metric;
+    /// assert_eq!(Metric::RedirectRate.name(), "redirect_rate");
+    /// assert!(Metric::all().any(|m| m.name() == "share_307"));
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Metric {
+        /// A raw counter.
+        Count(Counter),
+        /// Share of requests whose first response was a 3xx.
+        RedirectRate,
+        /// Share of requests whose final outcome was not 200.
+        ErrorRate,
+        /// Share of requests whose first response had this status.
+        Share(Status),
+        /// Share of DNS lookups answered by a record older than the authoritative truth.
+        StaleDnsShare,
+        /// Share of resolver queries answered from the resolver cache.
+        ResolverHitRatio,
+        /// HTTP round trips beyond the first, per request.
+        ExtraRoundTripsPerRequest,
+        /// Tries per request (1 without retries): how much retries multiply the load.
+        RetryAmplification,
+        /// Share of requests that ended on a retryable failure (attempts or quota spent).
+        GaveUpRate,
+        /// Share of requests that ended on a redirect beyond `max_hops` (loops).
+        RedirectLoopRate,
+        /// Share of edge requests answered from a fresh cached copy.
+        EdgeHitRatio,
+        /// Share of edge requests answered with a cached 3xx.
+        Cached3xxShare,
+        /// What invalidations cost, in dollars.
+        InvalidationCostUsd,
+        /// Median request latency, ms.
+        LatencyP50,
+        /// 99th percentile request latency, ms.
+        LatencyP99,
+    }
 }
 
 impl Metric {
-    /// Every metric in output order.
+    /// Every metric in output order ([`Metric::ALL`] as an iterator).
     pub fn all() -> impl Iterator<Item = Metric> {
-        Counter::all()
-            .map(Metric::Count)
-            .chain([Metric::RedirectRate, Metric::ErrorRate])
-            .chain(Status::ALL.into_iter().map(Metric::Share))
-            .chain([
-                Metric::StaleDnsShare,
-                Metric::ResolverHitRatio,
-                Metric::ExtraRoundTripsPerRequest,
-                Metric::RetryAmplification,
-                Metric::GaveUpRate,
-                Metric::RedirectLoopRate,
-                Metric::EdgeHitRatio,
-                Metric::Cached3xxShare,
-                Metric::InvalidationCostUsd,
-                Metric::LatencyP50,
-                Metric::LatencyP99,
-            ])
+        Metric::ALL.into_iter()
     }
 
     /// Name in outputs.
@@ -515,9 +459,7 @@ impl Metric {
             Metric::LatencyP50 | Metric::LatencyP99 => f64::NAN,
         }
     }
-}
 
-impl Metric {
     /// Find the metric with this output name.
     ///
     /// ```
@@ -538,6 +480,45 @@ mod tests {
     fn counter_indices_are_dense_and_unique() {
         let idx: Vec<usize> = Counter::all().map(Counter::index).collect();
         assert_eq!(idx, (0..COUNTERS).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn output_columns_keep_their_names_and_order() {
+        let statuses =
+            "200,301,302,307,400,403,404,500,503,conn_error,timeout,502,nxdomain,servfail";
+        let per_status = |prefix: &str| -> Vec<String> {
+            statuses
+                .split(',')
+                .map(|s| format!("{prefix}{s}"))
+                .collect()
+        };
+        let mut counters = vec!["requests".to_string()];
+        counters.extend(per_status("status_"));
+        counters.extend(
+            "succeeded,failed,extra_round_trips,dns_lookups,stale_lookups,resolver_queries,\
+             resolver_hits,attempts,gave_up,redirect_loops,edge_requests,edge_hits,\
+             edge_cached_3xx,origin_fetches"
+                .split(',')
+                .map(String::from),
+        );
+        counters.extend(per_status("origin_"));
+        counters.extend(["invalidation_paths".into(), "invalidation_micro_usd".into()]);
+        assert_eq!(
+            Counter::all().map(Counter::name).collect::<Vec<_>>(),
+            counters
+        );
+        let mut metrics = counters;
+        metrics.extend(["redirect_rate".into(), "error_rate".into()]);
+        metrics.extend(per_status("share_"));
+        metrics.extend(
+            "stale_dns_share,resolver_hit_ratio,extra_round_trips_per_request,\
+             retry_amplification,gave_up_rate,redirect_loop_rate,edge_hit_ratio,\
+             cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms"
+                .split(',')
+                .map(String::from),
+        );
+        assert_eq!(Metric::all().map(Metric::name).collect::<Vec<_>>(), metrics);
+        assert_eq!((COUNTERS, Metric::LEN), (45, 72));
     }
 
     #[test]

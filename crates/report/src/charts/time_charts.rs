@@ -10,8 +10,8 @@ use super::points::{metric_runs, share, split_runs};
 use super::spec::{ChartSpec, Layer, LegendEntry, Point, Series, Swatch};
 use crate::aggregate::Aggregate;
 use plotters::prelude::*;
-use s3sim_model::facility::Status;
 use s3sim_model::metrics::Metric;
+use s3sim_model::response::Status;
 
 /// The share of requests answered with each redirect code seen, over time, all
 /// clients, with CI bands.

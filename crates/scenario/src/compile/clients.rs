@@ -10,8 +10,8 @@ use s3sim_model::client::{
     Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, Popularity,
     RedirectPolicy, RegionCache, RetryPolicy, RetryQuota,
 };
-use s3sim_model::facility::Status;
 use s3sim_model::objects::Objects;
+use s3sim_model::response::Status;
 
 /// The client class `c` describes, its names resolved against `s` and `objects`.
 pub(crate) fn class(c: &ClientSpec, s: &Scenario, objects: &Objects) -> ClientClass {

@@ -15,7 +15,8 @@ use crate::schema::{ResolverSpec, Scenario};
 use s3sim_model::WorldConfig;
 use s3sim_model::bucket::Bucket;
 use s3sim_model::dns::{DnsConfig, ResolverConfig};
-use s3sim_model::facility::{FacilityRules, Status};
+use s3sim_model::facility::FacilityRules;
+use s3sim_model::response::Status;
 use s3sim_model::world::ResolverGroup;
 
 /// Compile a scenario that passed [`crate::validate::check`].

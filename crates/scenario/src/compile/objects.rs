@@ -1,7 +1,8 @@
 //! Compile the object keys and the website tables.
 
 use crate::schema::{BucketSpec, ClientSpec, Scenario};
-use s3sim_model::objects::{KeyId, Objects};
+use s3sim_model::bucket::KeyId;
+use s3sim_model::objects::Objects;
 use s3sim_model::website::Website;
 
 /// The keys of bucket `b`: its named keys, then `o/0` … `o/N-1`; `index.html` alone

@@ -64,8 +64,8 @@ fn a_file_using_every_new_field_compiles_into_the_world_it_describes() {
     use s3sim_engine::SimDuration;
     use s3sim_model::cdn::network::Origin;
     use s3sim_model::client::{Arrivals, KeyChoice, Popularity, RetryPolicy, RetryQuota};
-    use s3sim_model::facility::Status;
     use s3sim_model::objects::WebAnswer;
+    use s3sim_model::response::Status;
     use s3sim_model::topology::Capacity;
 
     let loaded = parse(FULL, "everything.ron").unwrap();

@@ -8,8 +8,9 @@ use s3sim_model::cdn::network::CdnConfig;
 use s3sim_model::client::*;
 use s3sim_model::distribution::Delay;
 use s3sim_model::dns::{DnsConfig, ResolverConfig};
-use s3sim_model::facility::{FacilityRules, Status};
+use s3sim_model::facility::FacilityRules;
 use s3sim_model::objects::Objects;
+use s3sim_model::response::Status;
 use s3sim_model::topology::{Facility, Region, Topology};
 use s3sim_model::world::ResolverGroup;
 

@@ -1,0 +1,280 @@
+//! One client class's arrival process and its choices: when its next request starts
+//! (Poisson, periodic, or a Poisson ramp sampled by thinning), and which client, bucket
+//! and key the request is for.
+
+use crate::bucket::{BucketId, KeyId};
+use crate::client::{Arrivals, ClientClass, KeyChoice, Popularity};
+use crate::objects::Objects;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp, Zipf};
+use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime};
+
+/// Generate one class's requests: their start times and what each asks for.
+///
+/// Each choice draws from its own named stream (`arrivals`, `workload`, `keys`, indexed
+/// by class), so changing how keys are chosen never moves the arrival times.
+pub(crate) struct Source {
+    /// Arrival times, and the client of a Poisson arrival.
+    arrivals: SimRng,
+    /// Bucket choice.
+    workload: SimRng,
+    /// Key choice.
+    keys: SimRng,
+    /// Bucket popularity over the class's buckets (`None`: uniform).
+    zipf: Option<Zipf<f64>>,
+    /// Per bucket of the class: key popularity over the bucket's objects.
+    key_zipf: Vec<Option<Zipf<f64>>>,
+    /// The client of the next periodic arrival (clients take turns).
+    next_periodic_client: u32,
+}
+
+/// What one new request is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Choice {
+    /// The client within the class.
+    pub(crate) client: u32,
+    /// The bucket.
+    pub(crate) bucket: BucketId,
+    /// The key.
+    pub(crate) key: KeyId,
+}
+
+impl Source {
+    /// The source of class number `index`, with its own streams.
+    pub(crate) fn new(
+        index: usize,
+        class: &ClientClass,
+        objects: &Objects,
+        streams: RandomStreams,
+    ) -> Self {
+        let zipf = match class.popularity {
+            Popularity::Zipf(s) => Some(Zipf::new(class.buckets.len() as f64, s).expect("checked")),
+            Popularity::Uniform => None,
+        };
+        Source {
+            arrivals: streams.stream("arrivals", index as u64),
+            workload: streams.stream("workload", index as u64),
+            keys: streams.stream("keys", index as u64),
+            zipf,
+            key_zipf: key_samplers(class, objects),
+            next_periodic_client: 0,
+        }
+    }
+
+    /// When the class's first request starts: at its start for periodic arrivals, else
+    /// the first arrival after it.
+    pub(crate) fn first_arrival(&mut self, class: &ClientClass) -> SimTime {
+        match class.arrivals {
+            Arrivals::Periodic { .. } => class.start,
+            _ => self.next_arrival(class, class.start),
+        }
+    }
+
+    /// The class's next arrival after `now`; a ramp is sampled by thinning a Poisson
+    /// process at its peak rate (Lewis and Shedler).
+    pub(crate) fn next_arrival(&mut self, class: &ClientClass, now: SimTime) -> SimTime {
+        let clients = f64::from(class.count);
+        let rng = &mut self.arrivals;
+        let exp_gap = |rate: f64, rng: &mut SimRng| {
+            let gap: f64 = Exp::new(rate).expect("rate checked").sample(rng);
+            SimDuration::from_secs_f64(gap)
+        };
+        match class.arrivals {
+            Arrivals::Poisson { per_client_per_sec } => {
+                now + exp_gap(per_client_per_sec * clients, rng)
+            }
+            Arrivals::Periodic { interval } => {
+                let gap = interval.as_nanos() / u64::from(class.count);
+                now + SimDuration::from_nanos(gap.max(1))
+            }
+            Arrivals::PoissonRamp { .. } => {
+                let peak = class.arrivals.peak_per_client_per_sec() * clients;
+                let mut t = now;
+                loop {
+                    t += exp_gap(peak, rng);
+                    let rate = class
+                        .arrivals
+                        .per_client_per_sec_at(class.start, class.stop, t)
+                        * clients;
+                    if t >= class.stop || rng.random::<f64>() * peak < rate {
+                        return t;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Choose the client, the bucket and the key of a new request, in that order.
+    pub(crate) fn choose(&mut self, class: &ClientClass, objects: &Objects) -> Choice {
+        let client = self.pick_client(class);
+        let (slot, bucket) = self.pick_bucket(class);
+        let key = self.pick_key(class, objects, slot, bucket);
+        Choice {
+            client,
+            bucket,
+            key,
+        }
+    }
+
+    fn pick_client(&mut self, class: &ClientClass) -> u32 {
+        match class.arrivals {
+            Arrivals::Poisson { .. } | Arrivals::PoissonRamp { .. } => {
+                self.arrivals.random_range(0..class.count)
+            }
+            Arrivals::Periodic { .. } => {
+                let client = self.next_periodic_client;
+                self.next_periodic_client = (client + 1) % class.count;
+                client
+            }
+        }
+    }
+
+    /// Pick a bucket of the class: its position in the class's list (which the key
+    /// samplers are indexed by) and its id.
+    fn pick_bucket(&mut self, class: &ClientClass) -> (usize, BucketId) {
+        let index = match &self.zipf {
+            Some(zipf) => zipf.sample(&mut self.workload) as usize - 1,
+            None => self.workload.random_range(0..class.buckets.len()),
+        };
+        let slot = index.min(class.buckets.len() - 1);
+        (slot, class.buckets[slot])
+    }
+
+    fn pick_key(
+        &mut self,
+        class: &ClientClass,
+        objects: &Objects,
+        slot: usize,
+        bucket: BucketId,
+    ) -> KeyId {
+        match &class.keys {
+            KeyChoice::Listed(keys) if keys.len() > 1 => {
+                keys[self.keys.random_range(0..keys.len())]
+            }
+            KeyChoice::Listed(keys) => keys.first().copied().unwrap_or(0),
+            KeyChoice::Objects(_) => {
+                let per_bucket = &objects.per_bucket;
+                let Some(keys) = per_bucket.get(bucket as usize).filter(|k| !k.is_empty()) else {
+                    return 0;
+                };
+                let index = match self.key_zipf.get(slot).and_then(Option::as_ref) {
+                    Some(zipf) => zipf.sample(&mut self.keys) as usize - 1,
+                    None if keys.len() > 1 => self.keys.random_range(0..keys.len()),
+                    None => 0,
+                };
+                keys[index.min(keys.len() - 1)]
+            }
+        }
+    }
+}
+
+/// Build each of a class's per-bucket key samplers (Zipf over the bucket's objects).
+fn key_samplers(class: &ClientClass, objects: &Objects) -> Vec<Option<Zipf<f64>>> {
+    let KeyChoice::Objects(Popularity::Zipf(s)) = class.keys else {
+        return Vec::new();
+    };
+    class
+        .buckets
+        .iter()
+        .map(|&b| {
+            let n = objects.per_bucket.get(b as usize).map_or(0, Vec::len);
+            (n > 1).then(|| Zipf::new(n as f64, s).expect("exponent checked"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::fixture::{class, s};
+    use s3sim_engine::RandomStreams;
+
+    fn source(class: &ClientClass, objects: &Objects) -> Source {
+        Source::new(0, class, objects, RandomStreams::new(7))
+    }
+
+    #[test]
+    fn periodic_clients_take_turns_at_evenly_staggered_times() {
+        let c = ClientClass {
+            start: SimTime::from_secs(50),
+            ..class(3, s(300))
+        };
+        let objects = Objects::default();
+        let mut source = source(&c, &objects);
+        assert_eq!(source.first_arrival(&c), SimTime::from_secs(50));
+        assert_eq!(
+            source.next_arrival(&c, SimTime::from_secs(50)),
+            SimTime::from_secs(150)
+        );
+        let clients: Vec<u32> = (0..4).map(|_| source.choose(&c, &objects).client).collect();
+        assert_eq!(clients, [0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn a_poisson_ramp_is_thinned_to_the_rate_it_ramps_through() {
+        // One client ramping from 1/s to 3/s over 1000 s: 750 arrivals expected in the
+        // first half and 1250 in the second (Poisson: standard deviations 27 and 35).
+        let c = ClientClass {
+            arrivals: Arrivals::PoissonRamp {
+                from_per_client_per_sec: 1.0,
+                to_per_client_per_sec: 3.0,
+            },
+            stop: SimTime::from_secs(1000),
+            ..class(1, s(1))
+        };
+        let mut source = source(&c, &Objects::default());
+        let mut t = source.first_arrival(&c);
+        let mut halves = [0u32; 2];
+        while t < c.stop {
+            halves[usize::from(t >= SimTime::from_secs(500))] += 1;
+            t = source.next_arrival(&c, t);
+        }
+        assert!(
+            (750 - 4 * 27..=750 + 4 * 27).contains(&halves[0]),
+            "{halves:?}"
+        );
+        assert!(
+            (1250 - 4 * 35..=1250 + 4 * 35).contains(&halves[1]),
+            "{halves:?}"
+        );
+    }
+
+    #[test]
+    fn listed_keys_are_drawn_uniformly_and_a_single_one_always() {
+        let objects = Objects::default();
+        let two = ClientClass {
+            keys: KeyChoice::Listed(vec![5, 6]),
+            ..class(1, s(1))
+        };
+        let mut source = source(&two, &objects);
+        let fives = (0..2000)
+            .filter(|_| source.choose(&two, &objects).key == 5)
+            .count();
+        assert!((900..1100).contains(&fives), "{fives} of 2000");
+        let one = ClientClass {
+            keys: KeyChoice::Listed(vec![7]),
+            ..class(1, s(1))
+        };
+        assert_eq!(source.choose(&one, &objects).key, 7);
+    }
+
+    #[test]
+    fn zipf_keys_favour_the_bucket_s_first_objects_by_weight() {
+        // Weights 1, 1/2, 1/3 over three objects: shares 6/11, 3/11, 2/11.
+        let keys = vec!["a".to_string(), "b".into(), "c".into()];
+        let objects = Objects::build(vec![keys], &[None], &[], 0);
+        let c = ClientClass {
+            keys: KeyChoice::Objects(Popularity::Zipf(1.0)),
+            ..class(1, s(1))
+        };
+        let mut source = source(&c, &objects);
+        let mut counts = [0u32; 3];
+        for _ in 0..11_000 {
+            counts[source.choose(&c, &objects).key as usize] += 1;
+        }
+        let expected = [6000, 3000, 2000];
+        for (count, mean) in counts.iter().zip(expected) {
+            assert!(count.abs_diff(mean) < 250, "{counts:?}");
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The clients of every class: where their requests come from, and what each client
+//! process remembers between them (DNS answers, learned regions, sticky endpoints,
+//! retry tokens) until it restarts.
+
+use super::arrivals::Source;
+use super::config::WorldConfig;
+use super::request::Request;
+use crate::bucket::KeyId;
+use crate::client::{ClientMemory, Lifetime};
+use crate::dns::Host;
+use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime, stable_hash};
+
+/// Hold every class's arrival source and every client's process memory.
+///
+/// Client policies (redirects, retries, DNS caching) keep their logic next to their
+/// types in [`crate::client`]; this part hands each policy the memory of the client it
+/// acts for.
+pub(crate) struct Clients<'a> {
+    config: &'a WorldConfig,
+    /// Per class: its arrivals and choices.
+    sources: Vec<Source>,
+    /// Per class, per client: what its process remembers.
+    memory: Vec<Vec<ClientMemory>>,
+    /// Seeds each client's restart phase (the run's master seed).
+    phase_seed: u64,
+    /// Retry backoffs, stream `retries`.
+    retry_rng: SimRng,
+}
+
+impl<'a> Clients<'a> {
+    /// Every client of `config` with an empty memory.
+    pub(crate) fn new(config: &'a WorldConfig, streams: RandomStreams) -> Self {
+        let sources = config
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Source::new(i, c, &config.objects, streams))
+            .collect();
+        let memory = config
+            .classes
+            .iter()
+            .map(|c| vec![ClientMemory::default(); c.count as usize])
+            .collect();
+        Clients {
+            config,
+            sources,
+            memory,
+            phase_seed: streams.master_seed(),
+            retry_rng: streams.stream("retries", 0),
+        }
+    }
+
+    /// When class `class`'s first request starts; `None` if not before it stops.
+    pub(crate) fn first_arrival(&mut self, class: usize) -> Option<SimTime> {
+        let c = &self.config.classes[class];
+        Some(self.sources[class].first_arrival(c)).filter(|&t| t < c.stop)
+    }
+
+    /// When class `class`'s next request after `now` starts; `None` if not before it
+    /// stops.
+    pub(crate) fn next_arrival(&mut self, class: usize, now: SimTime) -> Option<SimTime> {
+        let c = &self.config.classes[class];
+        Some(self.sources[class].next_arrival(c, now)).filter(|&t| t < c.stop)
+    }
+
+    /// Start a request of class `class` at `now`: choose its client, bucket and key,
+    /// restart the client's process if its lifetime says so, and address the first hop
+    /// (the class's CDN distribution, or where the client's redirect policy starts).
+    pub(crate) fn arrive(&mut self, class: usize, now: SimTime) -> Request {
+        let c = &self.config.classes[class];
+        let choice = self.sources[class].choose(c, &self.config.objects);
+        self.begin_process_epoch(class, choice.client, now);
+        let host = match c.cdn {
+            Some(distribution) => Host::Distribution(distribution),
+            None => {
+                let memory = &self.memory[class][choice.client as usize];
+                let home = self.config.buckets[choice.bucket as usize].region;
+                c.redirects
+                    .first_host(memory, c.addressing, choice.bucket, home, now)
+            }
+        };
+        Request::new(
+            now,
+            class as u16,
+            choice.client,
+            (choice.bucket, choice.key),
+            c.location,
+            host,
+        )
+    }
+
+    /// Forget what the process knew if it is a new one: every request for a
+    /// per-request lifetime, once per period (at a phase of its own) for a periodic one.
+    fn begin_process_epoch(&mut self, class: usize, client: u32, now: SimTime) {
+        let memory = &mut self.memory[class][client as usize];
+        match self.config.classes[class].lifetime {
+            Lifetime::LongLived => {}
+            Lifetime::PerRequest => memory.forget_all(),
+            Lifetime::RestartEvery(period) => {
+                let key = [self.phase_seed, class as u64, u64::from(client)];
+                let bytes: Vec<u8> = key.iter().flat_map(|k| k.to_le_bytes()).collect();
+                let phase = stable_hash(&bytes) % period.as_nanos();
+                memory.enter_epoch(((now.as_nanos() + phase) / period.as_nanos()) as u32);
+            }
+        }
+    }
+
+    /// The process memory of client `client` of class `class`.
+    pub(crate) fn memory(&mut self, class: usize, client: u32) -> &mut ClientMemory {
+        &mut self.memory[class][client as usize]
+    }
+
+    /// Decide, per the class's retry policy and the client's quota, whether `request`
+    /// tries again; the backoff if it does.
+    pub(crate) fn retry(&mut self, request: &mut Request) -> Option<SimDuration> {
+        let class = usize::from(request.class);
+        let policy = self.config.classes[class].retry.as_ref()?;
+        let memory = &mut self.memory[class][request.client as usize];
+        let status = request.response.status;
+        policy.next_try(status, &mut request.attempts, memory, &mut self.retry_rng)
+    }
+
+    /// Decide, per the class's redirect policy, where `request` goes next (host and
+    /// key); `None` ends it.
+    pub(crate) fn next_hop(
+        &mut self,
+        request: &mut Request,
+        now: SimTime,
+    ) -> Option<(Host, KeyId)> {
+        let class = usize::from(request.class);
+        let c = &self.config.classes[class];
+        let memory = &mut self.memory[class][request.client as usize];
+        let hop = request.hop();
+        let state = &mut request.redirects;
+        c.redirects
+            .next_hop(hop, &request.response, state, memory, c.addressing, now)
+    }
+
+    /// Give the client's process the retry tokens a successful `request` earns.
+    pub(crate) fn refund(&mut self, request: &Request) {
+        let class = usize::from(request.class);
+        if let Some(quota) = self.config.classes[class].retry.and_then(|p| p.quota) {
+            quota.refund(&mut self.memory[class][request.client as usize]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{ClientClass, RedirectPolicy, RegionCache, RetryPolicy, RetryQuota};
+    use crate::response::{Response, Status};
+    use crate::world::fixture::{class, s, world};
+    use s3sim_engine::RandomStreams;
+
+    fn remembers_region(clients: &mut Clients) -> bool {
+        clients.memory(0, 0).region(0, SimTime::ZERO).is_some()
+    }
+
+    #[test]
+    fn a_per_request_process_forgets_before_every_request_and_a_long_lived_one_never() {
+        for (lifetime, kept) in [(Lifetime::PerRequest, false), (Lifetime::LongLived, true)] {
+            let config = world(vec![ClientClass {
+                lifetime,
+                ..class(1, s(60))
+            }]);
+            let mut clients = Clients::new(&config, RandomStreams::new(1));
+            clients.memory(0, 0).learn_region(0, 1, SimTime::NEVER);
+            clients.arrive(0, SimTime::from_secs(10));
+            assert_eq!(remembers_region(&mut clients), kept, "{lifetime:?}");
+        }
+    }
+
+    #[test]
+    fn a_restarting_process_forgets_exactly_once_per_period() {
+        let config = world(vec![ClientClass {
+            lifetime: Lifetime::RestartEvery(s(100)),
+            ..class(1, s(60))
+        }]);
+        let mut clients = Clients::new(&config, RandomStreams::new(1));
+        let mut restarts = Vec::new();
+        for t in 0..400 {
+            clients.memory(0, 0).learn_region(0, 1, SimTime::NEVER);
+            clients.arrive(0, SimTime::from_secs(t + 1));
+            if !remembers_region(&mut clients) {
+                restarts.push(t + 1);
+            }
+        }
+        let gaps: Vec<u64> = restarts.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!(
+            restarts.len() >= 3 && gaps.iter().all(|&g| g == 100),
+            "{restarts:?}"
+        );
+    }
+
+    #[test]
+    fn a_request_starts_at_its_distribution_or_where_its_policy_remembers() {
+        let sdk = ClientClass {
+            redirects: RedirectPolicy::SdkRegion {
+                cache: RegionCache::Forever,
+            },
+            ..class(1, s(60))
+        };
+        let viewer = ClientClass {
+            cdn: Some(3),
+            ..class(1, s(60))
+        };
+        let config = world(vec![sdk, viewer]);
+        let mut clients = Clients::new(&config, RandomStreams::new(1));
+        let now = SimTime::from_secs(10);
+        assert_eq!(clients.arrive(0, now).host, Host::BucketGlobal(0));
+        clients.memory(0, 0).learn_region(0, 1, SimTime::NEVER);
+        assert_eq!(clients.arrive(0, now).host, Host::BucketRegional(0, 1));
+        assert_eq!(clients.arrive(1, now).host, Host::Distribution(3));
+    }
+
+    #[test]
+    fn retries_spend_the_process_quota_and_a_success_refunds_some() {
+        let quota = RetryQuota {
+            capacity: 10,
+            retry_cost: 5,
+            timeout_cost: 5,
+            success_refund: 5,
+        };
+        let retry = RetryPolicy {
+            max_attempts: 100,
+            base: s(1),
+            cap: s(1),
+            quota: Some(quota),
+        };
+        let config = world(vec![ClientClass {
+            retry: Some(retry),
+            ..class(1, s(60))
+        }]);
+        let mut clients = Clients::new(&config, RandomStreams::new(1));
+        let mut request = clients.arrive(0, SimTime::ZERO);
+        request.response = Response::bare(Status::SlowDown);
+        let mut tries = |clients: &mut Clients| clients.retry(&mut request).is_some();
+        assert!(tries(&mut clients) && tries(&mut clients));
+        assert!(!tries(&mut clients), "10 tokens spent");
+        let done = clients.arrive(0, SimTime::ZERO);
+        clients.refund(&done);
+        assert!(tries(&mut clients), "5 tokens back");
+        assert_eq!(request.attempts, 4);
+    }
+}

@@ -1,0 +1,61 @@
+//! Closed form: TTL cache under Poisson requests (DOMAIN.md §6).
+
+use super::*;
+
+/// One object behind one edge, Poisson viewer requests at `rate`/s, 200s kept exactly
+/// `ttl` (origin max-age), no network, DNS or service time at all.
+fn poisson_world(rate: f64, ttl: SimDuration, requests: f64) -> WorldConfig {
+    let mut d = distribution(Origin::Regional);
+    d.cache_control.ok = max_age(ttl);
+    let mut w = cdn_world(bucket("site", US_EAST_1, None), d);
+    w.topology = topology(0, SimDuration::ZERO);
+    for g in &mut w.resolver_groups {
+        (g.config.rtt, g.config.miss_rtt) = (SimDuration::ZERO, SimDuration::ZERO);
+    }
+    w.duration = SimDuration::from_secs_f64(requests / rate);
+    w.bin = w.duration;
+    w.trace_limit = 0;
+    let mut c = viewers(0, secs(1), 0, RedirectPolicy::None);
+    c.arrivals = Arrivals::Poisson {
+        per_client_per_sec: rate,
+    };
+    c.stop = SimTime::NEVER;
+    w.classes = vec![c];
+    w
+}
+
+#[test]
+fn edge_hit_ratio_under_poisson_requests_and_fixed_ttl_is_rate_ttl_over_one_plus_rate_ttl() {
+    const REPLICAS: u64 = 40;
+    let ttl = secs(10);
+    for rate_times_ttl in [0.5, 5.0] {
+        let rate = rate_times_ttl / ttl.as_secs_f64();
+        let w = poisson_world(rate, ttl, 10_000.0);
+        let ratios: Vec<f64> = (0..REPLICAS)
+            .map(|r| {
+                let out = run_replica(&w, RandomStreams::for_replica(SEED, r));
+                assert_eq!(out.issued, out.completed + out.in_flight);
+                let requests = total(&out, Counter::EdgeRequests);
+                assert!(requests > 9_000, "{requests}");
+                Metric::EdgeHitRatio.value(&out.metrics, 0, 0)
+            })
+            .collect();
+        let n = REPLICAS as f64;
+        let mean = ratios.iter().sum::<f64>() / n;
+        let var = ratios.iter().map(|h| (h - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let t = StudentsT::new(0.0, 1.0, n - 1.0)
+            .expect("replicas")
+            .inverse_cdf(0.975);
+        let half_width = t * (var / n).sqrt();
+        let predicted = rate_times_ttl / (1.0 + rate_times_ttl);
+        println!(
+            "lambda*T={rate_times_ttl}: edge hit ratio {mean:.5} ± {half_width:.5}, \
+             predicted {predicted:.5}"
+        );
+        assert!(half_width < 0.005, "CI too wide: {half_width}");
+        assert!(
+            (mean - predicted).abs() <= half_width,
+            "lambda*T={rate_times_ttl}: {mean} ± {half_width}, predicted {predicted}"
+        );
+    }
+}
