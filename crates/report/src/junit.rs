@@ -5,6 +5,7 @@
 
 use crate::expectations::{FileReport, Verdict};
 use crate::output::files::{OutputError, write_file_atomically};
+use crate::output::outdir::check_ancestors;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::borrow::Cow;
@@ -18,8 +19,11 @@ use std::path::Path;
 ///
 /// # Errors
 ///
-/// [`OutputError::Io`] when the directory cannot be created or the file written.
+/// [`OutputError::Refused`] naming the component of `path` that is a file, not a
+/// directory; [`OutputError::Io`] when the directory cannot be created or the file
+/// written.
 pub fn write_junit(path: &Path, reports: &[FileReport]) -> Result<(), OutputError> {
+    check_ancestors(path)?;
     write_file_atomically(path, junit_xml(reports).as_bytes())
 }
 
