@@ -5,16 +5,19 @@
 //! Banners, summary tables, verdict lines and tallies are composed by the library;
 //! this file prints them, with one-line status messages of its own.
 
+mod stdout;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use s3sim_report::console::{self, CheckTally};
 use s3sim_report::expectations::{FileReport, check_file};
-use s3sim_report::{RunOptions, Shard};
+use s3sim_report::{Kind, OutDir, RunOptions, Shard};
 use s3sim_scenario::LoadedScenario;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
+use stdout::{say, sayln};
 
 /// Simulate how requests find Amazon S3 while names, caches and endpoints change.
 #[derive(Parser)]
@@ -41,11 +44,20 @@ enum Command {
         /// Shard directories, one per shard.
         #[arg(required = true)]
         shards: Vec<PathBuf>,
-        /// Output directory (default: `results/<scenario name>`).
+        /// Output directory (default: `results/<scenario name>`); replaced whole, so it
+        /// must be new, empty or written by s3sim (see --force).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the output directory even if s3sim did not write it (everything in it
+        /// is deleted).
+        #[arg(long)]
+        force: bool,
     },
 }
+
+/// The most worker threads `--threads` (or RAYON_NUM_THREADS) may ask for: far more
+/// than any machine's cores, few enough that starting them cannot exhaust memory.
+const MAX_THREADS: u32 = 1024;
 
 /// Replicas per point under `check --quick` (its help text below says the number).
 const QUICK_REPLICAS: u32 = 3;
@@ -60,9 +72,13 @@ struct CheckArgs {
     /// Write a JUnit XML report here.
     #[arg(long)]
     junit: Option<PathBuf>,
-    /// Worker threads (default: RAYON_NUM_THREADS or all cores).
+    /// Worker threads, 1 to 1024 (default: RAYON_NUM_THREADS or all cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
+    threads: Option<u32>,
+    /// Exit 0 even when no scenario file was found or none has expectations (by
+    /// default that fails, so that a mistyped path cannot pass).
     #[arg(long)]
-    threads: Option<usize>,
+    allow_empty: bool,
 }
 
 #[derive(clap::Args, Default)]
@@ -75,12 +91,17 @@ struct RunArgs {
     /// Number of replicas (default: the scenario's).
     #[arg(long)]
     replicas: Option<u32>,
-    /// Output directory (default: `results/<scenario name>`).
+    /// Output directory (default: `results/<scenario name>`); replaced whole, so it
+    /// must be new, empty or written by s3sim (see --force).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads (default: RAYON_NUM_THREADS or all cores).
+    /// Replace the output directory even if s3sim did not write it (everything in it
+    /// is deleted).
     #[arg(long)]
-    threads: Option<usize>,
+    force: bool,
+    /// Worker threads, 1 to 1024 (default: RAYON_NUM_THREADS or all cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
+    threads: Option<u32>,
     /// Run only shard K of N of the (point, replica) jobs and write raw results for
     /// `s3sim merge` (default output: `results/<name>.shards/K-of-N`); `auto/N` takes K
     /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
@@ -94,7 +115,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
         Command::Check(args) => check(args),
-        Command::Merge { shards, out } => merge(&shards, out),
+        Command::Merge { shards, out, force } => merge(&shards, out, force),
     };
     match outcome {
         Ok(code) => code,
@@ -120,7 +141,7 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     let mut failed = 0;
     for file in files {
         match s3sim_scenario::load(file) {
-            Ok(loaded) => println!("ok: {} ({})", file.display(), loaded.scenario.name),
+            Ok(loaded) => sayln!("ok: {} ({})", file.display(), loaded.scenario.name),
             Err(error) => {
                 failed += 1;
                 eprintln!("error: {error}");
@@ -134,16 +155,23 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Size rayon's global pool from `--threads`, if given.
-fn set_threads(threads: Option<usize>) -> Result<()> {
+/// Size rayon's global pool from `--threads`, if given; refuse a RAYON_NUM_THREADS
+/// above [`MAX_THREADS`] (clap bounds `--threads` itself).
+fn set_threads(threads: Option<u32>) -> Result<()> {
     if let Some(threads) = threads {
-        if threads == 0 {
-            bail!("--threads must be at least 1");
-        }
         rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
+            .num_threads(threads as usize)
             .build_global()
             .context("starting worker threads")?;
+        return Ok(());
+    }
+    let text = std::env::var("RAYON_NUM_THREADS").unwrap_or_default();
+    if text
+        .trim()
+        .parse::<u64>()
+        .is_ok_and(|n| n > u64::from(MAX_THREADS))
+    {
+        bail!("RAYON_NUM_THREADS={text}: at most {MAX_THREADS} worker threads");
     }
     Ok(())
 }
@@ -168,28 +196,32 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             s3sim_scenario::validate::MAX_REPLICAS
         );
     }
-    println!("{}", console::banner(&loaded, options));
-    if let Some(shard) = &args.shard {
-        let shard: Shard = shard.parse().map_err(anyhow::Error::msg)?;
-        let out = args
-            .out
-            .unwrap_or_else(|| s3sim_report::shard::shard_dir(&loaded.scenario.name, shard));
+    let shard: Option<Shard> = match &args.shard {
+        Some(text) => Some(text.parse().map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let name = &loaded.scenario.name;
+    let (out, kind) = match shard {
+        Some(shard) => (s3sim_report::shard::shard_dir(name, shard), Kind::Shard),
+        None => (s3sim_report::results_dir(name), Kind::Results),
+    };
+    let out = OutDir::new(args.out.unwrap_or(out)).force(args.force);
+    out.check(kind)?;
+    sayln!("{}", console::banner(&loaded, options));
+    if let Some(shard) = shard {
         let files = s3sim_report::shard::run_shard(&out, &loaded, options, shard)?;
-        println!("shard {shard}: raw results for `s3sim merge`:");
-        files.iter().for_each(|f| println!("  {}", f.display()));
+        sayln!("shard {shard}: raw results for `s3sim merge`:");
+        files.iter().for_each(|f| sayln!("  {}", f.display()));
         return Ok(ExitCode::SUCCESS);
     }
-    let out = args
-        .out
-        .unwrap_or_else(|| s3sim_report::results_dir(&loaded.scenario.name));
     let started = Instant::now();
     let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
     let results = s3sim_report::run_points(&worlds, options);
     let wall = started.elapsed().as_secs_f64();
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
-    print!("{}", console::run_summary(&loaded, &results, wall));
-    println!("wrote:");
-    files.iter().for_each(|f| println!("  {}", f.display()));
+    say!("{}", console::run_summary(&loaded, &results, wall));
+    sayln!("wrote:");
+    files.iter().for_each(|f| sayln!("  {}", f.display()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -201,21 +233,40 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         args.paths
     };
     let max_replicas = args.quick.then_some(QUICK_REPLICAS);
-    let reports: Vec<FileReport> = scenario_files(&paths)?
+    let files = scenario_files(&paths)?;
+    if files.is_empty() && !args.allow_empty {
+        bail!(
+            "no scenario files (*.ron) found in {}, so nothing was checked; pass --allow-empty if that is expected",
+            list(&paths)
+        );
+    }
+    let reports: Vec<FileReport> = files
         .iter()
-        .map(|file| check_file(file, max_replicas, |line| println!("{line}")))
+        .map(|file| check_file(file, max_replicas, |line| sayln!("{line}")))
         .collect();
     if let Some(junit) = &args.junit {
         s3sim_report::junit::write_junit(junit, &reports)?;
-        println!("JUnit report: {}", junit.display());
+        sayln!("JUnit report: {}", junit.display());
     }
     let tally = CheckTally::of(&reports);
-    print!("{}", tally.text());
+    say!("{}", tally.text());
+    if tally.tested_nothing() && !files.is_empty() && !args.allow_empty {
+        bail!(
+            "none of the {} scenario file(s) has expectations (`expect: [...]`), so nothing was checked; pass --allow-empty if that is expected",
+            files.len()
+        );
+    }
     Ok(if tally.all_passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `paths` for a message: `a, b`.
+fn list(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
 }
 
 /// The files named, and the `*.ron` files (sorted) of the directories named.
@@ -237,15 +288,26 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn merge(shards: &[PathBuf], out: Option<PathBuf>) -> Result<ExitCode> {
+fn merge(shards: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<ExitCode> {
+    let check = |out: &OutDir| {
+        out.check_apart_from(shards)?;
+        out.check(Kind::Results)
+    };
+    // An --out given is checked before the shards are read; the default once the
+    // scenario's name is known.
+    if let Some(out) = &out {
+        check(&OutDir::new(out).force(force))?;
+    }
     let (loaded, options, results) = s3sim_report::shard::merge_shards(shards)?;
-    let out = out.unwrap_or_else(|| s3sim_report::results_dir(&loaded.scenario.name));
+    let out = OutDir::new(out.unwrap_or_else(|| s3sim_report::results_dir(&loaded.scenario.name)))
+        .force(force);
+    check(&out)?;
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
-    println!(
+    sayln!(
         "merged {} shard(s) of {} into:",
         shards.len(),
         loaded.scenario.name
     );
-    files.iter().for_each(|f| println!("  {}", f.display()));
+    files.iter().for_each(|f| sayln!("  {}", f.display()));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,45 +1,8 @@
 //! The `s3sim` binary: exit codes, files written, shards from scheduler variables.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn s3sim(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_s3sim"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .env_remove("JOB_COMPLETION_INDEX");
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    command.output().expect("s3sim runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn scenario(expect: &str) -> String {
-    format!(
-        r#"(
-        name: "tiny", duration: "20m", replicas: 3,
-        regions: [(name: "us-east-1"), (name: "eu-west-1")],
-        buckets: [(name: "b", region: "eu-west-1", created_at: "2m")],
-        dns: (propagation: uniform(low: "1m", high: "5m")),
-        resolvers: [(name: "isp", count: 50)],
-        clients: [(name: "app", count: 100, arrivals: poisson("2/min"))],
-        expect: [{expect}],
-    )"#
-    )
-}
-
-const PASSING: &str = r#"mean_below(metric: "redirect_rate", from: "10m", max: 0.01)"#;
-const FAILING: &str = r#"mean_above(metric: "redirect_rate", from: "10m", min: 0.5)"#;
+use common::{FAILING, PASSING, s3sim, scenario, stderr, stdout};
 
 #[test]
 fn check_exits_0_when_every_assertion_holds_and_1_when_one_fails() {

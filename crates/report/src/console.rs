@@ -163,6 +163,12 @@ impl CheckTally {
         }
     }
 
+    /// Tell whether nothing was tested: no verdict and no file in error (no file, or
+    /// none with expectations), which `s3sim check` refuses unless told it is fine.
+    pub fn tested_nothing(&self) -> bool {
+        self.passed + self.failed + self.errors == 0
+    }
+
     /// Tell whether every file was checked and every verdict passed (exit code 0).
     pub fn all_passed(&self) -> bool {
         self.failed == 0 && self.errors == 0

@@ -5,7 +5,9 @@
 //! that the shards belong to one run and cover every job once, then aggregates and
 //! writes exactly what the unsharded run writes.
 
-use crate::output::files::{OutputError, replace_dir, staging_dir, write_file};
+use crate::output::files::{OutputError, write_file};
+use crate::output::install::Staging;
+use crate::output::outdir::{Kind, OutDir};
 use crate::runner::{Job, RunOptions, RunResult, all_jobs, run_jobs};
 use s3sim_model::world::ReplicaOutput;
 use s3sim_scenario::LoadedScenario;
@@ -152,21 +154,24 @@ struct JobRecord {
     output: ReplicaOutput,
 }
 
-/// Run shard `shard` of `loaded` and write its raw results into `dir` (atomically).
+/// Run shard `shard` of `loaded` and write its raw results into `out` (atomically,
+/// replacing what was there if [`OutDir::check`] allows it for [`Kind::Shard`]).
 ///
 /// The raw replica outputs, not aggregates, are kept, so that merging gives exactly
 /// the files of the unsharded run.
 ///
 /// # Errors
 ///
+/// [`OutputError::Refused`] when `out` may not be replaced;
 /// [`OutputError::Io`] when the shard directory cannot be written;
 /// [`OutputError::Encode`] when the manifest or the outputs cannot be encoded.
 pub fn run_shard(
-    dir: &Path,
+    out: &OutDir,
     loaded: &LoadedScenario,
     options: RunOptions,
     shard: Shard,
 ) -> Result<Vec<PathBuf>, OutputError> {
+    out.check(Kind::Shard)?;
     let jobs = shard.select(&all_jobs(loaded.points.len(), options.replicas));
     let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
     let outputs = run_jobs(&worlds, &jobs, options.seed, options.progress);
@@ -187,7 +192,7 @@ pub fn run_shard(
         .zip(outputs)
         .map(|(job, output)| JobRecord { job, output })
         .collect();
-    let staging = staging_dir(dir)?;
+    let staging = Staging::new(out, Kind::Shard)?;
     let files = [
         write_file(staging.path(), "scenario.ron", loaded.source.as_bytes())?,
         write_file(
@@ -197,10 +202,10 @@ pub fn run_shard(
         )?,
         write_file(staging.path(), "jobs.json", &json(&records, "jobs.json")?)?,
     ];
-    replace_dir(staging, dir)?;
+    staging.install()?;
     Ok(files
         .iter()
-        .map(|f| dir.join(f.file_name().expect("file")))
+        .map(|f| out.path().join(f.file_name().expect("file")))
         .collect())
 }
 
@@ -234,7 +239,9 @@ pub enum MergeError {
 ///
 /// # Errors
 ///
-/// [`MergeError::Read`] when a shard file is missing or not an s3sim shard;
+/// [`MergeError::Read`] when a shard file is missing, not an s3sim shard, or larger
+/// than its cap ([`MAX_JOBS_BYTES`] for `jobs.json`, [`s3sim_scenario::MAX_SCENARIO_BYTES`]
+/// for the others);
 /// [`MergeError::Mismatch`] when the shards are from different runs, or miss or repeat
 /// a shard or a job; [`MergeError::Scenario`] when the stored scenario no longer parses.
 pub fn merge_shards(
@@ -328,10 +335,20 @@ fn check_cover(
     Ok(())
 }
 
+/// The largest `jobs.json` `s3sim merge` reads: 4 GiB. A replica of the default
+/// two-hour scenario takes about 95 kB, so this is some 40 000 replicas in one shard;
+/// the cap stops a wrong file from filling memory before it is decoded.
+pub const MAX_JOBS_BYTES: u64 = 4 << 30;
+
 fn read_shard(dir: &Path) -> Result<(ShardManifest, String, Vec<JobRecord>), MergeError> {
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read_to_string(&path).map_err(|e| MergeError::Read {
+        let cap = if name == "jobs.json" {
+            MAX_JOBS_BYTES
+        } else {
+            s3sim_scenario::MAX_SCENARIO_BYTES
+        };
+        s3sim_scenario::read_capped(&path, cap).map_err(|e| MergeError::Read {
             path: path.display().to_string(),
             message: e.to_string(),
         })

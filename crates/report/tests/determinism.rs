@@ -26,7 +26,13 @@ fn run_on(threads: usize, loaded: &LoadedScenario) -> RunResult {
 }
 
 fn write(dir: &Path, loaded: &LoadedScenario, result: &RunResult) -> Vec<(String, Vec<u8>)> {
-    s3sim_report::write_results(dir, loaded, OPTIONS, std::slice::from_ref(result)).unwrap();
+    s3sim_report::write_results(
+        &s3sim_report::OutDir::new(dir),
+        loaded,
+        OPTIONS,
+        std::slice::from_ref(result),
+    )
+    .unwrap();
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| {
@@ -97,7 +103,7 @@ fn a_failed_write_leaves_the_previous_results_untouched() {
     let blocker = tmp.path().join("file-not-dir");
     std::fs::write(&blocker, b"x").unwrap();
     let err = s3sim_report::write_results(
-        &blocker.join("out"),
+        &s3sim_report::OutDir::new(blocker.join("out")),
         &loaded,
         OPTIONS,
         std::slice::from_ref(&result),

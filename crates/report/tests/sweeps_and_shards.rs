@@ -1,7 +1,9 @@
 //! Sweeps use common random numbers, are deterministic, and shards merge byte for byte.
 
 use s3sim_report::shard::{merge_shards, run_shard};
-use s3sim_report::{RunOptions, RunResult, Shard, run_points, timeseries_csv, write_results};
+use s3sim_report::{
+    OutDir, RunOptions, RunResult, Shard, run_points, timeseries_csv, write_results,
+};
 use s3sim_scenario::LoadedScenario;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -85,8 +87,8 @@ fn sweep_outputs_are_byte_identical_for_one_and_four_threads() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let (one, four) = (tmp.path().join("one"), tmp.path().join("four"));
-    write_results(&one, &loaded, OPTIONS, &run_on(1, &loaded)).unwrap();
-    write_results(&four, &loaded, OPTIONS, &run_on(4, &loaded)).unwrap();
+    write_results(&OutDir::new(&one), &loaded, OPTIONS, &run_on(1, &loaded)).unwrap();
+    write_results(&OutDir::new(&four), &loaded, OPTIONS, &run_on(4, &loaded)).unwrap();
     let (one, four) = (tree(&one), tree(&four));
     let names: Vec<String> = one.keys().map(|p| p.display().to_string()).collect();
     for expected in [
@@ -128,7 +130,7 @@ fn a_point_scenario_file_runs_on_its_own_with_the_same_results() {
         sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
     let tmp = tempfile::tempdir().unwrap();
     let results = run_on(2, &loaded);
-    write_results(tmp.path(), &loaded, OPTIONS, &results).unwrap();
+    write_results(&OutDir::new(tmp.path()), &loaded, OPTIONS, &results).unwrap();
     let point = s3sim_scenario::load(&tmp.path().join("1-max_ttl-1m/scenario.ron")).unwrap();
     assert_eq!(point.world, loaded.points[1].world);
 }
@@ -139,18 +141,24 @@ fn three_shards_merge_into_exactly_the_unsharded_outputs() {
         sweep_scenario(r#"(fields: [(path: "resolvers[0].max_ttl", values: ["1h", "1m"])])"#);
     let tmp = tempfile::tempdir().unwrap();
     let whole = tmp.path().join("whole");
-    write_results(&whole, &loaded, OPTIONS, &run_on(2, &loaded)).unwrap();
+    write_results(&OutDir::new(&whole), &loaded, OPTIONS, &run_on(2, &loaded)).unwrap();
     let shards: Vec<PathBuf> = (0..3)
         .map(|k| {
             let dir = tmp.path().join(format!("shard-{k}"));
-            run_shard(&dir, &loaded, OPTIONS, Shard { index: k, count: 3 }).unwrap();
+            run_shard(
+                &OutDir::new(&dir),
+                &loaded,
+                OPTIONS,
+                Shard { index: k, count: 3 },
+            )
+            .unwrap();
             dir
         })
         .collect();
     let (merged_loaded, options, results) =
         merge_shards(&[shards[2].clone(), shards[0].clone(), shards[1].clone()]).unwrap();
     let merged = tmp.path().join("merged");
-    write_results(&merged, &merged_loaded, options, &results).unwrap();
+    write_results(&OutDir::new(&merged), &merged_loaded, options, &results).unwrap();
     assert_eq!(tree(&whole), tree(&merged));
 }
 
@@ -162,7 +170,7 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
     let shard = |k: u32, seed: u64| {
         let dir = tmp.path().join(format!("s{k}-{seed}"));
         run_shard(
-            &dir,
+            &OutDir::new(&dir),
             &loaded,
             RunOptions { seed, ..OPTIONS },
             Shard { index: k, count: 2 },

@@ -54,17 +54,61 @@ impl LoadedScenario {
     }
 }
 
+/// The largest scenario file s3sim reads: 16 MiB, thousands of times the largest
+/// shipped scenario (5 KB), so that `/dev/zero` or a wrong multi-gigabyte file is refused at
+/// once instead of filling memory.
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
 /// Read and check the scenario file at `path`.
 ///
 /// # Errors
 ///
-/// [`ScenarioError::Io`] when the file cannot be read, else as [`parse`].
+/// [`ScenarioError::Io`] when the file cannot be read or is larger than
+/// [`MAX_SCENARIO_BYTES`], else as [`parse`].
 pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
-    let source = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
+    let source = read_capped(path, MAX_SCENARIO_BYTES).map_err(|e| ScenarioError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
     parse(&source, &path.display().to_string())
+}
+
+/// Read the UTF-8 text file at `path`, refusing it before reading further when it is
+/// larger than `max_bytes`.
+///
+/// A regular file is refused by its size, unread; anything else (a device or pipe
+/// without end, like `/dev/zero`) after `max_bytes + 1` bytes.
+///
+/// ```
+/// let tmp = std::env::temp_dir().join("s3sim-read-capped-doc.txt");
+/// std::fs::write(&tmp, "12345").unwrap();
+/// assert_eq!(s3sim_scenario::read_capped(&tmp, 5).unwrap(), "12345");
+/// let err = s3sim_scenario::read_capped(&tmp, 4).unwrap_err();
+/// assert_eq!(err.to_string(), "larger than 4 bytes, the most s3sim reads from this file");
+/// ```
+///
+/// # Errors
+///
+/// The I/O error when the file cannot be opened or read; `FileTooLarge` naming the
+/// cap when it holds more than `max_bytes`; `InvalidData` when it is not UTF-8.
+pub fn read_capped(path: &Path, max_bytes: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > max_bytes {
+        return Err(too_large(max_bytes));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(max_bytes));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
 }
 
 /// Parse and check scenario text; `origin` names it in error messages.
@@ -95,4 +139,16 @@ pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError
         world,
         points,
     })
+}
+
+fn too_large(max_bytes: u64) -> std::io::Error {
+    let cap = if max_bytes >= 1 << 20 && max_bytes & ((1 << 20) - 1) == 0 {
+        format!("{} MiB", max_bytes >> 20)
+    } else {
+        format!("{max_bytes} bytes")
+    };
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("larger than {cap}, the most s3sim reads from this file"),
+    )
 }

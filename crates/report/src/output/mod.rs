@@ -4,12 +4,15 @@
 //! sweep gets the input, `sweep.csv` and the sweep charts at the top and one
 //! sub-directory per point holding that point's usual files.
 //!
-//! The parts: `files` (atomic writing, [`OutputError`]), `csv_tables` (the CSV files)
-//! and `summary_json` (`summary.json`). A new output file is written by a new function
+//! The parts: `outdir` (what an output directory may replace), `install` (staging
+//! and the atomic swap), `files` (atomic files, [`OutputError`]), `csv_tables` (the
+//! CSV files) and `summary_json` (`summary.json`). A new output file is written by a new function
 //! in one of them (or a new sibling) and listed in `write_point` or [`write_results`].
 
 pub mod csv_tables;
 pub mod files;
+pub(crate) mod install;
+pub mod outdir;
 mod summary_json;
 
 use crate::aggregate::Aggregate;
@@ -18,7 +21,9 @@ use crate::markers::{markers, sweep_markers};
 use crate::runner::{RunOptions, RunResult};
 use crate::sweep_summary::SweepSummary;
 use csv_tables::{facilities_csv, sweep_csv, timeseries_csv};
-use files::{OutputError, io, replace_dir, staging_dir, write_file};
+use files::{OutputError, io, write_file};
+use install::Staging;
+use outdir::{Kind, OutDir};
 use s3sim_scenario::{LoadedScenario, SweepPoint};
 use std::path::{Path, PathBuf};
 
@@ -30,24 +35,37 @@ pub fn results_dir(scenario: &str) -> PathBuf {
     Path::new("results").join(scenario)
 }
 
-/// Write every output of a run (one [`RunResult`] per sweep point) into `dir`,
-/// replacing what was there.
+/// Write every output of a run (one [`RunResult`] per sweep point) into `out`,
+/// replacing what was there if [`OutDir::check`] allows it.
 ///
-/// Files are first written into a temporary directory beside `dir`, which is then
-/// renamed into place; on any error nothing under `dir` changes.
+/// Files are first written into a staging directory beside `out`, which is then
+/// swapped into place with the marker [`outdir::MARKER`]; on any error nothing under
+/// `out` changes and the staging directory is removed.
 ///
 /// # Errors
 ///
+/// [`OutputError::Refused`] when `out` may not be replaced (see [`OutDir::check`]);
 /// [`OutputError::Io`] when a file or directory cannot be written, renamed or removed;
 /// [`OutputError::Encode`] when a table or summary cannot be encoded;
 /// [`OutputError::Chart`] when a chart cannot be drawn.
 pub fn write_results(
-    dir: &Path,
+    out: &OutDir,
     loaded: &LoadedScenario,
     options: RunOptions,
     results: &[RunResult],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let staging = staging_dir(dir)?;
+    write_staged(Staging::new(out, Kind::Results)?, loaded, options, results)
+}
+
+/// Write every output into `staging` and install it; returns the installed paths.
+/// Any error drops `staging`, which removes it.
+fn write_staged(
+    staging: Staging<'_>,
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    results: &[RunResult],
+) -> Result<Vec<PathBuf>, OutputError> {
+    let out = staging.out();
     let mut files = Vec::new();
     if loaded.scenario.sweep.is_none() {
         files.extend(write_point(
@@ -92,10 +110,13 @@ pub fn write_results(
         }
     }
     let staged = staging.path().to_path_buf();
-    replace_dir(staging, dir)?;
+    staging.install()?;
     Ok(files
         .iter()
-        .map(|f| dir.join(f.strip_prefix(&staged).expect("inside staging")))
+        .map(|f| {
+            out.path()
+                .join(f.strip_prefix(&staged).expect("inside staging"))
+        })
         .collect())
 }
 
@@ -153,4 +174,44 @@ fn write_point(
         &title,
     )?);
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::run;
+
+    /// Names in `dir` that start like a staging directory.
+    fn staging_left(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".s3sim-"))
+            .collect()
+    }
+
+    #[test]
+    fn an_error_while_drawing_charts_leaves_no_staging_directory_and_the_old_results() {
+        let mut loaded =
+            s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "default").unwrap();
+        loaded.points[0].world.duration = s3sim_engine::SimDuration::from_secs(600);
+        let options = RunOptions {
+            seed: 1,
+            replicas: 1,
+            progress: false,
+        };
+        let results = [run(&loaded.points[0].world, options)];
+        let tmp = tempfile::tempdir().unwrap();
+        let out = OutDir::new(tmp.path().join("out"));
+        write_results(&out, &loaded, options, &results).unwrap();
+        let before = std::fs::read(out.path().join("timeseries.csv")).unwrap();
+        // Injected failure: a directory where the first chart is to be written.
+        let staging = Staging::new(&out, Kind::Results).unwrap();
+        std::fs::create_dir(staging.path().join("redirect_rate.png")).unwrap();
+        let err = write_staged(staging, &loaded, options, &results).unwrap_err();
+        assert!(matches!(err, OutputError::Chart(_)), "{err}");
+        assert_eq!(staging_left(tmp.path()), Vec::<String>::new());
+        let after = std::fs::read(out.path().join("timeseries.csv")).unwrap();
+        assert!(before == after, "the old results changed");
+    }
 }
