@@ -293,4 +293,36 @@ mod tests {
         dns.upstream_outage(0, true, -1);
         assert_ne!(ask(&mut dns, 60), Answer::ServFail);
     }
+
+    #[test]
+    fn a_warm_start_holds_asked_names_with_the_stationary_probability_in_any_order() {
+        // 1000 resolvers, each asked by one client every 5 s for a name with a 5 s TTL:
+        // λT = 1, so each holds a fresh copy at t = 0 with probability 1/2.
+        let mut config = world(vec![class(1000, s(5))]);
+        config.resolver_groups[0].count = 1000;
+        config.resolver_groups[0].warm_start = true;
+        config.classes[0].resolvers = 0..1000;
+        let first_queries = |order: Vec<u32>, host: Host| {
+            let (mut dns, endpoints) = setup(&config);
+            let mut hits: Vec<(u32, bool)> = order
+                .into_iter()
+                .map(|r| (r, dns.query(r, host, SimTime::ZERO, &endpoints).hit))
+                .collect();
+            hits.sort_unstable();
+            hits
+        };
+        let forward = first_queries((0..1000).collect(), Host::BucketGlobal(0));
+        let backward = first_queries((0..1000).rev().collect(), Host::BucketGlobal(0));
+        assert_eq!(forward, backward, "draws are keyed by resolver and name");
+        let held = forward.iter().filter(|(_, hit)| *hit).count();
+        assert!(
+            (436..=564).contains(&held),
+            "{held} of 1000, expected 500 ± 4σ"
+        );
+        let unasked = first_queries((0..1000).collect(), Host::PathGlobal);
+        assert!(
+            unasked.iter().all(|(_, hit)| !hit),
+            "nobody asks s3.amazonaws.com"
+        );
+    }
 }

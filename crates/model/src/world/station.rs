@@ -196,4 +196,18 @@ mod tests {
         assert_eq!(load.count(0, 1, FacilityCounter::Served), 10);
         assert_eq!(load.count(0, 1, FacilityCounter::WaitNanos), 0);
     }
+
+    #[test]
+    fn a_request_turned_away_by_its_prefix_budget_is_offered_load_and_a_slowdown() {
+        let config = limited(1, 0);
+        let mut stations = Stations::new(&config, RandomStreams::new(1));
+        stations.turned_away(0, ms(1));
+        assert_eq!(
+            stations.admit(7, 0, ms(2)),
+            Admission::Started { done: ms(7) }
+        );
+        let load = stations.finish(SimTime::from_secs(60));
+        assert_eq!(load.count(0, 0, FacilityCounter::Arrivals), 2);
+        assert_eq!(load.count(0, 0, FacilityCounter::SlowDowns), 1);
+    }
 }
