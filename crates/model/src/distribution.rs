@@ -6,7 +6,7 @@ use s3sim_engine::{SimDuration, SimRng};
 
 /// Describe how a random delay is distributed.
 ///
-/// The closed forms of DOMAIN.md §6 need the CDF as well as samples, so both live here.
+/// The closed forms of docs/domain.md §6 need the CDF as well as samples, so both live here.
 ///
 /// ```
 /// use s3sim_engine::{RandomStreams, SimDuration};

@@ -1,4 +1,4 @@
-//! How an S3 facility answers a request: the table of DOMAIN.md §1, the website
+//! How an S3 facility answers a request: the table of docs/domain.md §1, the website
 //! endpoint (§5) and origin access control (§4), in front of the facility's servers.
 
 use crate::bucket::{Bucket, BucketId, KeyId};
@@ -112,7 +112,7 @@ pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
 
 /// Answer requests that reached a facility, as S3's front end does: the website
 /// endpoint from the bucket's website table, 403 to direct requests for a bucket behind
-/// origin access control, else the table of DOMAIN.md §1 ([`answer`]).
+/// origin access control, else the table of docs/domain.md §1 ([`answer`]).
 ///
 /// Everything it reads is fixed for a run (rules, regions, buckets, website tables), so
 /// an answer is a pure function of the hop, the facility's region and the time; the

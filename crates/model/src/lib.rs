@@ -4,12 +4,12 @@
 //! (bucket lifecycles and the dense bucket and key ids), [`dns`] (names, authoritative
 //! records, recursive resolvers), [`response`] (the status and headers of one hop, which
 //! every other module speaks), [`facility`] (how S3 answers at a facility: the table of
-//! DOMAIN.md §1, the website endpoint, origin access control), [`endpoints`] (the live
+//! docs/domain.md §1, the website endpoint, origin access control), [`endpoints`] (the live
 //! IPs behind the names), [`rate_limit`] (S3's request-rate limits per partitioned
-//! prefix, DOMAIN.md §7), [`fault`] (outages, drains, rotations), [`client`] (client
+//! prefix, docs/domain.md §7), [`fault`] (outages, drains, rotations), [`client`] (client
 //! classes and their DNS, redirect, retry and lifetime policies), [`objects`] (the key
 //! table and the precomputed website answers), [`website`] (the static-website endpoint
-//! and its routing rules, DOMAIN.md §5), [`metrics`] (binned counters, latency
+//! and its routing rules, docs/domain.md §5), [`metrics`] (binned counters, latency
 //! quantiles, facility load) and [`world`] (the event loop: a thin dispatcher over
 //! parts that own their state). [`cdn`] holds the CDN's pieces: TTL policy, edge cache,
 //! invalidation. Everything works on dense integer ids; names live in the scenario

@@ -1,4 +1,4 @@
-//! The edge cache against the closed forms of DOMAIN.md §6.
+//! The edge cache against the closed forms of docs/domain.md §6.
 //!
 //! LRU under independent Zipf references must match Che's approximation, and a fixed
 //! TTL under Poisson requests must give H = λT / (1 + λT). Each measurement is a

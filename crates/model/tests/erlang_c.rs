@@ -1,4 +1,4 @@
-//! DOMAIN.md §6: a facility with `c` servers, exponential service and Poisson arrivals
+//! docs/domain.md §6: a facility with `c` servers, exponential service and Poisson arrivals
 //! is an M/M/c queue, so its waits must follow Erlang C and its utilisation be ρ.
 //!
 //! Each case runs independent replicas, drops a warm-up bin, and checks that the

@@ -1,4 +1,4 @@
-//! One test per row of DOMAIN.md §1: the exact statuses a request sees, hop by hop.
+//! One test per row of docs/domain.md §1: the exact statuses a request sees, hop by hop.
 
 mod common;
 

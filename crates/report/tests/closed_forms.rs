@@ -1,4 +1,4 @@
-//! The model reproduces the closed forms of DOMAIN.md §6 inside the 95 % CI.
+//! The model reproduces the closed forms of docs/domain.md §6 inside the 95 % CI.
 
 mod common;
 

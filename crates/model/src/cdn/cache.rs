@@ -8,7 +8,7 @@ const NIL: u32 = u32::MAX;
 /// Report what an edge cache holds for a key at some instant.
 ///
 /// An expired entry is reported with its value instead of as a miss, because the
-/// edge still serves it stale when the origin answers 5xx (DOMAIN.md §4).
+/// edge still serves it stale when the origin answers 5xx (docs/domain.md §4).
 ///
 /// ```
 /// use s3sim_engine::SimTime;
@@ -54,7 +54,7 @@ struct Slot<V> {
 /// whatever the capacity; a world has few enough objects per edge for that to be cheap.
 ///
 /// An entry is fresh while `now < expires`. Its expiry is fixed when it is stored:
-/// hits refresh its recency, never its expiry (the TTL-cache model of DOMAIN.md §6).
+/// hits refresh its recency, never its expiry (the TTL-cache model of docs/domain.md §6).
 /// Keys must be below `objects`; a larger key is a bug in the caller and panics.
 ///
 /// ```

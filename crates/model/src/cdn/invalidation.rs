@@ -1,4 +1,4 @@
-//! Invalidation paths and what they cost: DOMAIN.md §4.
+//! Invalidation paths and what they cost: docs/domain.md §4.
 
 use s3sim_engine::{SimDuration, SimTime};
 use std::fmt;

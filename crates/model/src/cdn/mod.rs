@@ -1,4 +1,4 @@
-//! Model a CloudFront-like CDN in front of S3: DOMAIN.md §4.
+//! Model a CloudFront-like CDN in front of S3: docs/domain.md §4.
 //!
 //! Three world-independent building blocks, each testable on its own:
 //! [`policy`] (how long an edge keeps an origin response, by status code and

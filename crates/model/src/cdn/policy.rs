@@ -1,4 +1,4 @@
-//! How long an edge keeps an origin response: the TTL rules of DOMAIN.md §4.
+//! How long an edge keeps an origin response: the TTL rules of docs/domain.md §4.
 
 use s3sim_engine::SimDuration;
 

@@ -1,6 +1,6 @@
 //! The S3 static-website endpoint: index documents, folder redirects and routing rules.
 //!
-//! DOMAIN.md §5. Everything here is a pure function of a website configuration and an
+//! docs/domain.md §5. Everything here is a pure function of a website configuration and an
 //! `exists` predicate over object keys, so tests and docs can check the rules alone and
 //! the world can put network time between the hops of a redirect chain itself.
 //!
@@ -22,7 +22,7 @@
 //!   `ReplaceKeyPrefixWith: report-404/` sends `ExamplePage.html` to
 //!   `report-404/ExamplePage.html`, i.e. without a prefix condition the replacement
 //!   prefixes the whole key.
-//! - The code of a rule redirect that names none is 301 (DOMAIN.md §5): unconfirmed for
+//! - The code of a rule redirect that names none is 301 (docs/domain.md §5): unconfirmed for
 //!   AWS itself, so it is [`Website::default_redirect_code`], not a constant.
 //!
 //! The routing-rule types and their checks ([`validate`]) live apart from the endpoint

@@ -3,7 +3,7 @@
 
 use super::routing::{Protocol, Redirect, RoutingRule};
 
-/// The default for [`Website::default_redirect_code`] (DOMAIN.md §5, unconfirmed for AWS).
+/// The default for [`Website::default_redirect_code`] (docs/domain.md §5, unconfirmed for AWS).
 pub const DEFAULT_REDIRECT_CODE: u16 = 301;
 
 /// The code of S3's answer to a folder requested without its trailing slash.
@@ -12,7 +12,7 @@ pub const FOLDER_REDIRECT_CODE: u16 = 302;
 /// Configure one bucket's website endpoint: its index document and routing rules.
 ///
 /// `default_redirect_code` is S3 behaviour rather than bucket configuration; it is a
-/// field because DOMAIN.md §5 marks the 301 default unconfirmed, and unconfirmed
+/// field because docs/domain.md §5 marks the 301 default unconfirmed, and unconfirmed
 /// behaviour is a scenario parameter.
 ///
 /// ```

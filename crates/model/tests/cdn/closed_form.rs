@@ -1,4 +1,4 @@
-//! Closed form: TTL cache under Poisson requests (DOMAIN.md §6).
+//! Closed form: TTL cache under Poisson requests (docs/domain.md §6).
 
 use super::*;
 

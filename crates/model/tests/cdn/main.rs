@@ -2,7 +2,7 @@
 //! and current 3xx rules, redirect max-age clamping, cached 404s, uncached 400s,
 //! stale-on-5xx, collapsed misses), what viewers do with a cached 307, invalidations
 //! (per-edge delay, path semantics, cost), a website origin with routing rules, the
-//! choice of edge, and the TTL-cache closed form of DOMAIN.md §6.
+//! choice of edge, and the TTL-cache closed form of docs/domain.md §6.
 //!
 //! Every world but the last uses fixed delays, so statuses and times are exact. The
 //! round trips (ms) are:
@@ -289,7 +289,7 @@ fn fetch_seconds(out: &ReplicaOutput) -> Vec<usize> {
         .collect()
 }
 
-/// DOMAIN.md §4's classic failure: bucket `photos` created in eu-west-1 at 60 s, the
+/// docs/domain.md §4's classic failure: bucket `photos` created in eu-west-1 at 60 s, the
 /// distribution's origin on the global name, DefaultTTL 1000 s.
 fn new_bucket_behind_global_origin(rule: RedirectCaching) -> WorldConfig {
     let mut d = distribution(Origin::Global);
