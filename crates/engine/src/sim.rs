@@ -153,12 +153,13 @@ impl<E> Scheduler<E> {
             if events >= cap {
                 break StopReason::EventCap;
             }
-            match self.queue.peek_time() {
-                None => break StopReason::QueueEmpty,
-                Some(t) if t > until => break StopReason::TimeReached,
-                Some(_) => {}
-            }
-            let (time, event) = self.queue.pop().expect("peeked");
+            let Some((time, event)) = self.queue.pop_due(until.as_nanos()) else {
+                break if self.queue.is_empty() {
+                    StopReason::QueueEmpty
+                } else {
+                    StopReason::TimeReached
+                };
+            };
             self.now = time;
             model.handle(event, self);
             events += 1;
@@ -260,6 +261,28 @@ mod tests {
             (StopReason::TimeReached, 2, SimTime::from_secs(3))
         );
         assert_eq!(sched.pending(), 1);
+    }
+
+    #[test]
+    fn a_run_stopped_at_a_time_accepts_events_before_the_next_pending_one() {
+        let mut sched = Scheduler::new();
+        sched.at(SimTime::from_secs(10), 1);
+        let mut m = Recorder { seen: vec![] };
+        let first = sched.run(&mut m, StopAt::time(SimTime::from_secs(4)));
+        assert_eq!((first.reason, first.events), (StopReason::TimeReached, 0));
+        sched.at(SimTime::from_secs(6), 20);
+        sched.at(SimTime::from_secs(4), 21);
+        let rest = sched.run(&mut m, StopAt::queue_empty());
+        assert_eq!(rest.events, 4);
+        assert_eq!(
+            m.seen,
+            vec![
+                (SimTime::from_secs(4), 21),
+                (SimTime::from_secs(6), 20),
+                (SimTime::from_secs(10), 1),
+                (SimTime::from_secs(10), 11),
+            ]
+        );
     }
 
     #[test]
