@@ -2,6 +2,7 @@
 //! confidence bands, marker lines and labels, lines and the legend.
 
 use super::axis::{X_TICKS, Y_TICKS, fmt_x, tick_decimals};
+use super::dash::dashes;
 use super::error::msg;
 use super::layout::{AxisLabels, CategoryLabels, Chart, MarkerLabel, Placing, build, ellipsize};
 use super::legend::{LegendLayout, free_corner};
@@ -36,7 +37,26 @@ pub(crate) fn draw<DB: DrawingBackend>(
             return draw_legend(&chart.plotting_area().strip_coord_spec(), &legend, at);
         }
     }
-    draw_with_legend_beside(&body, spec, &legend, vector)
+    draw_with_legend_below(&body, spec, legend, vector)
+}
+
+/// Draw the chart above the legend, the legend centred under the plot: the plot keeps
+/// the full width, so its time axis lines up with the other charts' in a report.
+fn draw_with_legend_below<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    legend: LegendLayout<'_>,
+    vector: bool,
+) -> Result<(), String> {
+    let (body_w, body_h) = body.dim_in_pixel();
+    let legend = legend.across(body_w as i32 - 24);
+    let (legend_w, legend_h) = legend.size();
+    let split = (body_h as i32 - legend_h - 10).max(body_h as i32 / 2);
+    let (top, bottom) = body.split_vertically(split);
+    let (mut chart, labels) = build(&top, spec)?;
+    draw_contents(&top, &mut chart, spec, &labels, vector)?;
+    let left = ((body_w as i32 - legend_w) / 2).max(0);
+    draw_legend(&bottom, &legend, (left, 4))
 }
 
 /// Draw the title (bold) and the note under it in grey, each shrunk until it fits;
@@ -78,23 +98,6 @@ fn draw_titles<DB: DrawingBackend>(
         body = body.titled(&spec.note, note_style(note_px)).map_err(msg)?;
     }
     Ok(body)
-}
-
-/// Draw the chart on the left of `body` and the legend on the right, level with the
-/// top of the plot.
-fn draw_with_legend_beside<DB: DrawingBackend>(
-    body: &DrawingArea<DB, Shift>,
-    spec: &ChartSpec,
-    legend: &LegendLayout<'_>,
-    vector: bool,
-) -> Result<(), String> {
-    let (body_w, _) = body.dim_in_pixel();
-    let split = (body_w as i32 - legend.size().0 - 24).max(body_w as i32 / 2);
-    let (left, right) = body.split_horizontally(split);
-    let (mut chart, labels) = build(&left, spec)?;
-    draw_contents(&left, &mut chart, spec, &labels, vector)?;
-    let plot_top = chart.plotting_area().get_base_pixel().1 - right.get_base_pixel().1;
-    draw_legend(&right, legend, (12, plot_top))
 }
 
 /// Everything but the titles and the legend, bottom layer first.
@@ -355,11 +358,11 @@ fn draw_lines<DB: DrawingBackend>(
     for series in &spec.series {
         for run in &series.runs {
             let points: Vec<(i32, i32)> = run.iter().map(|p| to_px(p.x, p.mean)).collect();
-            if vector && points.len() > 1 {
-                let style = series.color.stroke_width(series.width);
-                area.draw(&PathElement::new(points, style)).map_err(msg)?;
-            } else if !series.whiskers || points.len() > 1 {
-                thick_polyline(area, &points, series.width, series.color)?;
+            if series.whiskers && points.len() < 2 {
+                continue;
+            }
+            for piece in dashes(&points, series.dash) {
+                stroke(area, piece, series.width, series.color, vector)?;
             }
         }
         if series.whiskers {
@@ -372,6 +375,23 @@ fn draw_lines<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// A polyline: a plain path on vector backends (their renderer joins wide lines
+/// well), a [`thick_polyline`] on bitmaps.
+fn stroke<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: Vec<(i32, i32)>,
+    width: u32,
+    color: RGBColor,
+    vector: bool,
+) -> Result<(), String> {
+    if vector && points.len() > 1 {
+        let style = color.stroke_width(width);
+        area.draw(&PathElement::new(points, style)).map_err(msg)
+    } else {
+        thick_polyline(area, &points, width, color)
+    }
 }
 
 /// Half the width of an error bar's caps, and the radius of its dot, in pixels.
@@ -524,13 +544,21 @@ fn draw_swatch<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let rect = [(x0, cy - 8), (x1, cy + 8)];
     match *swatch {
-        Swatch::Line { color, width, band } => {
+        Swatch::Line {
+            color,
+            width,
+            band,
+            dash,
+        } => {
             if let Some(band) = band {
                 area.draw(&Rectangle::new(rect, band.filled()))
                     .map_err(msg)?;
             }
-            let line = PathElement::new(vec![(x0, cy), (x1, cy)], color.stroke_width(width));
-            area.draw(&line).map_err(msg)
+            for piece in dashes(&[(x0, cy), (x1, cy)], dash) {
+                let line = PathElement::new(piece, color.stroke_width(width));
+                area.draw(&line).map_err(msg)?;
+            }
+            Ok(())
         }
         Swatch::Area(color) => {
             area.draw(&Rectangle::new(rect, color.filled()))

@@ -88,8 +88,11 @@ pub(crate) struct MarkerLabel {
 }
 
 const MARKER_ROW_GAP: i32 = 6;
-/// Rows of marker labels at most; more would squeeze the plot.
-const MAX_MARKER_ROWS: i32 = 4;
+/// Rows of marker labels at most (each takes about 3 % of the canvas height). Enough
+/// for a dozen events crowded into a few minutes; in a scenario with more events
+/// than that in one place, a label past this many rows is left out (its dashed line
+/// stays).
+const MAX_MARKER_ROWS: i32 = 12;
 
 impl MarkerLabel {
     /// The label's top edge when the plot starts at `plot_top`.
@@ -325,4 +328,35 @@ pub(crate) fn ellipsize<DB: DrawingBackend>(
         return Ok(short(fit));
     }
     Ok("…".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::axis::TimeAxis;
+    use crate::charts::style::register_fonts;
+    use crate::charts::tests::short_run;
+
+    #[test]
+    fn crowded_event_labels_stack_in_rows_and_none_is_dropped() {
+        register_fonts().unwrap();
+        let (aggregate, _) = short_run();
+        let mut spec = ChartSpec::new(&TimeAxis::of(&aggregate), "t".into(), "y");
+        // Eight events within three minutes of a half-hour axis.
+        spec.markers = (0..8)
+            .map(|k| (10.0 + 0.4 * f64::from(k), format!("resolver-{k} outage")))
+            .collect();
+        let mut pixels = vec![0u8; 1280 * 720 * 3];
+        let area = BitMapBackend::with_buffer(&mut pixels, (1280, 720)).into_drawing_area();
+        let (_, labels) = build(&area, &spec).unwrap();
+        assert_eq!(labels.markers.len(), 8);
+        let mut rows: Vec<i32> = labels.markers.iter().map(|l| l.row).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        assert_eq!(
+            rows,
+            (0..8).collect::<Vec<_>>(),
+            "each label on its own row"
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! Lay the legend out: measure its box, split long legends into columns, and find a
 //! corner of the plot where it hides no line.
 //!
-//! A legend that fits nowhere inside goes beside the plot (see `draw`).
+//! A legend that fits nowhere inside goes under the plot (see `draw`), so that the
+//! plot keeps the width of every other chart.
 
 use super::error::msg;
 use super::layout::Chart;
@@ -137,6 +138,23 @@ impl<'e> LegendLayout<'e> {
             rows,
             column_w,
         })
+    }
+
+    /// The legend laid out in as many columns as fit across `width` pixels (for a
+    /// legend under the plot), entries filling each column top to bottom.
+    pub(crate) fn across(mut self, width: i32) -> Self {
+        let items = self.entries.len() - self.headings;
+        if items == 0 {
+            return self;
+        }
+        let columns = ((width - LEGEND_PAD) / self.column_w).clamp(1, items as i32);
+        self.rows = items.div_ceil(columns as usize);
+        let columns = items.div_ceil(self.rows) as i32;
+        self.size = (
+            (LEGEND_PAD + columns * self.column_w).max(self.size.0.min(width)),
+            LEGEND_PAD * 2 + (self.headings + self.rows) as i32 * self.row_h - 6,
+        );
+        self
     }
 
     /// Width and height of the legend's box.

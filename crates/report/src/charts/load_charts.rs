@@ -5,9 +5,10 @@
 //! waits growing without bound past it), one point per bin, whatever the time course.
 
 use super::axis::TimeAxis;
-use super::palette::{ALL_BLACK, class_color};
-use super::points::{estimate_point, split_runs};
+use super::palette::{ALL_BLACK, class_color, class_dash};
+use super::points::{estimate_point, step_runs};
 use super::spec::{ChartSpec, Point, Series, y_top};
+use super::time_charts::class_label;
 use crate::aggregate::Aggregate;
 use plotters::prelude::*;
 use s3sim_model::metrics::Metric;
@@ -21,15 +22,14 @@ pub(crate) fn retries(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> Ch
         "tries per request (1 = no retries)",
     );
     let runs = |group| {
-        split_runs((0..aggregate.bins).map(|bin| {
-            let e = aggregate.get(bin, group, Metric::RetryAmplification);
-            let (start, end) = axis.bin_range(aggregate, bin);
-            estimate_point((start + end) / 2.0, e, f64::INFINITY)
-        }))
+        step_runs(aggregate, axis, f64::INFINITY, |bin| {
+            aggregate.get(bin, group, Metric::RetryAmplification)
+        })
     };
     for group in 1..aggregate.groups.len() {
-        let series = Series::line(runs(group), class_color(group), 2);
-        spec.add_line(aggregate.groups[group].clone(), series);
+        let series = Series::line(runs(group), class_color(group), 2).dashed(class_dash(group));
+        let label = class_label(&aggregate.groups[group], &series);
+        spec.add_line(label, series);
     }
     spec.add_all_clients_line(Series::line(runs(0), ALL_BLACK, 4));
     fit(&mut spec, 1.0);
@@ -44,11 +44,9 @@ pub(crate) fn utilisation(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -
         "busy share of the servers",
     );
     for f in limited(aggregate) {
-        let runs = split_runs((0..aggregate.bins).map(|bin| {
-            let e = aggregate.facility(bin, f, FacilityMetric::Utilisation);
-            let (start, end) = axis.bin_range(aggregate, bin);
-            estimate_point((start + end) / 2.0, e, 1.0)
-        }));
+        let runs = step_runs(aggregate, axis, 1.0, |bin| {
+            aggregate.facility(bin, f, FacilityMetric::Utilisation)
+        });
         let color = class_color(f + 1);
         let series = Series::banded(runs, color, 3, 0.2);
         spec.add_line(aggregate.facilities[f].clone(), series);

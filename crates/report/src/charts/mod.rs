@@ -14,7 +14,7 @@
 //! - `spec`, `points`, `axis`, `palette`, `point_labels`: the spec's data types, points
 //!   from estimates, the time axis and ticks, shared colours, sweep point names;
 //! - `layout`, `legend`: where labels and the legend go;
-//! - `draw`: painting a spec onto a plotters backend;
+//! - `draw`, `dash`: painting a spec onto a plotters backend, dashed lines;
 //! - `style`: fonts, text sizes and text colours;
 //! - `crisp`: the bitmap backend wrapper that draws text at exact glyph positions.
 //!
@@ -24,6 +24,7 @@
 mod axis;
 mod catalogue;
 mod crisp;
+mod dash;
 mod draw;
 mod error;
 mod layout;

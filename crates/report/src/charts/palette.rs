@@ -25,6 +25,27 @@ pub(crate) fn class_color(group: usize) -> RGBColor {
     CLASS_COLORS[group.saturating_sub(1) % CLASS_COLORS.len()]
 }
 
+/// Dash patterns of class lines (on, off, … in pixels), cycled with the colours but
+/// at a different period, so that no two of the first 18 classes look alike and lines
+/// that coincide (say, several classes at zero) still show each other's gaps.
+const CLASS_DASHES: [&[u32]; 6] = [
+    &[],
+    &[16, 7],
+    &[4, 6],
+    &[18, 6, 4, 6],
+    &[9, 9],
+    &[18, 5, 4, 5, 4, 5],
+];
+
+/// The dash pattern of client class `group` (groups count from 1; 0 is all clients,
+/// solid).
+pub(crate) fn class_dash(group: usize) -> &'static [u32] {
+    if group == 0 {
+        return &[];
+    }
+    CLASS_DASHES[(group - 1) % CLASS_DASHES.len()]
+}
+
 /// Viridis from dark purple to green (its light yellow end is too faint on white).
 const RAMP: [(f64, (f64, f64, f64)); 5] = [
     (0.0, (68.0, 1.0, 84.0)),
@@ -67,5 +88,18 @@ mod tests {
         assert!(colours.windows(2).all(|w| luma(w[0]) < luma(w[1])));
         let _ = ramp(0, 1);
         let _ = ramp(5, 0);
+    }
+
+    #[test]
+    fn the_first_eighteen_classes_differ_in_colour_or_dash() {
+        let looks: Vec<(RGBColor, &[u32])> =
+            (1..=18).map(|g| (class_color(g), class_dash(g))).collect();
+        for (i, a) in looks.iter().enumerate() {
+            for b in &looks[i + 1..] {
+                assert!(a != b, "two classes look alike: {a:?}");
+            }
+        }
+        assert!(class_dash(0).is_empty() && class_dash(1).is_empty());
+        assert!(CLASS_DASHES.iter().all(|d| d.len() & 1 == 0));
     }
 }

@@ -31,26 +31,39 @@ pub(crate) fn split_runs<T>(points: impl IntoIterator<Item = Option<T>>) -> Vec<
     runs
 }
 
-/// The defined points of (group, metric), one per bin at the bin's centre, as runs.
+/// The defined bins of (group, metric) as steps (see [`step_runs`]).
 pub(crate) fn metric_runs(
     aggregate: &Aggregate,
     axis: &TimeAxis,
     group: usize,
     metric: Metric,
 ) -> Vec<Vec<Point>> {
-    split_runs((0..aggregate.bins).map(|bin| metric_point(aggregate, axis, bin, group, metric)))
+    step_runs(aggregate, axis, 1.0, |bin| {
+        aggregate.get(bin, group, metric)
+    })
 }
 
-/// The estimate of (group, metric) in `bin` at the bin's centre; `None` without data.
-fn metric_point(
+/// Every bin's estimate drawn as a step over the whole bin (the same point at its
+/// start and at its end), in runs broken at bins without data, clamped to
+/// [0, `limit`].
+///
+/// Steps, not lines between bin centres: a line would start rising half a bin before
+/// the event that caused the rise, and cross the event's marker.
+pub(crate) fn step_runs(
     aggregate: &Aggregate,
     axis: &TimeAxis,
-    bin: usize,
-    group: usize,
-    metric: Metric,
-) -> Option<Point> {
-    let (start, end) = axis.bin_range(aggregate, bin);
-    estimate_point((start + end) / 2.0, aggregate.get(bin, group, metric), 1.0)
+    limit: f64,
+    estimate: impl Fn(usize) -> Estimate,
+) -> Vec<Vec<Point>> {
+    let steps = (0..aggregate.bins).map(|bin| {
+        let (start, end) = axis.bin_range(aggregate, bin);
+        let p = estimate_point(start, estimate(bin), limit)?;
+        Some([p, Point { x: end, ..p }])
+    });
+    split_runs(steps)
+        .into_iter()
+        .map(|run| run.into_iter().flatten().collect())
+        .collect()
 }
 
 /// A point at `x` from an estimate, clamped to [0, `limit`] (a share for 1); `None`

@@ -32,7 +32,7 @@ pub(crate) struct ChartSpec {
     pub(crate) legend: Vec<LegendEntry>,
     /// Small grey notes at points of the plot (e.g. how many replicas a mean has).
     pub(crate) annotations: Vec<Annotation>,
-    /// Put the legend beside the plot even if a free corner exists (stacked areas
+    /// Put the legend under the plot even if a free corner exists (stacked areas
     /// fill the plot, so no corner is ever free).
     pub(crate) legend_outside: bool,
 }
@@ -55,6 +55,8 @@ pub(crate) struct Series {
     pub(crate) band: Option<RGBAColor>,
     /// Draw every point as a dot with its CI as a capped vertical bar.
     pub(crate) whiskers: bool,
+    /// On and off lengths of the line's dashes, in pixels; empty for a solid line.
+    pub(crate) dash: &'static [u32],
 }
 
 /// A note centred above (x, y), in axis units.
@@ -76,6 +78,7 @@ pub(crate) enum Swatch {
         color: RGBColor,
         width: u32,
         band: Option<RGBAColor>,
+        dash: &'static [u32],
     },
     Area(RGBColor),
     /// None: the entry is the legend's heading, in bold from the swatch's left.
@@ -153,7 +156,25 @@ impl Series {
             runs,
             band: None,
             whiskers: false,
+            dash: &[],
         }
+    }
+
+    /// The same line drawn in dashes of `pattern` (on and off lengths in pixels), so
+    /// that lines on top of each other stay distinguishable, in greyscale too.
+    pub(crate) fn dashed(self, pattern: &'static [u32]) -> Series {
+        Series {
+            dash: pattern,
+            ..self
+        }
+    }
+
+    /// The value the line has in every bin with data, if it has one value throughout
+    /// (and some data).
+    pub(crate) fn constant(&self) -> Option<f64> {
+        let mut points = self.runs.iter().flatten();
+        let first = points.next()?.mean;
+        points.all(|p| p.mean == first).then_some(first)
     }
 
     /// A line over its confidence band, the band `color` mixed to `opacity`.
@@ -184,6 +205,7 @@ impl Series {
             color: self.color,
             width: self.width,
             band: self.band,
+            dash: self.dash,
         }
     }
 }

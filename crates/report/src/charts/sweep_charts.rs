@@ -5,7 +5,7 @@
 //! parameters' effect; the charts say so in their notes.
 
 use super::axis::TimeAxis;
-use super::palette::{class_color, ramp};
+use super::palette::{class_color, class_dash, ramp};
 use super::point_labels::{compact, legend_label, point_values, shorten};
 use super::points::{metric_runs, split_runs};
 use super::spec::{Annotation, ChartSpec, LegendEntry, Point, Series, Swatch};
@@ -90,7 +90,9 @@ fn presentation(metric: SummaryMetric, largest: f64) -> Presentation {
             let unit = if minutes { "minutes" } else { "seconds" };
             Presentation {
                 name: "redirect settle time",
-                y_desc: format!("{unit} from start until redirect rate stays ≤ {threshold} %"),
+                y_desc: format!(
+                    "{unit} from the run's start until redirect rate stays ≤ {threshold} %"
+                ),
                 share: false,
                 scale: if minutes { 1.0 / 60.0 } else { 1.0 },
             }
@@ -206,6 +208,7 @@ pub(crate) fn summary_chart(
             },
             band: None,
             whiskers: true,
+            dash: &[],
         }],
         markers: Vec::new(),
         legend: Vec::new(),
@@ -271,7 +274,9 @@ pub(crate) fn curves(summary: &SweepSummary, aggregates: &[&Aggregate], title: &
         } else {
             class_color(point + 1)
         };
-        let series = Series::line(runs.clone(), color, width);
+        // Neighbouring points of a ramp differ little in colour: dashes tell them apart
+        // (and survive greyscale print).
+        let series = Series::line(runs.clone(), color, width).dashed(class_dash(point + 1));
         spec.add_line(label, series);
     }
     spec.fit_y();
@@ -426,7 +431,7 @@ mod tests {
         assert_eq!(short.scale, 1.0);
         assert_eq!(
             short.y_desc,
-            "seconds from start until redirect rate stays ≤ 1 %"
+            "seconds from the run's start until redirect rate stays ≤ 1 %"
         );
         let long = presentation(SummaryMetric::RedirectsSettled, 601.0);
         assert!(long.y_desc.starts_with("minutes"));

@@ -5,7 +5,7 @@
 //! the scenario's markers and the note under the title.
 
 use super::axis::TimeAxis;
-use super::palette::{ALL_BLACK, class_color};
+use super::palette::{ALL_BLACK, class_color, class_dash};
 use super::points::{metric_runs, share, split_runs};
 use super::spec::{ChartSpec, Layer, LegendEntry, Point, Series, Swatch};
 use crate::aggregate::Aggregate;
@@ -213,15 +213,27 @@ fn add_by_class(spec: &mut ChartSpec, aggregate: &Aggregate, axis: &TimeAxis, me
     spec.fit_y();
 }
 
-/// Add one thin line per client class for `metric` to `spec`, without bands.
+/// Opacity of a class line's confidence band: light, as several may overlap.
+const CLASS_BAND: f64 = 0.12;
+
+/// Add one thin line per client class for `metric` to `spec`, each in its class's
+/// colour and dash pattern over a light 95 % band.
 fn add_class_lines(spec: &mut ChartSpec, aggregate: &Aggregate, axis: &TimeAxis, metric: Metric) {
     for group in 1..aggregate.groups.len() {
-        let series = Series::line(
-            metric_runs(aggregate, axis, group, metric),
-            class_color(group),
-            2,
-        );
-        spec.add_line(aggregate.groups[group].clone(), series);
+        let runs = metric_runs(aggregate, axis, group, metric);
+        let series =
+            Series::banded(runs, class_color(group), 2, CLASS_BAND).dashed(class_dash(group));
+        spec.add_line(class_label(&aggregate.groups[group], &series), series);
+    }
+}
+
+/// A class's legend label: its name, and "(0 throughout)" (or whatever the value) when
+/// its line is flat, because flat lines of several classes lie on top of each other
+/// (all at zero, typically) and no dash pattern can show them all.
+pub(crate) fn class_label(name: &str, series: &Series) -> String {
+    match series.constant() {
+        Some(value) => format!("{name} ({value} throughout)"),
+        None => name.to_string(),
     }
 }
 
@@ -316,6 +328,53 @@ mod tests {
         assert_eq!(fmt_duration(60.0), "1 min");
         assert_eq!(fmt_duration(7200.0), "2 h");
         assert_eq!(fmt_duration(30.0), "30 s");
+    }
+
+    #[test]
+    fn class_lines_are_steps_over_whole_bins_with_bands_and_dashes() {
+        let (aggregate, _) = short_run();
+        let axis = TimeAxis::of(&aggregate);
+        let spec = redirect_rate_by_class(&aggregate, &axis, "t");
+        let bin = aggregate.bin_width.as_secs_f64() / 60.0;
+        for series in &spec.series[..spec.series.len() - 1] {
+            assert!(series.band.is_some());
+            for run in &series.runs {
+                assert_eq!(run.len() % 2, 0);
+                for step in run.chunks(2) {
+                    assert!((step[1].x - step[0].x - bin).abs() < 1e-9);
+                    assert!((step[0].x / bin).fract().abs() < 1e-9, "starts a bin");
+                    assert_eq!(step[0].mean, step[1].mean);
+                }
+            }
+        }
+        let dashes: Vec<&[u32]> = spec.series.iter().map(|s| s.dash).collect();
+        assert!(dashes[0].is_empty() && !dashes[1].is_empty() && dashes[1] != dashes[2]);
+    }
+
+    #[test]
+    fn classes_flat_at_zero_say_so_in_the_legend() {
+        let (aggregate, _) = short_run();
+        let axis = TimeAxis::of(&aggregate);
+        let spec = error_rate_by_class(&aggregate, &axis, "t");
+        // The legend lists all clients first, then the classes in order.
+        for (entry, series) in spec.legend[1..].iter().zip(&spec.series) {
+            let flat_zero = series.constant() == Some(0.0);
+            assert_eq!(
+                entry.label.ends_with(" (0 throughout)"),
+                flat_zero,
+                "{}",
+                entry.label
+            );
+        }
+        let flat = spec
+            .legend
+            .iter()
+            .filter(|e| e.label.ends_with("(0 throughout)"));
+        assert!(
+            flat.count() >= 2,
+            "the default scenario has classes without errors"
+        );
+        assert!(spec.legend.iter().any(|e| e.label == "curl-cron"));
     }
 
     #[test]
