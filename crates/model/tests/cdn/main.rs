@@ -25,6 +25,7 @@ mod closed_form;
 mod common;
 mod edge_choice;
 mod invalidations;
+mod run_end;
 mod website_origin;
 
 use common::{AP_EAST_1, EU_WEST_1, US_EAST_1, bucket, class, follow_location, secs};
