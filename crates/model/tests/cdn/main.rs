@@ -50,7 +50,6 @@ use s3sim_model::topology::{Capacity, Facility, Region, Topology};
 use s3sim_model::website::{Condition, Redirect, RoutingRule, Website};
 use s3sim_model::world::{ReplicaOutput, ResolverGroup};
 use s3sim_model::{RequestTrace, WorldConfig, run_replica};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 const SEED: u64 = 4_242;
 
