@@ -428,3 +428,24 @@ fn a_first_arrival_exactly_at_the_class_stop_is_not_sent() {
         "at 100 and 160 s, not 220 s"
     );
 }
+
+/// S3 answers by the name a request carries, not only by where it arrives: a regional
+/// name of another region that reaches the bucket's own facility (a hosts-file entry, a
+/// proxy) still gets 301, and only the bucket's own regional name gets 200 there.
+#[test]
+fn a_regional_name_of_another_region_gets_301_even_at_the_bucket_s_facility() {
+    let eu = bucket("b", EU_WEST_1, None);
+    let at_eu = |host| {
+        let now = SimTime::from_secs(10);
+        facility::answer(RULES, &OPT_IN, &eu, 0, host, EU_WEST_1, now).status
+    };
+    for host in [
+        Host::BucketRegional(0, US_EAST_1),
+        Host::PathRegional(US_EAST_1),
+        Host::RedirectEndpoint(0, US_EAST_1),
+    ] {
+        assert_eq!(at_eu(host), MovedPermanently, "{host:?}");
+    }
+    assert_eq!(at_eu(Host::BucketRegional(0, EU_WEST_1)), Ok);
+    assert_eq!(at_eu(Host::PathRegional(EU_WEST_1)), Ok);
+}
