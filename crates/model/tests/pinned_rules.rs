@@ -449,3 +449,83 @@ fn a_regional_name_of_another_region_gets_301_even_at_the_bucket_s_facility() {
     assert_eq!(at_eu(Host::BucketRegional(0, EU_WEST_1)), Ok);
     assert_eq!(at_eu(Host::PathRegional(EU_WEST_1)), Ok);
 }
+
+// ---------------------------------------------------------------------------------
+// Request-rate limits through the world (docs/domain.md §7)
+
+/// 20 requests a second for a bucket whose partition allows 10 (a 1 s budget): the
+/// world turns away exactly the requests that the prefix budget, fed the times they
+/// reach the facility, turns away; it answers them 503 at once (one round trip, no
+/// service time); requests S3 does not answer from the bucket (a 307 at the wrong
+/// region) are never charged.
+#[test]
+fn the_world_charges_each_request_s3_answers_from_the_bucket_to_its_prefix_budget() {
+    use s3sim_model::objects::Objects;
+    use s3sim_model::rate_limit::{Access, PrefixBudgets, RateLimits};
+    let limits = RateLimits {
+        enabled: true,
+        reads_per_sec: 10.0,
+        writes_per_sec: 5.0,
+        burst: secs(1),
+        split_after: secs(86_400),
+        prefixes: vec![Vec::new(), Vec::new()],
+    };
+    let objects = Objects::build(
+        vec![vec!["x".into()], vec!["y".into()]],
+        &[None, None],
+        &[],
+        0,
+    );
+    let mut w = world(
+        vec![
+            bucket("b", US_EAST_1, None),
+            bucket("moved", EU_WEST_1, Some(0)),
+        ],
+        Delay::Fixed(secs(86_400)),
+        vec![class(20, secs(1), RedirectPolicy::None)],
+    );
+    w.duration = secs(30);
+    w.rate_limits = limits.clone();
+    w.objects = objects.clone();
+    // A second class hammers the eu bucket on its global name: 307s from us-east-1.
+    let mut wrong = class(40, secs(1), RedirectPolicy::None);
+    wrong.buckets = vec![1];
+    w.classes.push(wrong);
+    w.trace_limit = 1_000_000;
+    let out = run(&w);
+    let ms = SimDuration::from_millis;
+    let mut budgets = PrefixBudgets::new(&limits, &objects, 2);
+    let mut arrivals: Vec<(SimTime, &RequestTrace)> = out
+        .traces
+        .iter()
+        .filter(|t| t.class == 0)
+        .map(|t| {
+            // Back from the facility in 5 ms, after 5 ms of service if served.
+            let back = if t.statuses == [SlowDown] {
+                ms(5)
+            } else {
+                ms(10)
+            };
+            (t.finished - back, t)
+        })
+        .collect();
+    arrivals.sort_by_key(|&(at, t)| (at, t.started));
+    let mut turned_away = 0;
+    for (at, t) in arrivals {
+        let admitted = budgets.admit(0, 0, Access::Read, at);
+        assert_eq!(t.statuses, [if admitted { Ok } else { SlowDown }], "{t:?}");
+        turned_away += u32::from(!admitted);
+        let latency = t.finished.since(t.started);
+        let dns = [ms(1), ms(21)];
+        let served = if admitted { ms(15) } else { ms(10) };
+        assert!(dns.iter().any(|&d| latency == d + served), "{t:?}");
+    }
+    // 601 requests against 10 + 10 · 30 tokens.
+    assert!((280..=300).contains(&turned_away), "{turned_away}");
+    assert!(
+        out.traces
+            .iter()
+            .filter(|t| t.class == 1)
+            .all(|t| t.statuses == [TemporaryRedirect])
+    );
+}
