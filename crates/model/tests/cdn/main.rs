@@ -25,6 +25,7 @@ mod closed_form;
 mod common;
 mod edge_choice;
 mod invalidations;
+mod run_end;
 mod website_origin;
 
 use common::{AP_EAST_1, EU_WEST_1, US_EAST_1, bucket, class, follow_location, secs};
@@ -49,7 +50,6 @@ use s3sim_model::topology::{Capacity, Facility, Region, Topology};
 use s3sim_model::website::{Condition, Redirect, RoutingRule, Website};
 use s3sim_model::world::{ReplicaOutput, ResolverGroup};
 use s3sim_model::{RequestTrace, WorldConfig, run_replica};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 const SEED: u64 = 4_242;
 

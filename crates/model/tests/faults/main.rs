@@ -226,15 +226,20 @@ fn without_a_timely_health_check_half_the_lookups_keep_pointing_at_the_failed_fa
             .collect();
         w.iter().filter(|t| failed(t)).count() as f64 / w.len() as f64
     };
+    // Each resolver draws one of the two IPs at every miss, every 5 s, and its client
+    // uses it for 5 requests: the share is a mean of 8 × 563 / 5 ≈ 900 fair draws,
+    // inside 3.5σ (a 0.05 % false alarm).
     let share = in_window(137, 700);
-    assert!((0.4..0.6).contains(&share), "{share}");
+    let sigma = (0.25f64 / (8.0 * 563.0 / 5.0)).sqrt();
+    assert!((share - 0.5).abs() < 3.5 * sigma, "{share}, σ = {sigma:.4}");
     assert_eq!(in_window(701, 900), 0.0, "the facility is back at 700 s");
 }
 
 #[test]
 fn drained_facility_refuses_at_once_and_leaves_dns_at_once() {
-    // Class 0 re-resolves every request (resolver TTL 5 s); class 1 caches its first
-    // answer forever. Facility 0 drains at 100.3 s.
+    // Class 0 re-resolves every request (resolver TTL 5 s); class 1's 64 clients, each
+    // with its own resolver, cache their first answer forever. Facility 0 drains at
+    // 100.3 s.
     let mut w = health_check_world(32);
     let drain_ms = 100_300;
     w.faults = vec![Fault::Drain {
@@ -243,9 +248,10 @@ fn drained_facility_refuses_at_once_and_leaves_dns_at_once() {
     }];
     let mut forever = w.classes[0].clone();
     forever.dns = DnsCachePolicy::Forever;
-    forever.resolvers = 8..16;
+    forever.count = 64;
+    forever.resolvers = 8..72;
     w.classes.push(forever);
-    w.resolver_groups[0].count = 16;
+    w.resolver_groups[0].count = 72;
     let out = run(&w);
     // Without a process cache: only answers fetched before the drain fail, for at
     // most the resolver's 5 s.
@@ -263,7 +269,7 @@ fn drained_facility_refuses_at_once_and_leaves_dns_at_once() {
     // Forever: a client fails on every request from the drain on if its one answer
     // named facility 0, and never otherwise.
     let mut stuck = 0;
-    for client in 0..8 {
+    for client in 0..64 {
         let mine: Vec<_> = of_class(&out, 1)
             .into_iter()
             .filter(|t| t.client == client)
@@ -281,15 +287,17 @@ fn drained_facility_refuses_at_once_and_leaves_dns_at_once() {
         assert!(after.iter().all(|&f| f == after[0]), "client {client}");
         stuck += usize::from(after[0]);
     }
+    // Each first answer names facility 0 with probability 1/2: Binomial(64, 1/2),
+    // mean 32, σ = 4, inside 3.5σ (a 0.05 % false alarm).
     assert!(
-        (1..8).contains(&stuck),
-        "{stuck} of 8 clients held facility 0's IP"
+        (32 - 14..=32 + 14).contains(&stuck),
+        "{stuck} of 64 clients held facility 0's IP"
     );
     // Nothing reaches facility 0 after the drain.
     let arrivals = |bin| out.facilities.count(bin, 0, FacilityCounter::Arrivals);
     assert!((2..15).all(|b| arrivals(b) == 0));
     println!(
-        "drain: {} failures without a cache; {stuck} of 8 forever clients stuck",
+        "drain: {} failures without a cache; {stuck} of 64 forever clients stuck",
         fails.len()
     );
 }

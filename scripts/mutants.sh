@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Mutation testing of the model's core (docs/testing.md): install cargo-mutants if it is
+# missing, then mutate the given model source files (default: the core list below) and
+# run the model crate's tests against each mutant. Not part of CI (hours on 2 cores).
+#
+# Usage: scripts/mutants.sh [FILE...]          e.g. scripts/mutants.sh crates/model/src/fault.rs
+# Environment: JOBS (parallel mutants, default 1), TIMEOUT (seconds per test run, default
+# 600), OUT (output directory, default a fresh `mktemp -d`; never committed).
+# Equivalent mutants are excluded in .cargo/mutants.toml, each with its reason.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo-mutants >/dev/null 2>&1; then
+    echo "== installing cargo-mutants (cargo install --locked cargo-mutants)"
+    cargo install --locked cargo-mutants
+fi
+
+core=(
+    crates/model/src/world/arrivals.rs
+    crates/model/src/world/clients.rs
+    crates/model/src/world/dns_path.rs
+    crates/model/src/world/station.rs
+    crates/model/src/world/faults.rs
+    crates/model/src/world/edge.rs
+    crates/model/src/world/request.rs
+    crates/model/src/world/mod.rs
+    crates/model/src/client/addressing.rs
+    crates/model/src/client/class.rs
+    crates/model/src/client/dns_cache.rs
+    crates/model/src/client/redirect.rs
+    crates/model/src/client/retry.rs
+    crates/model/src/client/memory.rs
+    crates/model/src/dns/host.rs
+    crates/model/src/dns/authoritative.rs
+    crates/model/src/dns/resolver.rs
+    crates/model/src/facility.rs
+    crates/model/src/fault.rs
+    crates/model/src/endpoints.rs
+    crates/model/src/bucket.rs
+)
+files=("$@")
+if [ ${#files[@]} -eq 0 ]; then
+    files=("${core[@]}")
+fi
+args=()
+for f in "${files[@]}"; do
+    args+=(--file "$f")
+done
+out=${OUT:-$(mktemp -d)}
+echo "== cargo mutants on ${#files[@]} file(s), output in $out/mutants.out"
+cargo mutants --package s3sim-model --test-package s3sim-model --no-shuffle \
+    --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-600}" --output "$out" "${args[@]}"
