@@ -5,7 +5,7 @@ use crate::bucket::{Bucket, BucketId, KeyId};
 use crate::cdn::network::Distribution;
 use crate::dns::Host;
 use crate::objects::{Objects, WebAnswer};
-use crate::response::{Hop, Response, Status};
+use crate::response::{Hop, Method, Response, Status};
 use crate::topology::{RegionId, Topology};
 use s3sim_engine::SimTime;
 
@@ -64,26 +64,19 @@ pub fn answer(
         return Response::bare(Status::NotFound);
     };
     let region = Some(home);
-    let permanent = Response {
-        status: Status::MovedPermanently,
-        location: None,
+    let with_region = |status| Response {
         bucket_region: region,
-        redirect_key: None,
+        ..Response::bare(status)
     };
     let served_here = facility_region == home;
+    let opt_in_home = opt_in[usize::from(home)];
     match host {
+        // The global names never route to an opt-in region: 400, for ever.
+        Host::BucketGlobal(_) | Host::PathGlobal if opt_in_home => with_region(Status::BadRequest),
         Host::BucketGlobal(_) if served_here => Response::bare(Status::Ok),
-        Host::BucketGlobal(_) if opt_in[usize::from(home)] => Response {
-            status: Status::BadRequest,
-            location: None,
-            bucket_region: region,
-            redirect_key: None,
-        },
         Host::BucketGlobal(_) => Response {
-            status: rules.temporary_redirect,
             location: Some(Host::RedirectEndpoint(bucket_id, home)),
-            bucket_region: region,
-            redirect_key: None,
+            ..with_region(rules.temporary_redirect)
         },
         Host::BucketRegional(_, named)
         | Host::RedirectEndpoint(_, named)
@@ -95,10 +88,18 @@ pub fn answer(
         Host::PathGlobal if served_here && !bucket.location_constraint => {
             Response::bare(Status::Ok)
         }
+        // The wrong regional endpoint where either region is opt-in: 400, not 301.
+        Host::BucketRegional(_, named)
+        | Host::RedirectEndpoint(_, named)
+        | Host::PathRegional(named)
+            if opt_in_home || opt_in[usize::from(named)] =>
+        {
+            with_region(Status::BadRequest)
+        }
         Host::BucketRegional(..)
         | Host::RedirectEndpoint(..)
         | Host::PathRegional(_)
-        | Host::PathGlobal => permanent,
+        | Host::PathGlobal => with_region(Status::MovedPermanently),
         // Website endpoints answer from the bucket's website table and distribution
         // names reach edges, not facilities: neither is answered here.
         Host::Website(_) | Host::Distribution(_) => Response::bare(Status::NotFound),
@@ -127,7 +128,7 @@ pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
 /// use s3sim_model::dns::Host;
 /// use s3sim_model::facility::{FacilityRules, FrontEnd};
 /// use s3sim_model::objects::Objects;
-/// use s3sim_model::response::{Hop, Status};
+/// use s3sim_model::response::{Hop, Method, Status};
 /// use s3sim_model::topology::{Facility, Region, Topology};
 /// let region = |name: &str| Region { name: name.into(), opt_in: false };
 /// let facility = |name: &str, region| Facility { name: name.into(), region, ips: 1,
@@ -144,7 +145,8 @@ pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
 /// let buckets = [bucket];
 /// let objects = Objects::default();
 /// let s3 = FrontEnd::new(rules, &topology, &buckets, &objects, &[cdn_only]);
-/// let hop = Hop { host: Host::BucketRegional(0, 1), bucket: 0, key: 0 };
+/// let hop = Hop { host: Host::BucketRegional(0, 1), bucket: 0, key: 0,
+///     method: Method::Get, signed_for: None };
 /// let at_euw1 = |signed| s3.answer(hop, signed, 1, SimTime::ZERO).status;
 /// assert_eq!(at_euw1(false), Status::Forbidden, "only the CDN may read it");
 /// assert_eq!(at_euw1(true), Status::Ok, "an edge's signed origin fetch");
@@ -158,6 +160,8 @@ pub struct FrontEnd<'a> {
     objects: &'a Objects,
     /// Per bucket: readable only through a CDN distribution (origin access control).
     cdn_only: Vec<bool>,
+    /// Regions whose redirect endpoints are retired, and from when.
+    retired: Vec<(RegionId, SimTime)>,
 }
 
 impl<'a> FrontEnd<'a> {
@@ -181,7 +185,15 @@ impl<'a> FrontEnd<'a> {
             buckets,
             objects,
             cdn_only,
+            retired: Vec::new(),
         }
+    }
+
+    /// Retire the redirect endpoints of `region` from `at` on: a later temporary
+    /// redirect names the live regional endpoint instead (docs/domain.md §1: a new
+    /// redirect always names an endpoint that works now).
+    pub fn retire_endpoint(&mut self, region: RegionId, at: SimTime) {
+        self.retired.push((region, at));
     }
 
     /// Answer `hop` at a facility of `region` at `now`; `signed` marks an edge's origin
@@ -194,7 +206,7 @@ impl<'a> FrontEnd<'a> {
         if !signed && self.cdn_only[hop.bucket as usize] && bucket.exists_at(now) {
             return Response::bare(Status::Forbidden);
         }
-        answer(
+        let mut response = answer(
             self.rules,
             &self.opt_in,
             bucket,
@@ -202,7 +214,43 @@ impl<'a> FrontEnd<'a> {
             hop.host,
             region,
             now,
-        )
+        );
+        let retired = |r| {
+            self.retired
+                .iter()
+                .any(|&(at_r, at)| at_r == r && at <= now)
+        };
+        response.location = response.location.map(|location| match location {
+            Host::RedirectEndpoint(b, r) if retired(r) => Host::BucketRegional(b, r),
+            other => other,
+        });
+        if response.status == Status::Ok {
+            response = self.signature_check(hop, region);
+        }
+        if !hop.method.has_body() {
+            response.body_region = None;
+        }
+        response
+    }
+
+    /// The answer of the bucket's own region to a request that reached it: 400
+    /// AuthorizationHeaderMalformed, `<Region>` in the body only, when SigV4 signed it
+    /// for another region; a HeadBucket's answers carry `x-amz-bucket-region`
+    /// (docs/domain.md §1, §2).
+    fn signature_check(&self, hop: Hop, home: RegionId) -> Response {
+        let probe = hop.method == Method::HeadBucket;
+        let header = Some(home).filter(|_| probe);
+        match hop.signed_for {
+            Some(signed) if signed != home => Response {
+                bucket_region: header,
+                body_region: Some(home),
+                ..Response::bare(Status::BadRequest)
+            },
+            _ => Response {
+                bucket_region: header,
+                ..Response::bare(Status::Ok)
+            },
+        }
     }
 
     /// The website endpoint's answer for `key` of bucket `b`: its precomputed table,
@@ -262,6 +310,7 @@ mod tests {
                 status: Status::TemporaryRedirect,
                 location: Some(Host::RedirectEndpoint(0, 1)),
                 bucket_region: Some(1),
+                body_region: None,
                 redirect_key: None,
             }
         );
@@ -297,6 +346,7 @@ mod tests {
                 status: Status::BadRequest,
                 location: None,
                 bucket_region: Some(2),
+                body_region: None,
                 redirect_key: None,
             }
         );
@@ -317,6 +367,7 @@ mod tests {
                     status: Status::MovedPermanently,
                     location: None,
                     bucket_region: Some(1),
+                    body_region: None,
                     redirect_key: None,
                 }
             );
@@ -395,6 +446,8 @@ mod tests {
                 host: Host::Website(0),
                 bucket: 0,
                 key,
+                method: Method::Get,
+                signed_for: None,
             };
             s3.answer(hop, false, region, SimTime::ZERO)
         };

@@ -135,7 +135,9 @@ impl Status {
 /// use s3sim_model::response::{Response, Status};
 /// let r = Response::bare(Status::NotFound);
 /// assert_eq!(r.status, Status::NotFound);
-/// assert_eq!((r.location, r.bucket_region), (None, None));
+/// assert_eq!((r.location, r.bucket_region, r.body_region), (None, None, None));
+/// let signed_wrong = Response { body_region: Some(2), ..r };
+/// assert_eq!(signed_wrong.learnable_region(), Some(2));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Response {
@@ -143,8 +145,13 @@ pub struct Response {
     pub status: Status,
     /// Where to resend the request (only on the temporary redirect).
     pub location: Option<Host>,
-    /// The bucket's region, as S3 reports it on redirects and on 400.
+    /// The bucket's region in the `x-amz-bucket-region` header, as S3 reports it on
+    /// redirects, on 400 and on HeadBucket.
     pub bucket_region: Option<RegionId>,
+    /// The bucket's region named only in the error document's `<Region>` (SigV4's
+    /// AuthorizationHeaderMalformed, docs/domain.md §1): a HEAD answer has no body, so
+    /// the world drops it for HEAD requests.
+    pub body_region: Option<RegionId>,
     /// A website redirect's key: the next request is for this key on the same site.
     pub redirect_key: Option<KeyId>,
 }
@@ -156,7 +163,65 @@ impl Response {
             status,
             location: None,
             bucket_region: None,
+            body_region: None,
             redirect_key: None,
+        }
+    }
+
+    /// Return the region a client can read from this answer: the header, else the
+    /// error document's `<Region>`.
+    pub fn learnable_region(&self) -> Option<RegionId> {
+        self.bucket_region.or(self.body_region)
+    }
+}
+
+dense_enum! {
+    /// Name the HTTP operation a hop performs (docs/domain.md §1, §2, §7).
+    ///
+    /// A HEAD answer has no body, so an error's `<Region>` cannot be read from it; GET
+    /// and HEAD count against a prefix's read budget, PUT against its write budget.
+    /// `HeadBucket` is the HEAD of the bucket itself, which SDKs send to find a bucket's
+    /// region: S3 answers it with `x-amz-bucket-region` whatever the status.
+    ///
+    /// ```
+    /// use s3sim_model::response::Method;
+    /// assert!(Method::Get.has_body() && !Method::Head.has_body());
+    /// assert!(!Method::HeadBucket.has_body());
+    /// assert!(Method::Put.writes() && !Method::Head.writes());
+    /// assert_eq!(Method::ALL.map(Method::label), ["GET", "HEAD", "PUT", "HEAD bucket"]);
+    /// ```
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum Method {
+        /// GetObject.
+        #[default]
+        Get,
+        /// HeadObject.
+        Head,
+        /// PutObject.
+        Put,
+        /// HeadBucket (an SDK's region probe).
+        HeadBucket,
+    }
+}
+
+impl Method {
+    /// Tell whether the answer carries a body (an error document on errors).
+    pub fn has_body(self) -> bool {
+        !matches!(self, Method::Head | Method::HeadBucket)
+    }
+
+    /// Tell whether S3 counts the request against a prefix's write budget.
+    pub fn writes(self) -> bool {
+        self == Method::Put
+    }
+
+    /// Name the method as in traces.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Put => "PUT",
+            Method::HeadBucket => "HEAD bucket",
         }
     }
 }
@@ -175,4 +240,9 @@ pub struct Hop {
     pub bucket: BucketId,
     /// The key asked for.
     pub key: KeyId,
+    /// The operation.
+    pub method: Method,
+    /// The region a SigV4 signature names (`None`: unsigned, or signed for the region the
+    /// request reaches, as far as S3 cares).
+    pub signed_for: Option<RegionId>,
 }

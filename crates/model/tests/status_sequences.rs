@@ -4,9 +4,11 @@ mod common;
 
 use common::*;
 use s3sim_engine::{RandomStreams, SimDuration, SimTime};
-use s3sim_model::client::{Addressing, RedirectPolicy, RegionCache};
+use s3sim_model::client::{Addressing, MethodMix, RedirectPolicy, RegionCache};
 use s3sim_model::distribution::Delay;
 use s3sim_model::dns::Host;
+use s3sim_model::fault::Fault;
+use s3sim_model::response::Method::{self, Get, Head, HeadBucket};
 use s3sim_model::response::Status::{self, *};
 use s3sim_model::{RequestTrace, WorldConfig, run_replica};
 
@@ -206,4 +208,235 @@ fn each_hop_costs_dns_and_a_round_trip() {
         t.finished.since(t.started),
         SimDuration::from_millis(2 * 36)
     );
+}
+
+fn sdk(cache: RegionCache) -> RedirectPolicy {
+    RedirectPolicy::SdkRegion { cache }
+}
+
+// ---------------------------------------------------------------------------------
+// Opt-in regions on the global names: 400 for ever (docs/domain.md §1)
+
+#[test]
+fn opt_in_bucket_on_the_global_name_gets_400_for_ever_even_after_propagation() {
+    // 3000 s: long after the global name flipped (660 s).
+    for addressing in [Addressing::VirtualGlobal, Addressing::PathGlobal] {
+        let mut w = new_bucket_world(AP_EAST_1, follow_location());
+        w.classes[0].addressing = addressing;
+        let t = first_request(&mut w, 3000);
+        assert_eq!(statuses(&t), [BadRequest], "{addressing:?}");
+    }
+}
+
+#[test]
+fn sdk_reads_the_opt_in_region_from_the_global_names_400_at_any_time() {
+    for (addressing, regional) in [
+        (
+            Addressing::VirtualGlobal,
+            Host::BucketRegional(0, AP_EAST_1),
+        ),
+        (Addressing::PathGlobal, Host::PathRegional(AP_EAST_1)),
+    ] {
+        let mut w = new_bucket_world(AP_EAST_1, sdk(RegionCache::None));
+        w.classes[0].addressing = addressing;
+        let t = first_request(&mut w, 3000);
+        assert_eq!(statuses(&t), [BadRequest, Ok], "{addressing:?}");
+        assert_eq!(t.hosts[1], regional);
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// A client configured with another region than the bucket's (docs/domain.md §2)
+
+/// A bucket that exists from the start, called by one client configured for `region`
+/// with regional `addressing`.
+fn configured_world(
+    bucket_region: u16,
+    region: u16,
+    addressing: Addressing,
+    redirects: RedirectPolicy,
+) -> WorldConfig {
+    let mut w = world(
+        vec![bucket("photos", bucket_region, None)],
+        Delay::Fixed(secs(600)),
+        vec![class(1, secs(3600), redirects)],
+    );
+    w.classes[0].region = Some(region);
+    w.classes[0].addressing = addressing;
+    w
+}
+
+#[test]
+fn wrong_regional_endpoint_gets_301_which_only_an_sdk_turns_into_the_right_one() {
+    for (addressing, wrong, right) in [
+        (
+            Addressing::VirtualRegional,
+            Host::BucketRegional(0, US_EAST_1),
+            Host::BucketRegional(0, EU_WEST_1),
+        ),
+        (
+            Addressing::PathRegional,
+            Host::PathRegional(US_EAST_1),
+            Host::PathRegional(EU_WEST_1),
+        ),
+    ] {
+        let mut w = configured_world(EU_WEST_1, US_EAST_1, addressing, follow_location());
+        assert_eq!(statuses(&first_request(&mut w, 10)), [MovedPermanently]);
+        let mut w = configured_world(EU_WEST_1, US_EAST_1, addressing, sdk(RegionCache::None));
+        let t = first_request(&mut w, 10);
+        assert_eq!(statuses(&t), [MovedPermanently, Ok], "{addressing:?}");
+        assert_eq!(t.hosts, [wrong, right]);
+    }
+}
+
+#[test]
+fn wrong_regional_endpoint_where_either_region_is_opt_in_gets_400_not_301() {
+    for (bucket_region, configured) in [(AP_EAST_1, US_EAST_1), (EU_WEST_1, AP_EAST_1)] {
+        let regional = Addressing::VirtualRegional;
+        let mut w = configured_world(bucket_region, configured, regional, follow_location());
+        assert_eq!(statuses(&first_request(&mut w, 10)), [BadRequest]);
+        let mut w = configured_world(bucket_region, configured, regional, sdk(RegionCache::None));
+        let t = first_request(&mut w, 10);
+        assert_eq!(statuses(&t), [BadRequest, Ok]);
+        assert_eq!(t.hosts[1], Host::BucketRegional(0, bucket_region));
+    }
+}
+
+#[test]
+fn configured_region_equal_to_the_buckets_changes_nothing() {
+    let mut w = configured_world(
+        EU_WEST_1,
+        EU_WEST_1,
+        Addressing::VirtualRegional,
+        RedirectPolicy::None,
+    );
+    assert_eq!(statuses(&first_request(&mut w, 10)), [Ok]);
+}
+
+#[test]
+fn sdk_with_a_region_cache_pays_the_301_once_and_without_one_every_time() {
+    for (cache, second) in [
+        (RegionCache::Forever, &[Ok][..]),
+        (RegionCache::None, &[MovedPermanently, Ok][..]),
+    ] {
+        let mut w = configured_world(
+            EU_WEST_1,
+            US_EAST_1,
+            Addressing::VirtualRegional,
+            sdk(cache),
+        );
+        w.classes[0].start = SimTime::from_secs(120);
+        let t = first_two_requests(w);
+        assert_eq!(statuses(&t[0]), [MovedPermanently, Ok]);
+        assert_eq!(statuses(&t[1]), second, "{cache:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// SigV4 signed for the wrong region, and HEAD without a body (docs/domain.md §1, §2)
+
+/// One SDK client configured for us-east-1 that signs with SigV4, on the global name,
+/// for a bucket in eu-west-1 (global name settled), with requests of `method`.
+fn signed_world(method: Method) -> WorldConfig {
+    let mut w = configured_world(
+        EU_WEST_1,
+        US_EAST_1,
+        Addressing::VirtualGlobal,
+        sdk(RegionCache::Forever),
+    );
+    w.classes[0].sigv4 = true;
+    w.classes[0].methods = MethodMix::new(&[(method, 1.0)]);
+    w
+}
+
+#[test]
+fn signed_get_for_the_wrong_region_gets_400_and_the_sdk_reads_the_region_from_the_body() {
+    let t = first_request(&mut signed_world(Get), 10);
+    assert_eq!(statuses(&t), [BadRequest, Ok]);
+    assert_eq!(t.methods, [Get, Get]);
+    assert_eq!(
+        t.hosts,
+        [Host::BucketGlobal(0), Host::BucketRegional(0, EU_WEST_1)]
+    );
+}
+
+#[test]
+fn signed_head_object_for_the_wrong_region_probes_with_head_bucket_as_botocore_does() {
+    // The public report: HeadObject 400 -> HeadBucket 400 -> HeadBucket 200 ->
+    // HeadObject 200 (three extra requests).
+    let t = first_request(&mut signed_world(Head), 10);
+    assert_eq!(statuses(&t), [BadRequest, BadRequest, Ok, Ok]);
+    assert_eq!(t.methods, [Head, HeadBucket, HeadBucket, Head]);
+    let regional = Host::BucketRegional(0, EU_WEST_1);
+    let global = Host::BucketGlobal(0);
+    assert_eq!(t.hosts, [global, global, regional, regional]);
+}
+
+#[test]
+fn after_the_probe_the_sdk_remembers_the_region_and_heads_go_straight_there() {
+    let mut w = signed_world(Head);
+    w.classes[0].start = SimTime::from_secs(120);
+    let t = first_two_requests(w);
+    assert_eq!(statuses(&t[1]), [Ok]);
+    assert_eq!(t[1].hosts, [Host::BucketRegional(0, EU_WEST_1)]);
+}
+
+#[test]
+fn unsigned_requests_are_never_told_their_signature_names_the_wrong_region() {
+    let mut w = signed_world(Head);
+    w.classes[0].sigv4 = false;
+    assert_eq!(statuses(&first_request(&mut w, 10)), [Ok]);
+}
+
+#[test]
+fn head_to_the_wrong_regional_endpoint_reads_the_301s_header_without_a_probe() {
+    let mut w = signed_world(Head);
+    w.classes[0].addressing = Addressing::VirtualRegional;
+    let t = first_request(&mut w, 10);
+    assert_eq!(statuses(&t), [MovedPermanently, Ok]);
+    assert_eq!(t.methods, [Head, Head]);
+}
+
+// ---------------------------------------------------------------------------------
+// Redirect endpoints retired (docs/domain.md §1)
+
+#[test]
+fn a_redirect_issued_after_its_endpoint_is_retired_names_a_live_one() {
+    // Created at 60 s in eu-west-1; the global name flips only at 3660 s; the legacy
+    // redirect endpoint is retired at 600 s.
+    let mut w = world(
+        vec![bucket("photos", EU_WEST_1, Some(60))],
+        Delay::Fixed(secs(3600)),
+        vec![
+            class(1, secs(60), follow_location()),
+            class(1, secs(60), RedirectPolicy::Sticky { max_hops: 5 }),
+        ],
+    );
+    for c in &mut w.classes {
+        c.start = SimTime::from_secs(120);
+    }
+    w.faults = vec![Fault::EndpointRetired {
+        region: EU_WEST_1,
+        at: SimTime::from_secs(600),
+    }];
+    let all = traces(&w);
+    let (endpoint, regional) = (
+        Host::RedirectEndpoint(0, EU_WEST_1),
+        Host::BucketRegional(0, EU_WEST_1),
+    );
+    let at = |t: &RequestTrace| t.started.since(SimTime::ZERO).as_secs_f64() as u64;
+    for t in all.iter().filter(|t| t.class == 0) {
+        let location = if at(t) < 600 { endpoint } else { regional };
+        assert_eq!(statuses(t), [TemporaryRedirect, Ok], "at {} s", at(t));
+        assert_eq!(t.hosts, [Host::BucketGlobal(0), location]);
+    }
+    // The sticky client reuses the endpoint of its first redirect: that fails.
+    for t in all.iter().filter(|t| t.class == 1) {
+        let expected: &[Status] = match at(t) {
+            120 => &[TemporaryRedirect, Ok],
+            0..600 => &[Ok],
+            _ => &[NxDomain],
+        };
+        assert_eq!(statuses(t), expected, "at {} s", at(t));
+    }
 }

@@ -320,7 +320,11 @@ patchable!(ClientSpec {
     cdn,
     keys,
     key_popularity,
+    region,
+    sigv4,
+    methods,
 });
+patchable!(MethodsSpec { get, head, put });
 patchable!(RetrySpec {
     max_attempts,
     base,

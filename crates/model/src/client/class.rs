@@ -6,8 +6,10 @@ use super::dns_cache::DnsCachePolicy;
 use super::redirect::RedirectPolicy;
 use super::retry::RetryPolicy;
 use crate::bucket::{BucketId, KeyId};
-use crate::topology::LocationId;
-use s3sim_engine::{SimDuration, SimTime};
+use crate::response::Method;
+use crate::topology::{LocationId, RegionId};
+use rand::RngExt;
+use s3sim_engine::{SimDuration, SimRng, SimTime};
 
 /// Choose how long a client process lives; a restart forgets every cache.
 ///
@@ -39,7 +41,8 @@ use s3sim_engine::{SimDuration, SimTime};
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
-/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
+/// #         methods: MethodMix::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -104,7 +107,8 @@ pub enum Lifetime {
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
-/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
+/// #         methods: MethodMix::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -166,7 +170,8 @@ pub enum Popularity {
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
-/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
+/// #         methods: MethodMix::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -268,7 +273,8 @@ impl Arrivals {
 /// #   addressing: Addressing::VirtualGlobal, dns: DnsCachePolicy::None,
 /// #   redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
 /// #   retry: None, connect_timeout: SimDuration::from_secs(10),
-/// #   keys: KeyChoice::Objects(Popularity::Uniform), cdn: None,
+/// #   keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
+/// #         methods: MethodMix::default(),
 ///     // ...
 /// };
 /// let resolvers: Vec<u32> = (0..4).map(|client| class.resolver_of(client)).collect();
@@ -310,6 +316,74 @@ pub struct ClientClass {
     pub keys: KeyChoice,
     /// Go through this CDN distribution (viewers) instead of to S3 directly.
     pub cdn: Option<u16>,
+    /// The region the client is configured with (`AWS_REGION`, a profile): regional
+    /// addressing calls this region's endpoint; `None`: each bucket's own region.
+    pub region: Option<RegionId>,
+    /// Sign requests with SigV4 for the region it addresses (docs/domain.md §1: S3
+    /// answers a signature for another region with 400 AuthorizationHeaderMalformed).
+    pub sigv4: bool,
+    /// The operations its requests perform (GET, HEAD, PUT).
+    pub methods: MethodMix,
+}
+
+/// Spread a class's requests over HTTP methods.
+///
+/// The default is every request a GET, drawn from no random stream, so a class without
+/// a mix runs exactly as before methods existed.
+///
+/// ```
+/// use s3sim_engine::RandomStreams;
+/// use s3sim_model::client::MethodMix;
+/// use s3sim_model::response::Method;
+/// let mut rng = RandomStreams::new(1).stream("methods", 0);
+/// assert_eq!(MethodMix::default().choose(&mut rng), Method::Get);
+/// let heads = MethodMix::new(&[(Method::Head, 1.0)]);
+/// assert_eq!(heads.choose(&mut rng), Method::Head);
+/// let half = MethodMix::new(&[(Method::Get, 1.0), (Method::Put, 1.0)]);
+/// let puts = (0..1000).filter(|_| half.choose(&mut rng) == Method::Put).count();
+/// assert!((430..570).contains(&puts), "{puts}");
+/// assert!(half.is_mixed() && !heads.is_mixed());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MethodMix {
+    /// (upper end of the method's share of \[0, 1), method), in the given order; empty:
+    /// GET only.
+    cumulative: Vec<(f64, Method)>,
+}
+
+impl MethodMix {
+    /// Build a mix from (method, weight) pairs; weights are relative, positive.
+    pub fn new(weights: &[(Method, f64)]) -> Self {
+        let total: f64 = weights.iter().map(|w| w.1).sum();
+        let mut sum = 0.0;
+        let cumulative = weights
+            .iter()
+            .map(|&(method, w)| {
+                sum += w;
+                (sum / total, method)
+            })
+            .collect();
+        MethodMix { cumulative }
+    }
+
+    /// Tell whether a draw is needed (more than one method).
+    pub fn is_mixed(&self) -> bool {
+        self.cumulative.len() > 1
+    }
+
+    /// Draw the method of one request (no draw unless the mix is mixed).
+    pub fn choose(&self, rng: &mut SimRng) -> Method {
+        match self.cumulative.as_slice() {
+            [] => Method::Get,
+            [(_, only)] => *only,
+            all => {
+                let u: f64 = rng.random();
+                all.iter()
+                    .find(|(upper, _)| u < *upper)
+                    .map_or(all[all.len() - 1].1, |&(_, m)| m)
+            }
+        }
+    }
 }
 
 /// Choose the object key of each request.

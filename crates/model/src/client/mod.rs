@@ -15,7 +15,7 @@ mod redirect;
 mod retry;
 
 pub use addressing::Addressing;
-pub use class::{Arrivals, ClientClass, KeyChoice, Lifetime, Popularity};
+pub use class::{Arrivals, ClientClass, KeyChoice, Lifetime, MethodMix, Popularity};
 pub use dns_cache::DnsCachePolicy;
 pub use memory::ClientMemory;
 pub use redirect::{RedirectPolicy, RedirectState, RegionCache};

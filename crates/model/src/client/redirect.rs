@@ -3,10 +3,10 @@
 
 use super::addressing::Addressing;
 use super::memory::ClientMemory;
-use crate::bucket::{BucketId, KeyId};
+use crate::bucket::BucketId;
 use crate::dns::Host;
 use crate::objects::UNREACHED;
-use crate::response::{Hop, Response, Status};
+use crate::response::{Hop, Method, Response, Status};
 use crate::topology::RegionId;
 use s3sim_engine::{SimDuration, SimTime};
 
@@ -43,7 +43,8 @@ use s3sim_engine::{SimDuration, SimTime};
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
-/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
+/// #         methods: MethodMix::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -126,7 +127,8 @@ impl RegionCache {
 /// #         lifetime: Lifetime::LongLived, addressing: Addressing::VirtualGlobal,
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
-/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None }],
+/// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
+/// #         methods: MethodMix::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -193,6 +195,7 @@ const BROWSER_REDIRECTS: [Status; 3] = [
 /// use s3sim_model::client::RedirectState;
 /// let fresh = RedirectState::default();
 /// assert_eq!((fresh.followed, fresh.region_redirect_used, fresh.looped), (0, false, false));
+/// assert_eq!(fresh.probing, None);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RedirectState {
@@ -204,12 +207,15 @@ pub struct RedirectState {
     /// The policy would have followed the last response but for `max_hops`, or the
     /// website chain went deeper than the tables hold: a redirect loop.
     pub looped: bool,
+    /// An SDK's HeadBucket probe is out (a HEAD error told it no region): the method
+    /// of the request it resends once the probe names the region.
+    pub probing: Option<Method>,
 }
 
 impl RedirectPolicy {
     /// Choose the host a new request starts at: the endpoint a sticky client stuck to,
-    /// the region an SDK still remembers, else the addressing style's host for the
-    /// bucket's `home` region.
+    /// the region an SDK still remembers, else the addressing style's host for `home`,
+    /// the region the client addresses (its configured region, or the bucket's).
     ///
     /// ```
     /// use s3sim_engine::SimTime;
@@ -242,8 +248,34 @@ impl RedirectPolicy {
         .unwrap_or_else(|| addressing.host(bucket, home))
     }
 
+    /// Choose the region a signing client's new request is signed for: the region an
+    /// SDK still remembers for `bucket`, else `home` (its configured region, or the
+    /// bucket's).
+    ///
+    /// ```
+    /// use s3sim_engine::SimTime;
+    /// use s3sim_model::client::{ClientMemory, RedirectPolicy, RegionCache};
+    /// let mut memory = ClientMemory::default();
+    /// memory.learn_region(7, 1, SimTime::NEVER);
+    /// let sdk = RedirectPolicy::SdkRegion { cache: RegionCache::Forever };
+    /// assert_eq!(sdk.signing_region(&memory, 7, 0, SimTime::ZERO), 1);
+    /// assert_eq!(RedirectPolicy::None.signing_region(&memory, 7, 0, SimTime::ZERO), 0);
+    /// ```
+    pub fn signing_region(
+        &self,
+        memory: &ClientMemory,
+        bucket: BucketId,
+        home: RegionId,
+        now: SimTime,
+    ) -> RegionId {
+        match self {
+            RedirectPolicy::SdkRegion { .. } => memory.region(bucket, now).unwrap_or(home),
+            _ => home,
+        }
+    }
+
     /// Decide where the client sends a request next after `response` to `hop`: the
-    /// host and key of the next hop, or `None` when the request ends there.
+    /// next hop (host, key, method, signature), or `None` when the request ends there.
     ///
     /// A website redirect (`redirect_key`) names another key on the same host; any
     /// other redirect names a host (`location`) for the same key. A redirect that the
@@ -251,12 +283,18 @@ impl RedirectPolicy {
     /// the tables hold ([`UNREACHED`]), ends the request with `state.looped` set. What
     /// the client learns (a sticky endpoint, a bucket's region) goes to `memory`.
     ///
+    /// An SDK (botocore, docs/domain.md §2) reads the region from `x-amz-bucket-region`,
+    /// else the error document; a HEAD error has neither when S3 sends no header, so it
+    /// probes with HeadBucket (whose answers carry the header, and which it re-addresses
+    /// itself once), then resends the original request to the learned region.
+    ///
     /// ```
     /// use s3sim_engine::SimTime;
     /// use s3sim_model::client::*;
     /// use s3sim_model::dns::Host;
-    /// use s3sim_model::response::{Hop, Response, Status};
-    /// let hop = Hop { host: Host::BucketGlobal(0), bucket: 0, key: 5 };
+    /// use s3sim_model::response::{Hop, Method, Response, Status};
+    /// let hop = Hop { host: Host::BucketGlobal(0), bucket: 0, key: 5,
+    ///     method: Method::Get, signed_for: None };
     /// let moved = Response {
     ///     location: Some(Host::RedirectEndpoint(0, 1)),
     ///     bucket_region: Some(1),
@@ -269,11 +307,12 @@ impl RedirectPolicy {
     /// let codes = vec![Status::TemporaryRedirect];
     /// let curl = RedirectPolicy::FollowLocation { codes, max_hops: 1 };
     /// let mut state = RedirectState::default();
-    /// assert_eq!(next(curl.clone(), &mut state), Some((Host::RedirectEndpoint(0, 1), 5)));
+    /// let to = |host| Some(Hop { host, ..hop });
+    /// assert_eq!(next(curl.clone(), &mut state), to(Host::RedirectEndpoint(0, 1)));
     /// assert_eq!(next(curl, &mut state), None, "a second redirect is one too many");
     /// assert!(state.looped);
     /// let sdk = RedirectPolicy::SdkRegion { cache: RegionCache::None };
-    /// assert_eq!(next(sdk, &mut RedirectState::default()), Some((Host::BucketRegional(0, 1), 5)));
+    /// assert_eq!(next(sdk, &mut RedirectState::default()), to(Host::BucketRegional(0, 1)));
     /// ```
     pub fn next_hop(
         &self,
@@ -283,7 +322,7 @@ impl RedirectPolicy {
         memory: &mut ClientMemory,
         addressing: Addressing,
         now: SimTime,
-    ) -> Option<(Host, KeyId)> {
+    ) -> Option<Hop> {
         let target = match response.redirect_key {
             Some(key) => Some((hop.host, key)),
             None => response.location.map(|host| (host, hop.key)),
@@ -295,6 +334,9 @@ impl RedirectPolicy {
             wanted.filter(|_| !state.looped)
         };
         let next = match self {
+            RedirectPolicy::SdkRegion { cache } => {
+                return sdk_next_hop(*cache, hop, response, state, memory, addressing, now);
+            }
             _ if response.status == Status::Ok => None,
             RedirectPolicy::None => None,
             RedirectPolicy::FollowLocation { codes, max_hops } => follow(codes, *max_hops),
@@ -305,20 +347,8 @@ impl RedirectPolicy {
                 }
                 next
             }
-            RedirectPolicy::SdkRegion { cache } => {
-                let learns = response.status.is_redirect() || response.status == Status::BadRequest;
-                let region = response
-                    .bucket_region
-                    .filter(|_| learns && !state.region_redirect_used);
-                region.map(|region| {
-                    state.region_redirect_used = true;
-                    if let Some(expires) = cache.expiry(now) {
-                        memory.learn_region(hop.bucket, region, expires);
-                    }
-                    (addressing.regional_host(hop.bucket, region), hop.key)
-                })
-            }
         };
+        let next = next.map(|(host, key)| Hop { host, key, ..hop });
         if next.is_some() {
             state.followed = state.followed.saturating_add(1);
         }
@@ -326,15 +356,75 @@ impl RedirectPolicy {
     }
 }
 
+/// An SDK's next hop ([`RedirectPolicy::SdkRegion`]): re-address once from a region it
+/// can read, probe with HeadBucket when a HEAD error names none, resend the original
+/// request once the probe's 200 names the region.
+fn sdk_next_hop(
+    cache: RegionCache,
+    hop: Hop,
+    response: &Response,
+    state: &mut RedirectState,
+    memory: &mut ClientMemory,
+    addressing: Addressing,
+    now: SimTime,
+) -> Option<Hop> {
+    let status = response.status;
+    let wrong_place = status.is_redirect() || status == Status::BadRequest;
+    let mut readdress = |region: RegionId, method: Method| {
+        if let Some(expires) = cache.expiry(now) {
+            memory.learn_region(hop.bucket, region, expires);
+        }
+        Hop {
+            host: addressing.regional_host(hop.bucket, region),
+            method,
+            signed_for: hop.signed_for.map(|_| region),
+            ..hop
+        }
+    };
+    let next = if status == Status::Ok {
+        let original = state.probing.take();
+        original
+            .zip(response.bucket_region)
+            .map(|(method, region)| readdress(region, method))
+    } else if !wrong_place {
+        None
+    } else if let Some(region) = response
+        .learnable_region()
+        .filter(|_| !state.region_redirect_used)
+    {
+        state.region_redirect_used = true;
+        Some(readdress(region, hop.method))
+    } else if hop.method == Method::Head && state.probing.is_none() {
+        state.probing = Some(hop.method);
+        Some(Hop {
+            method: Method::HeadBucket,
+            ..hop
+        })
+    } else {
+        None
+    };
+    if next.is_some() {
+        state.followed = state.followed.saturating_add(1);
+    }
+    next
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bucket::KeyId;
 
     const HOP: Hop = Hop {
         host: Host::BucketGlobal(2),
         bucket: 2,
         key: 9,
+        method: Method::Get,
+        signed_for: None,
     };
+
+    fn to(host: Host, key: KeyId) -> Option<Hop> {
+        Some(Hop { host, key, ..HOP })
+    }
 
     fn moved(status: Status) -> Response {
         Response {
@@ -349,7 +439,7 @@ mod tests {
         response: Response,
         state: &mut RedirectState,
         memory: &mut ClientMemory,
-    ) -> Option<(Host, KeyId)> {
+    ) -> Option<Hop> {
         let now = SimTime::from_secs(100);
         policy.next_hop(
             HOP,
@@ -389,7 +479,7 @@ mod tests {
             max_hops: 2,
         };
         let (mut state, mut memory) = (RedirectState::default(), ClientMemory::default());
-        let to_regional = Some((Host::RedirectEndpoint(2, 1), 9));
+        let to_regional = to(Host::RedirectEndpoint(2, 1), 9);
         let mut next = |status| decide(&curl, moved(status), &mut state, &mut memory);
         assert_eq!(next(Status::MovedPermanently), None, "301 is not listed");
         assert_eq!(next(Status::TemporaryRedirect), to_regional);
@@ -407,7 +497,7 @@ mod tests {
             ..Response::bare(Status::Found)
         };
         let next = decide(&browser, website(4), &mut state, &mut memory);
-        assert_eq!(next, Some((Host::BucketGlobal(2), 4)));
+        assert_eq!(next, to(Host::BucketGlobal(2), 4));
         let past = decide(&browser, website(UNREACHED), &mut state, &mut memory);
         assert_eq!(past, None);
         assert!(state.looped);
@@ -435,7 +525,7 @@ mod tests {
             bucket_region: Some(1),
             ..Response::bare(Status::BadRequest)
         };
-        let regional = Some((Host::BucketRegional(2, 1), 9));
+        let regional = to(Host::BucketRegional(2, 1), 9);
         assert_eq!(decide(&sdk, bad_request, &mut state, &mut memory), regional);
         let again = decide(
             &sdk,

@@ -5,6 +5,7 @@
 use crate::bucket::{BucketId, KeyId};
 use crate::client::{Arrivals, ClientClass, KeyChoice, Popularity};
 use crate::objects::Objects;
+use crate::response::Method;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp, Zipf};
 use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime};
@@ -20,6 +21,8 @@ pub(crate) struct Source {
     workload: SimRng,
     /// Key choice.
     keys: SimRng,
+    /// Method choice (drawn only for a mixed class).
+    methods: SimRng,
     /// Bucket popularity over the class's buckets (`None`: uniform).
     zipf: Option<Zipf<f64>>,
     /// Per bucket of the class: key popularity over the bucket's objects.
@@ -55,6 +58,7 @@ impl Source {
             arrivals: streams.stream("arrivals", index as u64),
             workload: streams.stream("workload", index as u64),
             keys: streams.stream("keys", index as u64),
+            methods: streams.stream("methods", index as u64),
             zipf,
             key_zipf: key_samplers(class, objects),
             next_periodic_client: 0,
@@ -102,6 +106,11 @@ impl Source {
                 }
             }
         }
+    }
+
+    /// Choose the method of a new request, from its own stream.
+    pub(crate) fn method(&mut self, class: &ClientClass) -> Method {
+        class.methods.choose(&mut self.methods)
     }
 
     /// Choose the client, the bucket and the key of a new request, in that order.

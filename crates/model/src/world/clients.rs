@@ -5,9 +5,9 @@
 use super::arrivals::Source;
 use super::config::WorldConfig;
 use super::request::Request;
-use crate::bucket::KeyId;
 use crate::client::{ClientMemory, Lifetime};
 use crate::dns::Host;
+use crate::response::Hop;
 use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime, stable_hash};
 
 /// Hold every class's arrival source and every client's process memory.
@@ -70,23 +70,29 @@ impl<'a> Clients<'a> {
         let c = &self.config.classes[class];
         let choice = self.sources[class].choose(c, &self.config.objects);
         self.begin_process_epoch(class, choice.client, now);
+        let method = self.sources[class].method(c);
+        let memory = &self.memory[class][choice.client as usize];
+        let home = c
+            .region
+            .unwrap_or(self.config.buckets[choice.bucket as usize].region);
         let host = match c.cdn {
             Some(distribution) => Host::Distribution(distribution),
-            None => {
-                let memory = &self.memory[class][choice.client as usize];
-                let home = self.config.buckets[choice.bucket as usize].region;
-                c.redirects
-                    .first_host(memory, c.addressing, choice.bucket, home, now)
-            }
+            None => c
+                .redirects
+                .first_host(memory, c.addressing, choice.bucket, home, now),
         };
-        Request::new(
+        let signed_for = (c.sigv4 && c.cdn.is_none())
+            .then(|| c.redirects.signing_region(memory, choice.bucket, home, now));
+        let mut request = Request::new(
             now,
             class as u16,
             choice.client,
             (choice.bucket, choice.key),
             c.location,
             host,
-        )
+        );
+        (request.method, request.signed_for) = (method, signed_for);
+        request
     }
 
     /// Forget what the process knew if it is a new one: every request for a
@@ -120,13 +126,9 @@ impl<'a> Clients<'a> {
         policy.next_try(status, &mut request.attempts, memory, &mut self.retry_rng)
     }
 
-    /// Decide, per the class's redirect policy, where `request` goes next (host and
-    /// key); `None` ends it.
-    pub(crate) fn next_hop(
-        &mut self,
-        request: &mut Request,
-        now: SimTime,
-    ) -> Option<(Host, KeyId)> {
+    /// Decide, per the class's redirect policy, where `request` goes next (host, key,
+    /// method, signature); `None` ends it.
+    pub(crate) fn next_hop(&mut self, request: &mut Request, now: SimTime) -> Option<Hop> {
         let class = usize::from(request.class);
         let c = &self.config.classes[class];
         let memory = &mut self.memory[class][request.client as usize];

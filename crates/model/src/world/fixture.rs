@@ -5,7 +5,7 @@ use super::config::{ResolverGroup, WorldConfig};
 use super::event::Event;
 use crate::bucket::Bucket;
 use crate::client::{
-    Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, Popularity,
+    Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, MethodMix, Popularity,
     RedirectPolicy,
 };
 use crate::distribution::Delay;
@@ -44,6 +44,9 @@ pub(crate) fn class(count: u32, every: SimDuration) -> ClientClass {
         connect_timeout: s(10),
         keys: KeyChoice::Objects(Popularity::Uniform),
         cdn: None,
+        region: None,
+        sigv4: false,
+        methods: MethodMix::default(),
     }
 }
 

@@ -38,6 +38,7 @@ pub use output::{ReplicaOutput, RequestTrace};
 use crate::dns::{Answer, Host};
 use crate::endpoints::{Connect, Endpoints};
 use crate::facility::FrontEnd;
+use crate::fault::Fault;
 use crate::metrics::{Completion, Counter, Recorder};
 use crate::rate_limit::{Access, PrefixBudgets};
 use crate::response::{Response, Status};
@@ -99,7 +100,8 @@ use station::{Admission, Stations};
 ///         redirects: RedirectPolicy::FollowLocation {
 ///             codes: vec![Status::TemporaryRedirect], max_hops: 5 },
 ///         retry: None, connect_timeout: s(10),
-///         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None,
+///         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
+///         methods: MethodMix::default(),
 ///     }],
 ///     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 ///     faults: vec![], cdn: Default::default(), objects: Default::default(),
@@ -146,19 +148,25 @@ pub struct World<'a> {
 impl<'a> World<'a> {
     /// Build the initial state: empty caches, no requests in flight.
     pub fn new(config: &'a WorldConfig, streams: RandomStreams) -> Self {
+        let mut front_end = FrontEnd::new(
+            config.rules,
+            &config.topology,
+            &config.buckets,
+            &config.objects,
+            &config.cdn.distributions,
+        );
+        for fault in &config.faults {
+            if let Fault::EndpointRetired { region, at } = *fault {
+                front_end.retire_endpoint(region, at);
+            }
+        }
         World {
             config,
             clients: Clients::new(config, streams),
             requests: RequestTable::new(config.trace_limit),
             dns: DnsPath::new(config, streams),
             endpoints: Endpoints::new(&config.topology),
-            front_end: FrontEnd::new(
-                config.rules,
-                &config.topology,
-                &config.buckets,
-                &config.objects,
-                &config.cdn.distributions,
-            ),
+            front_end,
             stations: Stations::new(config, streams),
             budgets: PrefixBudgets::new(&config.rate_limits, &config.objects, config.buckets.len()),
             faults: Faults::new(&config.faults),
@@ -210,6 +218,7 @@ impl<'a> World<'a> {
         let host = r.host;
         if let Some(trace) = r.trace.as_mut() {
             trace.hosts.push(host);
+            trace.methods.push(r.method);
         }
         if let Host::Distribution(_) = host {
             self.edges.send(id, &mut self.requests, sched);
@@ -321,8 +330,11 @@ impl<'a> World<'a> {
         let bucket = &self.config.buckets[hop.bucket as usize];
         let from_bucket = matches!(r.response.status, Status::Ok | Status::NotFound)
             || matches!(hop.host, Host::Website(_));
-        // Every request is a GET until requests carry their HTTP method.
-        let access = Access::Read;
+        let access = if hop.method.writes() {
+            Access::Write
+        } else {
+            Access::Read
+        };
         bucket.region_at(now) == Some(region)
             && from_bucket
             && !self.budgets.admit(hop.bucket, hop.key, access, now)
@@ -363,8 +375,8 @@ impl<'a> World<'a> {
             return;
         }
         match self.clients.next_hop(r, now) {
-            Some((host, key)) => {
-                (r.host, r.key) = (host, key);
+            Some(hop) => {
+                r.go_to(hop);
                 self.start_hop(id, sched);
             }
             None => self.finish(id, now),

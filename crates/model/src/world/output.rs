@@ -5,7 +5,7 @@ use crate::bucket::BucketId;
 use crate::dns::Host;
 use crate::metrics::BinnedMetrics;
 use crate::metrics::facility::FacilityMetrics;
-use crate::response::Status;
+use crate::response::{Method, Status};
 use s3sim_engine::SimTime;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,8 @@ pub struct RequestTrace {
     pub finished: SimTime,
     /// Host tried at each hop.
     pub hosts: Vec<Host>,
+    /// Method of each hop (a HEAD's HeadBucket probes show here).
+    pub methods: Vec<Method>,
     /// Status of each hop.
     pub statuses: Vec<Status>,
 }

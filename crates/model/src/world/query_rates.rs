@@ -73,7 +73,11 @@ impl QueryRates {
             other => other.per_client_per_sec_at(class.start, class.stop, SimTime::ZERO),
         };
         for (&bucket, weight) in class.buckets.iter().zip(weights(class)) {
-            let home = config.buckets[bucket as usize].region;
+            // The first name asked, as `RedirectPolicy::first_host` picks it with an
+            // empty memory: the configured region's, else the bucket's.
+            let home = class
+                .region
+                .unwrap_or(config.buckets[bucket as usize].region);
             let host = class.addressing.host(bucket, home);
             let shares = self.by_host.entry(host).or_default();
             match shares.last_mut() {

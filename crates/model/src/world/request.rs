@@ -6,7 +6,8 @@ use super::output::RequestTrace;
 use crate::bucket::{BucketId, KeyId};
 use crate::client::RedirectState;
 use crate::dns::Host;
-use crate::response::{Hop, Response, Status};
+use crate::response::{Hop, Method, Response, Status};
+use crate::topology::RegionId;
 use crate::topology::{FacilityId, IpId, LocationId};
 use s3sim_engine::{Scheduler, SimTime};
 use std::ops::{Index, IndexMut};
@@ -31,6 +32,10 @@ pub(crate) struct Request {
     pub(crate) fetch: Option<u16>,
     /// The host of the current hop.
     pub(crate) host: Host,
+    /// The operation of the current hop.
+    pub(crate) method: Method,
+    /// The region the current hop is signed for (SigV4), if signed.
+    pub(crate) signed_for: Option<RegionId>,
     /// The IP the current hop connects to.
     pub(crate) ip: IpId,
     /// The facility behind that IP.
@@ -69,6 +74,8 @@ impl Request {
             edge: 0,
             fetch: None,
             host,
+            method: Method::Get,
+            signed_for: None,
             ip: 0,
             facility: 0,
             response: Response::bare(Status::Ok),
@@ -80,13 +87,21 @@ impl Request {
         }
     }
 
-    /// The hop it is on: its host, bucket and key.
+    /// The hop it is on: its host, bucket, key, method and signature.
     pub(crate) fn hop(&self) -> Hop {
         Hop {
             host: self.host,
             bucket: self.bucket,
             key: self.key,
+            method: self.method,
+            signed_for: self.signed_for,
         }
+    }
+
+    /// Move on to `hop` (same bucket): its host, key, method and signature.
+    pub(crate) fn go_to(&mut self, hop: Hop) {
+        (self.host, self.key) = (hop.host, hop.key);
+        (self.method, self.signed_for) = (hop.method, hop.signed_for);
     }
 }
 
@@ -135,6 +150,7 @@ impl RequestTable {
                 started: request.started,
                 finished: request.started,
                 hosts: Vec::new(),
+                methods: Vec::new(),
                 statuses: Vec::new(),
             }));
         }

@@ -98,6 +98,9 @@ pub fn class(count: u32, every: SimDuration, redirects: RedirectPolicy) -> Clien
         connect_timeout: SimDuration::from_secs(10),
         keys: KeyChoice::Objects(Popularity::Uniform),
         cdn: None,
+        region: None,
+        sigv4: false,
+        methods: MethodMix::default(),
     }
 }
 

@@ -517,7 +517,7 @@ fn sticky_client_gets_nxdomain_once_its_redirect_endpoint_is_retired() {
 // Bucket re-created elsewhere
 
 #[test]
-fn bucket_recreated_in_another_region_gives_404_in_the_gap_then_301_to_the_new_region() {
+fn bucket_recreated_in_an_opt_in_region_gives_404_in_the_gap_then_400_naming_it() {
     let mut b = bucket("logs", EU_WEST_1, Some(60));
     b.deleted_at = Some(SimTime::from_secs(1_000));
     b.recreated = Some(Recreation {
@@ -545,8 +545,9 @@ fn bucket_recreated_in_another_region_gives_404_in_the_gap_then_301_to_the_new_r
             120 => (&[Host::BucketGlobal(0), old], &[TemporaryRedirect, Ok]),
             180..1_000 => (&[old], &[Ok]),
             1_000..1_300 => (&[old], &[NotFound]),
-            // The old region answers 301 naming ap-east-1; the SDK re-learns it.
-            1_320 => (&[old, new], &[MovedPermanently, Ok]),
+            // The old region's endpoint for a bucket now in opt-in ap-east-1: 400 (not
+            // 301) naming ap-east-1; the SDK re-learns it.
+            1_320 => (&[old, new], &[BadRequest, Ok]),
             _ => (&[new], &[Ok]),
         };
         assert_eq!(
@@ -557,5 +558,6 @@ fn bucket_recreated_in_another_region_gives_404_in_the_gap_then_301_to_the_new_r
     }
     let first = |s| out.metrics.total(1, Counter::First(s));
     assert_eq!(first(NotFound), 5); // 1020, ..., 1260 s
-    assert_eq!(first(MovedPermanently), 1);
+    assert_eq!(first(BadRequest), 1);
+    assert_eq!(first(MovedPermanently), 0);
 }

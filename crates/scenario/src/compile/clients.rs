@@ -3,15 +3,15 @@
 use super::ids::{index_of, places, resolver_range};
 use super::objects::listed_keys;
 use crate::schema::{
-    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, PopularitySpec,
-    RedirectSpec, RegionCacheSpec, Scenario,
+    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec,
+    PopularitySpec, RedirectSpec, RegionCacheSpec, Scenario,
 };
 use s3sim_model::client::{
-    Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, Popularity,
+    Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, MethodMix, Popularity,
     RedirectPolicy, RegionCache, RetryPolicy, RetryQuota,
 };
 use s3sim_model::objects::Objects;
-use s3sim_model::response::Status;
+use s3sim_model::response::{Method, Status};
 
 /// The client class `c` describes, its names resolved against `s` and `objects`.
 pub(crate) fn class(c: &ClientSpec, s: &Scenario, objects: &Objects) -> ClientClass {
@@ -95,7 +95,23 @@ pub(crate) fn class(c: &ClientSpec, s: &Scenario, objects: &Objects) -> ClientCl
             let spec = s.cdn.as_ref().expect("checked: a cdn exists");
             index_of(&spec.distributions, d, |x| &x.name) as u16
         }),
+        region: c
+            .region
+            .as_deref()
+            .map(|r| index_of(&s.regions, r, |x| &x.name) as u16),
+        sigv4: c.sigv4,
+        methods: c.methods.as_ref().map_or_else(MethodMix::default, methods),
     }
+}
+
+/// The mix of the methods given a positive weight, in the order GET, HEAD, PUT.
+fn methods(m: &MethodsSpec) -> MethodMix {
+    let weights: Vec<(Method, f64)> = [(Method::Get, m.get), (Method::Head, m.head)]
+        .into_iter()
+        .chain([(Method::Put, m.put)])
+        .filter(|&(_, w)| w > 0.0)
+        .collect();
+    MethodMix::new(&weights)
 }
 
 fn popularity(p: &PopularitySpec) -> Popularity {

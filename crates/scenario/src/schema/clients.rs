@@ -62,6 +62,34 @@ pub struct ClientSpec {
     /// How requests spread over a bucket's objects. Default `uniform`.
     #[serde(default)]
     pub key_popularity: PopularitySpec,
+    /// The region the client is configured with (`AWS_REGION`, a profile): regional
+    /// addressing calls this region's endpoint, and a SigV4 signature names it.
+    /// Default: each bucket's own region (a correctly configured client).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Sign requests with SigV4 for the region it addresses; S3 answers a signature for
+    /// another region with 400 AuthorizationHeaderMalformed. Default `false`.
+    #[serde(default)]
+    pub sigv4: bool,
+    /// How requests spread over HTTP methods, relative weights:
+    /// `(get: 0.8, head: 0.2)`. Default: every request a GET.
+    #[serde(default)]
+    pub methods: Option<MethodsSpec>,
+}
+
+/// Relative weights of the HTTP methods of a class's requests; absent ones weigh 0.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MethodsSpec {
+    /// GetObject. Default 0.
+    #[serde(default)]
+    pub get: f64,
+    /// HeadObject (no body: an SDK cannot read an error's region). Default 0.
+    #[serde(default)]
+    pub head: f64,
+    /// PutObject (charged to the prefix's write budget). Default 0.
+    #[serde(default)]
+    pub put: f64,
 }
 
 /// Retry like the AWS SDKs: `max_attempts` tries, full-jitter backoff

@@ -28,8 +28,8 @@ pub use cdn::{
     OriginSpec, RedirectCachingSpec,
 };
 pub use clients::{
-    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, PopularitySpec,
-    QuotaSpec, RedirectSpec, RegionCacheSpec, RetrySpec,
+    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec,
+    PopularitySpec, QuotaSpec, RedirectSpec, RegionCacheSpec, RetrySpec,
 };
 pub use delay::DelaySpec;
 pub use dns::{DnsSpec, ResolverSpec};

@@ -2,10 +2,10 @@
 //! window, DNS caching, redirects and retries.
 
 use super::checker::{Checker, names};
-use super::limits::{MAX_ATTEMPTS, MAX_CLASSES, MAX_CLIENTS};
+use super::limits::{MAX_ATTEMPTS, MAX_CLASSES, MAX_CLIENTS, MAX_METHOD_WEIGHT};
 use crate::schema::{
-    ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, PopularitySpec, QuotaSpec, RedirectSpec,
-    RegionCacheSpec, Scenario,
+    ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec, PopularitySpec, QuotaSpec,
+    RedirectSpec, RegionCacheSpec, Scenario,
 };
 use crate::units::{Dur, Rate};
 
@@ -87,6 +87,33 @@ impl Checker {
         }
         self.redirects(&format!("{path}.redirects"), &c.redirects);
         self.retry(path, c);
+        if let Some(r) = &c.region {
+            let regions = names(s.regions.iter().map(|r| r.name.as_str()));
+            self.reference(&format!("{path}.region"), "region", r, &regions);
+        }
+        if let Some(m) = &c.methods {
+            self.methods(&format!("{path}.methods"), m);
+        }
+    }
+
+    fn methods(&mut self, path: &str, m: &MethodsSpec) {
+        for (name, w) in [("get", m.get), ("head", m.head), ("put", m.put)] {
+            if !(w.is_finite() && (0.0..=MAX_METHOD_WEIGHT).contains(&w)) {
+                self.issue(
+                    format!("{path}.{name}"),
+                    format!("weight must be within 0 to {MAX_METHOD_WEIGHT}, not {w}"),
+                );
+            }
+        }
+        if [m.get, m.head, m.put]
+            .iter()
+            .all(|&w| w <= 0.0 || w.is_nan())
+        {
+            self.issue(
+                path,
+                "every weight is 0: give at least one method a positive weight, e.g. `(get: 1)`",
+            );
+        }
     }
 
     fn arrivals(&mut self, path: &str, arrivals: &ArrivalsSpec) {

@@ -46,3 +46,5 @@ pub const MAX_PREFIXES: u64 = 1_000_000;
 pub const MAX_PREFIX_RATE: f64 = 1_000_000.0;
 /// Longest budget depth, in seconds at the limit (keeps budgets in `u128`).
 pub const MAX_BURST_SECS: u64 = 86_400;
+/// Largest relative weight of one HTTP method in a class's mix.
+pub const MAX_METHOD_WEIGHT: f64 = 1_000_000.0;

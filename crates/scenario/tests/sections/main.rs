@@ -6,6 +6,7 @@
 mod buckets;
 mod capacity;
 mod cdn;
+mod client_region;
 mod events;
 mod full_file;
 mod rate_limits;
