@@ -29,13 +29,14 @@ impl Checker {
                 &b.region,
                 &regions,
             );
-            if let (Some(c), Some(d)) = (b.created_at, b.deleted_at) {
-                if d <= c {
-                    self.issue(
-                        format!("buckets[{i}].deleted_at"),
-                        format!("{d} is not after created_at {c}"),
-                    );
-                }
+            if let (Some(c), Some(d)) = (
+                b.created_at,
+                b.deleted_at.filter(|&d| Some(d) <= b.created_at),
+            ) {
+                self.issue(
+                    format!("buckets[{i}].deleted_at"),
+                    format!("{d} is not after created_at {c}"),
+                );
             }
             // Like a timed event, a bucket's creation or deletion must happen within the run.
             for (field, at) in [("created_at", b.created_at), ("deleted_at", b.deleted_at)] {

@@ -63,13 +63,11 @@ impl Checker {
         };
         self.metric(&format!("{path}.metric"), metric);
         self.reference(&format!("{path}.class"), "class", class, classes);
-        if let (Some(from), Some(to)) = window {
-            if to <= from {
-                self.issue(
-                    format!("{path}.to"),
-                    format!("window end {to} is not after its start {from}"),
-                );
-            }
+        if let (Some(from), Some(to)) = (window.0, window.1.filter(|&to| Some(to) <= window.0)) {
+            self.issue(
+                format!("{path}.to"),
+                format!("window end {to} is not after its start {from}"),
+            );
         }
         // A window after the end of the run holds no bin: it would pass vacuously.
         let end = match point {
