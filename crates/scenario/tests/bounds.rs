@@ -279,3 +279,12 @@ fn expectation_windows_after_the_end_are_refused() {
     )
     .expect("a window ending at the end of the run is fine");
 }
+
+#[test]
+fn a_syntax_error_on_a_ten_megabyte_line_shows_a_bounded_window_once() {
+    let huge = format!("(name: \"{}\", duration: 5)", "x".repeat(10_000_000));
+    let err = parse(&huge, "big.ron").unwrap_err().to_string();
+    assert!(err.len() < 1_000, "{} bytes", err.len());
+    assert!(err.starts_with("big.ron:1:"), "{err}");
+    assert!(err.contains("-character line)"), "{err}");
+}
