@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn summary_table_columns_line_up_under_their_headers() {
         let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
-        let mut world = loaded.world.clone();
+        let mut world = (*loaded.world).clone();
         world.duration = s3sim_engine::SimDuration::from_secs(900);
         let options = RunOptions {
             seed: 1,

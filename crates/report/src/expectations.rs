@@ -313,8 +313,7 @@ pub fn check_file(file: &Path, max_replicas: Option<u32>, mut say: impl FnMut(&s
         replicas,
         progress: false,
     };
-    let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
-    let verdicts = evaluate(&loaded, &run_points(&worlds, options));
+    let verdicts = evaluate(&loaded, &run_points(&loaded.points, options));
     say(&format!(
         "{name} ({} point(s) x {replicas} replicas):",
         loaded.points.len()

@@ -37,14 +37,34 @@ pub fn markers(world: &WorldConfig) -> Vec<Marker> {
             created.into_iter().chain(deleted).chain(again)
         })
         .chain(world.faults.iter().flat_map(|f| fault_markers(world, f)))
-        .chain(world.cdn.invalidations.iter().map(|inv| {
-            let paths: Vec<String> = inv.paths.iter().map(|p| p.to_string()).collect();
-            marker(inv.at, format!("invalidation {}", paths.join(" ")))
-        }))
+        .chain(
+            world
+                .cdn
+                .invalidations
+                .iter()
+                .map(|inv| marker(inv.at, invalidation_label(&inv.paths))),
+        )
         .filter(|m| m.time_s > 0.0 && m.time_s < world.duration.as_secs_f64())
         .collect();
     marks.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
     marks
+}
+
+/// Most invalidation paths a marker label lists; the rest are counted.
+const LABEL_PATHS: usize = 3;
+
+/// `invalidation /a /b /c (+N more)`: a label every chart can draw, however many
+/// paths the invalidation has.
+fn invalidation_label(paths: &[s3sim_model::cdn::invalidation::PathPattern]) -> String {
+    let mut label = String::from("invalidation");
+    for p in paths.iter().take(LABEL_PATHS) {
+        label.push(' ');
+        label.push_str(&p.to_string());
+    }
+    if paths.len() > LABEL_PATHS {
+        label.push_str(&format!(" (+{} more)", paths.len() - LABEL_PATHS));
+    }
+    label
 }
 
 /// A marker at simulated time `t`.
@@ -102,7 +122,7 @@ fn fault_markers(world: &WorldConfig, fault: &Fault) -> Vec<Marker> {
 /// A marker that not every point has is labelled with the point that has it, so the
 /// curves chart of a sweep still says whose event it is.
 pub fn sweep_markers(loaded: &LoadedScenario) -> Vec<Marker> {
-    let per_point: Vec<Vec<Marker>> = loaded.points.iter().map(|p| markers(&p.world)).collect();
+    let per_point: Vec<Vec<Marker>> = loaded.points.iter().map(|p| markers(&p.world())).collect();
     let mut all: Vec<Marker> = Vec::new();
     for (point, markers) in loaded.points.iter().zip(&per_point) {
         for m in markers {
@@ -123,4 +143,22 @@ pub fn sweep_markers(loaded: &LoadedScenario) -> Vec<Marker> {
     }
     all.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use s3sim_model::cdn::invalidation::PathPattern;
+
+    #[test]
+    fn an_invalidation_marker_lists_three_paths_and_counts_the_rest() {
+        let paths: Vec<PathPattern> = (0..40_000)
+            .map(|i| PathPattern::parse(&format!("/p/{i}")).expect("valid"))
+            .collect();
+        assert_eq!(
+            invalidation_label(&paths),
+            "invalidation /p/0 /p/1 /p/2 (+39997 more)"
+        );
+        assert_eq!(invalidation_label(&paths[..2]), "invalidation /p/0 /p/1");
+    }
 }

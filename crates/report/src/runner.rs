@@ -6,7 +6,9 @@ use rayon::prelude::*;
 use s3sim_engine::RandomStreams;
 use s3sim_model::WorldConfig;
 use s3sim_model::world::{ReplicaOutput, run_replica};
+use s3sim_scenario::SweepPoint;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Say how to run a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,11 +48,24 @@ pub fn all_jobs(points: usize, replicas: u32) -> Vec<Job> {
         .collect()
 }
 
-/// Run `jobs` (of the sweep points whose models are `worlds`) on rayon's pool.
+/// Run `jobs` (of the sweep `points`) on rayon's pool.
 ///
-/// Outputs come back in `jobs` order whatever the thread count.
+/// Each job compiles its point's world ([`SweepPoint::world`]) and drops it when done,
+/// so a sweep holds at most one world per thread, never one per point (a scenario
+/// without a sweep shares its one compiled world). Outputs come back in `jobs` order
+/// whatever the thread count.
 pub fn run_jobs(
-    worlds: &[&WorldConfig],
+    points: &[SweepPoint],
+    jobs: &[Job],
+    seed: u64,
+    progress: bool,
+) -> Vec<ReplicaOutput> {
+    run_jobs_with(&|point| points[point].world(), jobs, seed, progress)
+}
+
+/// Run `jobs` on rayon's pool, asking `world_of` for each job's world.
+fn run_jobs_with(
+    world_of: &(dyn Fn(usize) -> Arc<WorldConfig> + Sync),
     jobs: &[Job],
     seed: u64,
     progress: bool,
@@ -60,7 +75,7 @@ pub fn run_jobs(
         .par_iter()
         .map(|job| {
             let streams = RandomStreams::for_replica(seed, u64::from(job.replica));
-            let output = run_replica(worlds[job.point], streams);
+            let output = run_replica(&world_of(job.point), streams);
             bar.inc(1);
             output
         })
@@ -98,15 +113,16 @@ impl RunResult {
     }
 }
 
-/// Run every replica of every point of `worlds` in one pool and aggregate per point.
-pub fn run_points(worlds: &[&WorldConfig], options: RunOptions) -> Vec<RunResult> {
-    let jobs = all_jobs(worlds.len(), options.replicas);
-    let mut outputs = run_jobs(worlds, &jobs, options.seed, options.progress).into_iter();
-    worlds
+/// Run every replica of every sweep point in one pool and aggregate per point (each
+/// point's world compiled again, one at a time, for its aggregate).
+pub fn run_points(points: &[SweepPoint], options: RunOptions) -> Vec<RunResult> {
+    let jobs = all_jobs(points.len(), options.replicas);
+    let mut outputs = run_jobs(points, &jobs, options.seed, options.progress).into_iter();
+    points
         .iter()
-        .map(|world| {
+        .map(|point| {
             RunResult::new(
-                world,
+                &point.world(),
                 outputs.by_ref().take(options.replicas as usize).collect(),
             )
         })
@@ -117,7 +133,7 @@ pub fn run_points(worlds: &[&WorldConfig], options: RunOptions) -> Vec<RunResult
 ///
 /// ```
 /// let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
-/// let mut world = loaded.world.clone();
+/// let mut world = (*loaded.world).clone();
 /// world.duration = s3sim_engine::SimDuration::from_secs(900);
 /// let options = s3sim_report::RunOptions { seed: 1, replicas: 2, progress: false };
 /// let result = s3sim_report::run(&world, options);
@@ -125,5 +141,13 @@ pub fn run_points(worlds: &[&WorldConfig], options: RunOptions) -> Vec<RunResult
 /// assert_eq!(result.aggregate.groups[0], "all");
 /// ```
 pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
-    run_points(&[world], options).pop().expect("one point")
+    let world = Arc::new(world.clone());
+    let jobs = all_jobs(1, options.replicas);
+    let outputs = run_jobs_with(
+        &|_| Arc::clone(&world),
+        &jobs,
+        options.seed,
+        options.progress,
+    );
+    RunResult::new(&world, outputs)
 }

@@ -173,8 +173,7 @@ pub fn run_shard(
 ) -> Result<Vec<PathBuf>, OutputError> {
     out.check(Kind::Shard)?;
     let jobs = shard.select(&all_jobs(loaded.points.len(), options.replicas));
-    let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
-    let outputs = run_jobs(&worlds, &jobs, options.seed, options.progress);
+    let outputs = run_jobs(&loaded.points, &jobs, options.seed, options.progress);
     let manifest = ShardManifest {
         format: FORMAT.into(),
         s3sim_version: env!("CARGO_PKG_VERSION").into(),
@@ -301,7 +300,7 @@ pub fn merge_shards(
         .iter()
         .map(|p| {
             RunResult::new(
-                &p.world,
+                &p.world(),
                 outputs.by_ref().take(first.replicas as usize).collect(),
             )
         })

@@ -45,13 +45,13 @@ impl SummaryMetric {
 ///
 /// ```
 /// use s3sim_report::sweep_summary::{SummaryMetric, SweepSummary};
-/// let text = s3sim_scenario::DEFAULT_SCENARIO
+/// let story = s3sim_scenario::DEFAULT_SCENARIO.split("    expect: [").next().unwrap();
+/// let text = format!("{story})")
 ///     .replace("duration: \"2h\"", "duration: \"20m\"")
 ///     .replace("    clients: [", "    sweep: (fields: [(path: \"seed\", values: [1, 2])]),\n    clients: [");
 /// let loaded = s3sim_scenario::parse(&text, "s").unwrap();
-/// let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
 /// let options = s3sim_report::RunOptions { seed: 1, replicas: 2, progress: false };
-/// let results = s3sim_report::run_points(&worlds, options);
+/// let results = s3sim_report::run_points(&loaded.points, options);
 /// let summary = SweepSummary::new(&loaded, &results);
 /// assert_eq!(summary.paths, ["seed"]);
 /// assert_eq!(summary.values[1], ["2"]);

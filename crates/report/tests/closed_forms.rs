@@ -282,7 +282,7 @@ fn nothing_is_stale_before_the_bucket_exists() {
 #[test]
 fn every_request_is_answered_failed_or_still_in_flight() {
     let loaded = s3sim_scenario::parse(&propagation_scenario(), "test").unwrap();
-    let mut world = loaded.world.clone();
+    let mut world = (*loaded.world).clone();
     world.duration = SimDuration::from_secs(1200);
     let result = s3sim_report::run(
         &world,

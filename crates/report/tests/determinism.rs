@@ -7,7 +7,7 @@ use std::path::Path;
 
 fn short_default() -> LoadedScenario {
     let mut loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "default").unwrap();
-    loaded.world.duration = SimDuration::from_secs(40 * 60);
+    std::sync::Arc::make_mut(&mut loaded.world).duration = SimDuration::from_secs(40 * 60);
     loaded
 }
 
@@ -120,9 +120,10 @@ fn shipped(file: &str, minutes: u64) -> LoadedScenario {
         .join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let mut loaded = s3sim_scenario::parse(&text, file).unwrap();
-    loaded.world = loaded.points[0].world.clone();
+    let mut world = (*loaded.points[0].world()).clone();
+    world.duration = SimDuration::from_secs(minutes * 60);
+    loaded.world = std::sync::Arc::new(world);
     loaded.scenario.sweep = None;
-    loaded.world.duration = SimDuration::from_secs(minutes * 60);
     loaded
 }
 

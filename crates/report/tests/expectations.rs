@@ -22,13 +22,12 @@ fn verdicts(expect: &str, sweep: &str) -> Vec<Verdict> {
     )"#
     );
     let loaded = s3sim_scenario::parse(&text, "crafted.ron").unwrap_or_else(|e| panic!("{e}"));
-    let worlds: Vec<_> = loaded.points.iter().map(|p| &p.world).collect();
     let options = RunOptions {
         seed: 5,
         replicas: 4,
         progress: false,
     };
-    evaluate(&loaded, &run_points(&worlds, options))
+    evaluate(&loaded, &run_points(&loaded.points, options))
 }
 
 fn passes(expect: &str) -> bool {

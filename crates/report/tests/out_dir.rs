@@ -13,9 +13,10 @@ const OPTIONS: RunOptions = RunOptions {
 };
 
 fn short_default() -> (LoadedScenario, Vec<RunResult>) {
-    let mut loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
-    loaded.points[0].world.duration = s3sim_engine::SimDuration::from_secs(600);
-    let results = vec![s3sim_report::run(&loaded.points[0].world, OPTIONS)];
+    let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+    let mut world = (*loaded.world).clone();
+    world.duration = s3sim_engine::SimDuration::from_secs(600);
+    let results = vec![s3sim_report::run(&world, OPTIONS)];
     (loaded, results)
 }
 

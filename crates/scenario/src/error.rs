@@ -82,7 +82,26 @@ pub(crate) fn syntax_error(
     error: &ron::error::SpannedError,
 ) -> ScenarioError {
     let (line, col) = (error.span.start.line, error.span.start.col);
-    let message = error.code.to_string();
+    let message = shorten(&error.code.to_string(), MAX_SNIPPET_CHARS);
+    let text = source.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
+    if text.chars().count() > MAX_SNIPPET_CHARS {
+        // A huge line is shown once, as a window around the column.
+        let start = col.saturating_sub(1 + MAX_SNIPPET_CHARS / 2);
+        let window: String = text.chars().skip(start).take(MAX_SNIPPET_CHARS).collect();
+        let gutter = format!("{line} | ");
+        let snippet = format!(
+            "{gutter}…{window}…\n{}^ (column {col} of a {}-character line)\n",
+            " ".repeat(gutter.len() + 1 + (col.saturating_sub(1) - start)),
+            text.chars().count()
+        );
+        return ScenarioError::Syntax {
+            origin: origin.into(),
+            line,
+            col,
+            message,
+            snippet,
+        };
+    }
     let offset = char_offset(source, line, col);
     let end = (offset + 1).min(source.chars().count()).max(offset);
     let mut out = Vec::new();
@@ -102,6 +121,19 @@ pub(crate) fn syntax_error(
         message,
         snippet,
     }
+}
+
+/// Longest source line (and parser message) shown whole in a syntax error, in characters.
+const MAX_SNIPPET_CHARS: usize = 200;
+
+/// `text`, cut to `max` characters with `…` when longer.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.into();
+    }
+    let mut cut: String = text.chars().take(max).collect();
+    cut.push('…');
+    cut
 }
 
 /// Character offset of a 1-based (line, column) position, clamped to the text.

@@ -20,6 +20,7 @@ pub use schema::Scenario;
 
 use s3sim_model::WorldConfig;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The scenario the default `s3sim run` uses: a new bucket in eu-west-1.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/new-bucket-propagation.ron");
@@ -41,8 +42,9 @@ pub struct LoadedScenario {
     pub origin: String,
     /// The parsed scenario, defaults filled in.
     pub scenario: Scenario,
-    /// The model configuration it compiles to (without any sweep setting).
-    pub world: WorldConfig,
+    /// The model configuration it compiles to (without any sweep setting); shared
+    /// with the one point of a scenario without a sweep.
+    pub world: Arc<WorldConfig>,
     /// Its sweep points; exactly one when there is no sweep.
     pub points: Vec<SweepPoint>,
 }
@@ -126,11 +128,12 @@ pub fn parse(source: &str, origin: &str) -> Result<LoadedScenario, ScenarioError
     };
     validate::check(&scenario).map_err(invalid)?;
     let points = points::expand(&scenario).map_err(invalid)?;
-    validate::expectations(&scenario, points.len()).map_err(invalid)?;
-    // Without a sweep the only point is the scenario itself: compile it once.
+    let durations: Vec<_> = points.iter().map(|p| p.duration).collect();
+    validate::expectations(&scenario, &durations).map_err(invalid)?;
+    // Without a sweep the only point is the scenario itself, compiled once.
     let world = match scenario.sweep {
-        None => points[0].world.clone(),
-        Some(_) => compile::compile(&scenario),
+        None => points[0].world(),
+        Some(_) => Arc::new(compile::compile(&scenario)),
     };
     Ok(LoadedScenario {
         source: source.into(),

@@ -224,6 +224,7 @@ patchable!(Scenario {
     s3,
     cdn,
     events,
+    max_requests_per_replica,
 } fixed { sweep, expect });
 patchable!(RegionSpec {
     name,

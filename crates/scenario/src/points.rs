@@ -1,12 +1,19 @@
 //! Expand a scenario into the points it runs: one per combination of its `sweep`
-//! values (patched, checked and compiled), or the scenario itself without a sweep.
+//! values, or the scenario itself without a sweep.
+//!
+//! Expansion is lazy: each point is patched and checked once, at load, and then only
+//! its settings are kept; its scenario and compiled world are rebuilt when a job asks
+//! for them ([`SweepPoint::scenario`], [`SweepPoint::world`]), so that 10 000 points
+//! cost 10 000 small setting lists, not 10 000 worlds.
 
 use crate::compile::compile;
 use crate::error::Issue;
 use crate::patch;
 use crate::schema::{Scenario, SweepMode, SweepSpec};
-use crate::validate;
+use crate::units::Dur;
+use crate::validate::{self, MAX_RUN_VALUES, Work};
 use s3sim_model::WorldConfig;
+use std::sync::Arc;
 
 /// Largest number of sweep points.
 pub const MAX_POINTS: usize = 10_000;
@@ -24,7 +31,7 @@ pub const MAX_POINTS: usize = 10_000;
 /// assert_eq!(loaded.points.len(), 2);
 /// assert_eq!(loaded.points[1].label(), "resolvers[0].max_ttl=\"1m\"");
 /// assert_eq!(loaded.points[1].dir_name(2), "1-max_ttl-1m");
-/// assert_eq!(loaded.points[1].world.resolver_groups[0].config.max_ttl.as_secs_f64(), 60.0);
+/// assert_eq!(loaded.points[1].world().resolver_groups[0].config.max_ttl.as_secs_f64(), 60.0);
 /// ```
 #[derive(Clone, Debug)]
 pub struct SweepPoint {
@@ -34,13 +41,38 @@ pub struct SweepPoint {
     pub settings: Vec<(String, String)>,
     /// The point's name, when the sweep names its points (variants of a story).
     pub name: Option<String>,
-    /// The scenario with those values set.
-    pub scenario: Scenario,
-    /// Its compiled model.
-    pub world: WorldConfig,
+    /// The point's run length (a sweep may set `duration`).
+    pub duration: Dur,
+    /// The point's metrics bin width (a sweep may set `bin`).
+    pub bin: Dur,
+    /// The scenario every point patches: without its sweep, description and
+    /// expectations, shared by all points.
+    base: Arc<Scenario>,
+    /// The compiled world, kept only for a scenario without a sweep (its one point).
+    world: Option<Arc<WorldConfig>>,
 }
 
 impl SweepPoint {
+    /// Rebuild the scenario with this point's values set (without the sweep, the
+    /// description and the expectations, which belong to the whole file).
+    pub fn scenario(&self) -> Scenario {
+        let mut scenario = Scenario::clone(&self.base);
+        for (path, value) in &self.settings {
+            // Every setting was applied to this same base and checked at load.
+            patch::set(&mut scenario, path, value).expect("a sweep setting checked at load");
+        }
+        scenario
+    }
+
+    /// Compile this point's model: the one compiled at load for a scenario without a
+    /// sweep, else a new one (callers keep it only while they need it).
+    pub fn world(&self) -> Arc<WorldConfig> {
+        match &self.world {
+            Some(world) => Arc::clone(world),
+            None => Arc::new(compile(&self.scenario())),
+        }
+    }
+
     /// `path=value, path=value`, or `base` for a scenario without a sweep.
     pub fn label(&self) -> String {
         if let Some(name) = &self.name {
@@ -105,25 +137,49 @@ fn safe(text: &str) -> String {
 ///
 /// Every [`Issue`] of the sweep: an empty field list or value list, a malformed path,
 /// unequal `zip` lists, wrong names, too many points, a value its field cannot take
-/// (at `sweep.fields[i]`), or a point whose scenario is invalid (at `sweep point k`).
+/// (at `sweep.fields[i]`), a point whose scenario is invalid (at `sweep point k`), or
+/// outputs of all points and replicas together over [`MAX_RUN_VALUES`] (at `sweep`).
 pub fn expand(base: &Scenario) -> Result<Vec<SweepPoint>, Vec<Issue>> {
+    let mut shared = base.clone();
+    shared.sweep = None;
+    shared.expect = Vec::new();
+    shared.description = String::new();
+    let shared = Arc::new(shared);
     let Some(sweep) = &base.sweep else {
         return Ok(vec![SweepPoint {
             index: 0,
             settings: Vec::new(),
             name: None,
-            scenario: base.clone(),
-            world: compile(base),
+            duration: base.duration,
+            bin: base.bin,
+            world: Some(Arc::new(compile(&shared))),
+            base: shared,
         }]);
     };
     let combos = combinations(sweep)?;
     let mut issues = Vec::new();
     let mut points = Vec::with_capacity(combos.len());
+    let mut values = 0u64;
     for (index, settings) in combos.into_iter().enumerate() {
-        match point(base, index, settings, sweep) {
-            Ok(p) => points.push(p),
+        match point(&shared, index, settings, sweep) {
+            Ok((p, work, replicas)) => {
+                values = values.saturating_add(work.saturating_mul(u64::from(replicas)));
+                points.push(p);
+            }
             Err(mut found) => issues.append(&mut found),
         }
+    }
+    if issues.is_empty() && values > MAX_RUN_VALUES {
+        issues.push(Issue::new(
+            "sweep",
+            format!(
+                "{} points × their replicas would hold {values} counters ({} MB) until the \
+                 run is aggregated; at most {MAX_RUN_VALUES}: sweep fewer values, use fewer \
+                 replicas or a wider bin, or split the sweep into several scenarios",
+                points.len(),
+                values * 8 / 1_000_000
+            ),
+        ));
     }
     if issues.is_empty() {
         Ok(points)
@@ -218,13 +274,15 @@ fn combinations(sweep: &SweepSpec) -> Result<Vec<Vec<(String, String)>>, Vec<Iss
         .collect())
 }
 
+/// Patch and check one point; its settings, its output size per replica and its
+/// replica count. The patched scenario is dropped: jobs rebuild it.
 fn point(
-    base: &Scenario,
+    base: &Arc<Scenario>,
     index: usize,
     settings: Vec<(String, String)>,
     sweep: &SweepSpec,
-) -> Result<SweepPoint, Vec<Issue>> {
-    let mut scenario = base.clone();
+) -> Result<(SweepPoint, u64, u32), Vec<Issue>> {
+    let mut scenario = Scenario::clone(base);
     for (path, value) in &settings {
         if let Err(e) = patch::set(&mut scenario, path, value) {
             let field = sweep
@@ -238,12 +296,12 @@ fn point(
             )]);
         }
     }
-    let label = settings
-        .iter()
-        .map(|(p, v)| format!("{p}={v}"))
-        .collect::<Vec<_>>()
-        .join(", ");
     validate::check(&scenario).map_err(|issues| {
+        let label = settings
+            .iter()
+            .map(|(p, v)| format!("{p}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         issues
             .into_iter()
             .map(|i| {
@@ -254,12 +312,15 @@ fn point(
             })
             .collect::<Vec<_>>()
     })?;
-    let world = compile(&scenario);
-    Ok(SweepPoint {
+    let values = Work::of(&scenario).output_values();
+    let point = SweepPoint {
         index,
         settings,
         name: sweep.names.get(index).cloned(),
-        scenario,
-        world,
-    })
+        duration: scenario.duration,
+        bin: scenario.bin,
+        base: Arc::clone(base),
+        world: None,
+    };
+    Ok((point, values, scenario.replicas))
 }

@@ -17,6 +17,7 @@ use std::fmt;
 /// has to parse: patching does not validate.
 const FILLED: &str = r#"(
     name: "filled",
+    max_requests_per_replica: 2000000000,
     description: "every field",
     duration: "2h",
     bin: "2m",

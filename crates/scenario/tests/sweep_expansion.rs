@@ -55,7 +55,7 @@ fn product_covers_every_combination_last_field_fastest() {
     use s3sim_model::client::DnsCachePolicy;
     assert!(
         points[5]
-            .world
+            .world()
             .classes
             .iter()
             .all(|c| c.dns == DnsCachePolicy::Forever)
@@ -144,5 +144,5 @@ fn a_scenario_without_sweep_has_one_base_point() {
     let loaded = parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
     assert_eq!(loaded.points.len(), 1);
     assert_eq!(loaded.points[0].label(), "base");
-    assert_eq!(loaded.points[0].world, loaded.world);
+    assert_eq!(loaded.points[0].world(), loaded.world);
 }

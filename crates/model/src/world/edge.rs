@@ -6,7 +6,7 @@ use super::event::Event;
 use super::request::{Request, RequestTable};
 use crate::bucket::KeyId;
 use crate::cdn::cache::{EdgeCache, Lookup};
-use crate::cdn::invalidation::InvalidationLedger;
+use crate::cdn::invalidation::{InvalidationLedger, PathSet};
 use crate::dns::Host;
 use crate::metrics::{Counter, Recorder};
 use crate::response::{Response, Status};
@@ -50,6 +50,8 @@ pub(crate) struct Edges<'a> {
     /// Per client place: its nearest edge.
     nearest: Vec<u16>,
     steps: Vec<(SimTime, CdnStep)>,
+    /// Per invalidation, its paths indexed for matching.
+    purges: Vec<PathSet>,
     ledger: InvalidationLedger,
     /// Origin fetches in flight.
     fetching: u64,
@@ -80,6 +82,11 @@ impl<'a> Edges<'a> {
             pending: BTreeMap::new(),
             nearest,
             steps: invalidation_steps(config, streams),
+            purges: cdn
+                .invalidations
+                .iter()
+                .map(|inv| PathSet::new(&inv.paths))
+                .collect(),
             ledger: InvalidationLedger::default(),
             fetching: 0,
         }
@@ -275,10 +282,19 @@ impl<'a> Edges<'a> {
                 recorder.count_all(now, Counter::InvalidationMicroUsd, micro_usd);
             }
             CdnStep::Purge { invalidation, edge } => {
-                let inv = &self.config.cdn.invalidations[invalidation as usize];
+                let distribution =
+                    self.config.cdn.invalidations[invalidation as usize].distribution;
                 let keys = &self.config.objects.keys;
-                self.cache(edge, inv.distribution)
-                    .invalidate_where(|k| inv.matches(&keys[k as usize]));
+                let set = &self.purges[invalidation as usize];
+                let cache = &mut self.caches
+                    [usize::from(edge) * self.distributions + usize::from(distribution)];
+                let mut path = String::new();
+                cache.invalidate_where(|k| {
+                    path.clear();
+                    path.push('/');
+                    path.push_str(&keys[k as usize]);
+                    set.matches(&path)
+                });
             }
         }
     }

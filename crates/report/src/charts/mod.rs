@@ -164,7 +164,7 @@ mod tests {
     /// Half an hour of the default scenario, two replicas.
     pub(crate) fn short_run() -> (Aggregate, Vec<Marker>) {
         let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
-        let mut world = loaded.world.clone();
+        let mut world = (*loaded.world).clone();
         world.duration = SimDuration::from_secs(1800);
         let result = crate::run(
             &world,
@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn degenerate_inputs_do_not_panic() {
         let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
-        let mut world = loaded.world.clone();
+        let mut world = (*loaded.world).clone();
         world.duration = SimDuration::from_secs(690);
         let base = world.classes[0].clone();
         world.classes = (0..24)
@@ -258,7 +258,7 @@ mod tests {
         )
         .unwrap();
         let loaded = s3sim_scenario::parse(&text, "storm").unwrap();
-        let mut world = loaded.world.clone();
+        let mut world = (*loaded.world).clone();
         world.duration = SimDuration::from_secs(1500);
         let options = RunOptions {
             seed: 1,

@@ -103,7 +103,7 @@ fn write_staged(
                 &sub,
                 loaded,
                 point,
-                &point_ron(point)?,
+                &point_ron(loaded, point)?,
                 options,
                 result,
             )?);
@@ -121,10 +121,9 @@ fn write_staged(
 }
 
 /// A sweep point's scenario as RON that runs on its own (no sweep, no expectations).
-fn point_ron(point: &SweepPoint) -> Result<String, OutputError> {
-    let mut scenario = point.scenario.clone();
-    scenario.sweep = None;
-    scenario.expect.clear();
+fn point_ron(loaded: &LoadedScenario, point: &SweepPoint) -> Result<String, OutputError> {
+    let mut scenario = point.scenario();
+    scenario.description = loaded.scenario.description.clone();
     let header = format!("// Sweep point {}: {}\n", point.index, point.label());
     let config = ron::ser::PrettyConfig::default().struct_names(true);
     ron::ser::to_string_pretty(&scenario, config)
@@ -170,7 +169,7 @@ fn write_point(
     files.extend(charts::render_all(
         dir,
         &result.aggregate,
-        &markers(&point.world),
+        &markers(&point.world()),
         &title,
     )?);
     Ok(files)
@@ -194,13 +193,15 @@ mod tests {
     fn an_error_while_drawing_charts_leaves_no_staging_directory_and_the_old_results() {
         let mut loaded =
             s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "default").unwrap();
-        loaded.points[0].world.duration = s3sim_engine::SimDuration::from_secs(600);
+        let mut world = (*loaded.world).clone();
+        world.duration = s3sim_engine::SimDuration::from_secs(600);
+        loaded.world = std::sync::Arc::new(world);
         let options = RunOptions {
             seed: 1,
             replicas: 1,
             progress: false,
         };
-        let results = [run(&loaded.points[0].world, options)];
+        let results = [run(&loaded.world, options)];
         let tmp = tempfile::tempdir().unwrap();
         let out = OutDir::new(tmp.path().join("out"));
         write_results(&out, &loaded, options, &results).unwrap();

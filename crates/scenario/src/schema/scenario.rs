@@ -80,6 +80,11 @@ pub struct Scenario {
     /// one run as written.
     #[serde(default)]
     pub sweep: Option<SweepSpec>,
+    /// Raise (or lower) the ceiling on expected client requests per replica, which
+    /// validation otherwise refuses above 10⁹
+    /// ([`crate::validate::MAX_REQUESTS_PER_REPLICA`]). Default: that ceiling.
+    #[serde(default)]
+    pub max_requests_per_replica: Option<u64>,
     /// Assertions on the outcome, checked by `s3sim check` (see [`Expectation`]).
     /// Default: none.
     #[serde(default)]

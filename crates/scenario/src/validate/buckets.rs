@@ -29,13 +29,27 @@ impl Checker {
                 &b.region,
                 &regions,
             );
-            if let (Some(c), Some(d)) = (b.created_at, b.deleted_at)
-                && d <= c
-            {
+            if let (Some(c), Some(d)) = (
+                b.created_at,
+                b.deleted_at.filter(|&d| Some(d) <= b.created_at),
+            ) {
                 self.issue(
                     format!("buckets[{i}].deleted_at"),
                     format!("{d} is not after created_at {c}"),
                 );
+            }
+            // Like a timed event, a bucket's creation or deletion must happen within the run.
+            for (field, at) in [("created_at", b.created_at), ("deleted_at", b.deleted_at)] {
+                if let Some(at) = at.filter(|&at| at >= s.duration) {
+                    self.issue(
+                        format!("buckets[{i}].{field}"),
+                        format!(
+                            "{at} is not before the end of the run {}: write a time before it, \
+                             or leave {field} out",
+                            s.duration
+                        ),
+                    );
+                }
             }
             if b.location_constraint == Some(true) && b.region == s.default_region {
                 self.issue(

@@ -35,6 +35,11 @@ impl Checker {
         }
     }
 
+    /// Tell whether no issue has been found so far.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.issues.is_empty()
+    }
+
     pub(crate) fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.issues.push(Issue::new(path, message));
     }

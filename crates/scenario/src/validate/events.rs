@@ -1,7 +1,7 @@
 //! Check the `events` list: what each fault or change names, and when it happens.
 
 use super::checker::{Checker, names};
-use super::limits::{MAX_EVENTS, MAX_IPS};
+use super::limits::{MAX_EVENTS, MAX_INVALIDATION_PATHS, MAX_IPS};
 use crate::schema::{EventSpec, FacilitySpec, Scenario};
 use crate::units::Dur;
 use s3sim_model::cdn::invalidation::PathPattern;
@@ -19,6 +19,25 @@ impl Checker {
         let specs = s.facilities();
         let facilities = names(specs.iter().map(|(_, f)| f.name.as_str()));
         self.rotated_ips(s, &specs);
+        let paths: usize = s
+            .events
+            .iter()
+            .map(|e| match e {
+                EventSpec::Invalidation { paths, .. } => paths.len(),
+                _ => 0,
+            })
+            .sum();
+        if paths > MAX_INVALIDATION_PATHS {
+            self.issue(
+                "events",
+                format!(
+                    "{paths} invalidation paths in all; at most {MAX_INVALIDATION_PATHS}: \
+                     invalidate a prefix (e.g. \"/images/*\", one path) instead of its \
+                     objects one by one"
+                ),
+            );
+            return;
+        }
         let mut recreated = BTreeSet::new();
         for (i, event) in s.events.iter().enumerate() {
             let path = format!("events[{i}]");

@@ -2,6 +2,7 @@
 
 use super::checker::Checker;
 use crate::schema::Expectation;
+use crate::units::Dur;
 use s3sim_model::metrics::Metric;
 use std::collections::BTreeSet;
 
@@ -11,8 +12,9 @@ impl Checker {
         path: &str,
         e: &Expectation,
         classes: &BTreeSet<&str>,
-        points: usize,
+        durations: &[Dur],
     ) {
+        let points = durations.len();
         let (metric, class, window, point) = match e {
             Expectation::MeanBelow {
                 metric,
@@ -61,13 +63,40 @@ impl Checker {
         };
         self.metric(&format!("{path}.metric"), metric);
         self.reference(&format!("{path}.class"), "class", class, classes);
-        if let (Some(from), Some(to)) = window
-            && to <= from
-        {
+        if let (Some(from), Some(to)) = (window.0, window.1.filter(|&to| Some(to) <= window.0)) {
             self.issue(
                 format!("{path}.to"),
                 format!("window end {to} is not after its start {from}"),
             );
+        }
+        // A window after the end of the run holds no bin: it would pass vacuously.
+        let end = match point {
+            Some(p) => durations.get(p).copied(),
+            None => durations.iter().copied().min(),
+        };
+        if let Some(end) = end {
+            let late = |field: &str, at: Option<Dur>, strict: bool| {
+                at.filter(|&at| if strict { at >= end } else { at > end })
+                    .map(|at| (format!("{path}.{field}"), at))
+            };
+            let by = match e {
+                Expectation::SettlesBelow { by, .. } => Some(*by),
+                _ => None,
+            };
+            let found = [
+                late("from", window.0, true),
+                late("to", window.1, false),
+                late("by", by, false),
+            ];
+            for (field, at) in found.into_iter().flatten() {
+                self.issue(
+                    field,
+                    format!(
+                        "{at} is after the end of the run {end}, where the assertion would \
+                         hold vacuously: write a time within the run"
+                    ),
+                );
+            }
         }
         if let Some(p) = point {
             self.point(&format!("{path}.point"), p, points);

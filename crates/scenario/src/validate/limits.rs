@@ -3,6 +3,9 @@
 //! Each bound keeps work and memory within what one machine can do, or an id within
 //! its integer width; a scenario beyond one is refused with the field path.
 
+/// Longest scenario name, in bytes: it names `results/<name>/` and
+/// `results/<name>.shards/`, and file systems refuse components over 255 bytes.
+pub const MAX_NAME_BYTES: usize = 100;
 /// Largest number of clients over all classes (each costs about 32 bytes per replica).
 pub const MAX_CLIENTS: u64 = 20_000_000;
 /// Largest number of resolvers over all groups.
@@ -48,3 +51,17 @@ pub const MAX_PREFIX_RATE: f64 = 1_000_000.0;
 pub const MAX_BURST_SECS: u64 = 86_400;
 /// Largest relative weight of one HTTP method in a class's mix.
 pub const MAX_METHOD_WEIGHT: f64 = 1_000_000.0;
+/// Most invalidation paths over all events (each is matched against every cached
+/// object at every edge; a wildcard covers any number of objects as one path).
+pub const MAX_INVALIDATION_PATHS: usize = 100_000;
+/// Most expected client requests per replica, unless the scenario raises it with
+/// `max_requests_per_replica`: 10⁹, hours of simulation on one core.
+pub const MAX_REQUESTS_PER_REPLICA: u64 = 1_000_000_000;
+/// Most per-class counters one replica holds (bins × (classes + 1) × counters): 160 MB
+/// of `u64`, kept per replica until the run is aggregated.
+pub const MAX_METRIC_VALUES: u64 = 20_000_000;
+/// Most per-facility counters one replica holds (bins × facilities × counters): 160 MB.
+pub const MAX_FACILITY_VALUES: u64 = 20_000_000;
+/// Most counters a whole run holds before it is aggregated: every point's replicas'
+/// outputs together (points × replicas × values per replica), 2 GB of `u64`.
+pub const MAX_RUN_VALUES: u64 = 250_000_000;

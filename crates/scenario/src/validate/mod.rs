@@ -15,16 +15,21 @@ mod expectations;
 mod limits;
 mod rate_limits;
 mod topology;
+mod work;
+
+pub use work::Work;
 
 pub use limits::{
     MAX_ATTEMPTS, MAX_BINS, MAX_BUCKETS, MAX_BURST_SECS, MAX_CACHE_SLOTS, MAX_CLASSES, MAX_CLIENTS,
-    MAX_DISTRIBUTIONS, MAX_EDGE_CAPACITY, MAX_EDGES, MAX_EVENTS, MAX_FACILITIES, MAX_IPS, MAX_KEYS,
-    MAX_PREFIX_RATE, MAX_PREFIXES, MAX_REGIONS, MAX_REPLICAS, MAX_RESOLVER_GROUPS, MAX_RESOLVERS,
-    MAX_SERVERS,
+    MAX_DISTRIBUTIONS, MAX_EDGE_CAPACITY, MAX_EDGES, MAX_EVENTS, MAX_FACILITIES,
+    MAX_FACILITY_VALUES, MAX_INVALIDATION_PATHS, MAX_IPS, MAX_KEYS, MAX_METRIC_VALUES,
+    MAX_NAME_BYTES, MAX_PREFIX_RATE, MAX_PREFIXES, MAX_REGIONS, MAX_REPLICAS,
+    MAX_REQUESTS_PER_REPLICA, MAX_RESOLVER_GROUPS, MAX_RESOLVERS, MAX_RUN_VALUES, MAX_SERVERS,
 };
 
 use crate::error::Issue;
 use crate::schema::Scenario;
+use crate::units::Dur;
 use checker::Checker;
 use s3sim_engine::SimDuration;
 use std::collections::BTreeSet;
@@ -55,14 +60,17 @@ pub fn check(scenario: &Scenario) -> Result<(), Vec<Issue>> {
     c.cdn(scenario, keys);
     c.temporary_redirect(&scenario.s3);
     c.rate_limits(scenario);
+    // The estimates assume the sizes and rates are within their bounds.
+    if c.is_clean() {
+        c.work(scenario);
+    }
     c.finish()
 }
 
 /// Check the scenario's own fields: name, duration, bin width, replicas.
 fn top_level(c: &mut Checker, s: &Scenario) {
-    let safe = |ch: char| ch.is_ascii_alphanumeric() || "-_.".contains(ch);
-    if s.name.is_empty() || !s.name.chars().all(safe) || s.name.starts_with('.') {
-        c.issue("name", "must be non-empty and use only letters, digits, '-', '_' and '.' (it names the output directory)");
+    if let Err(problem) = scenario_name(&s.name) {
+        c.issue("name", problem);
     }
     c.positive("duration", s.duration, "duration");
     c.positive("bin", s.bin, "bin width");
@@ -95,7 +103,8 @@ fn top_level(c: &mut Checker, s: &Scenario) {
     }
 }
 
-/// Check the `expect` list against the scenario and its number of sweep points.
+/// Check the `expect` list against the scenario and its sweep points' run lengths
+/// (`durations`, one per point, in point order).
 ///
 /// ```
 /// let text = s3sim_scenario::DEFAULT_SCENARIO
@@ -107,13 +116,60 @@ fn top_level(c: &mut Checker, s: &Scenario) {
 /// # Errors
 ///
 /// Every [`Issue`] found, in list order.
-pub fn expectations(scenario: &Scenario, points: usize) -> Result<(), Vec<Issue>> {
+pub fn expectations(scenario: &Scenario, durations: &[Dur]) -> Result<(), Vec<Issue>> {
     let mut c = Checker::default();
     let classes: BTreeSet<&str> = std::iter::once("all")
         .chain(scenario.clients.iter().map(|c| c.name.as_str()))
         .collect();
     for (i, e) in scenario.expect.iter().enumerate() {
-        c.expectation(&format!("expect[{i}]"), e, &classes, points);
+        c.expectation(&format!("expect[{i}]"), e, &classes, durations);
     }
     c.finish()
+}
+
+/// Check a scenario name: it names the output directory `results/<name>/` and, for
+/// shards, `results/<name>.shards/`, so it must be one plain, portable path component.
+fn scenario_name(name: &str) -> Result<(), String> {
+    let write =
+        "write a short name of letters, digits, '-', '_' and '.', e.g. \"bucket-migration\"";
+    if name.is_empty() {
+        return Err(format!("must not be empty: {write}"));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "is {} bytes long; at most {MAX_NAME_BYTES} (it names the output directory): {write}",
+            name.len()
+        ));
+    }
+    if let Some(bad) = name.chars().find(|ch| ch.is_control()) {
+        return Err(format!("holds the control character {:?}; {write}", bad));
+    }
+    if let Some(bad) = name.chars().find(|&ch| ch == '/' || ch == '\\') {
+        return Err(format!(
+            "holds the path separator '{bad}'; the name is one directory, not a path: {write}"
+        ));
+    }
+    if name == "." || name == ".." {
+        return Err(format!(
+            "\"{name}\" is the current or parent directory, not a name: {write}"
+        ));
+    }
+    if name.ends_with(".shards") {
+        return Err(format!(
+            "ends in \".shards\", the suffix of the directory where scenario \"{}\"'s shards \
+             live: drop the suffix or write e.g. \"{}-shards\"",
+            name.trim_end_matches(".shards"),
+            name.trim_end_matches(".shards")
+        ));
+    }
+    let safe = |ch: char| ch.is_ascii_alphanumeric() || "-_.".contains(ch);
+    if let Some(bad) = name.chars().find(|&ch| !safe(ch)) {
+        return Err(format!("holds {bad:?}; {write}"));
+    }
+    if name.starts_with('.') {
+        return Err(format!(
+            "starts with '.', which hides the output directory: {write}"
+        ));
+    }
+    Ok(())
 }

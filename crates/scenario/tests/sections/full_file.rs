@@ -187,8 +187,8 @@ fn a_file_using_every_new_field_compiles_into_the_world_it_describes() {
     assert_eq!(loaded.points.len(), 2);
     assert_eq!(loaded.points[0].label(), "website origin");
     assert_eq!(
-        loaded.points[1].world.cdn.distributions[0].origin,
+        loaded.points[1].world().cdn.distributions[0].origin,
         Origin::Regional
     );
-    assert_eq!(loaded.points[0].world, *world);
+    assert_eq!(*loaded.points[0].world(), **world);
 }

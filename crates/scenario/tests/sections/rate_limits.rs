@@ -111,8 +111,8 @@ fn a_sweep_can_spread_keys_over_prefixes_and_switch_the_limits_off() {
     );
     let points = parse(&text, "t").unwrap().points;
     assert_eq!(points.len(), 2);
-    assert!(points[0].world.rate_limits.enabled);
-    let second = &points[1].world;
+    assert!(points[0].world().rate_limits.enabled);
+    let second = points[1].world();
     assert!(!second.rate_limits.enabled);
     assert_eq!(second.rate_limits.prefixes[1], ["x/", "y/"]);
 }

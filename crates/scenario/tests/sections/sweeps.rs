@@ -36,7 +36,7 @@ fn sweep_names_label_the_points() {
     assert_eq!(points[1].label(), "slow start");
     assert_eq!(points[1].dir_name(2), "1-slow_start");
     assert_eq!(
-        points[0].world.classes[1].connect_timeout,
+        points[0].world().classes[1].connect_timeout,
         s3sim_engine::SimDuration::from_secs(1)
     );
 }
@@ -50,7 +50,7 @@ fn sweep_over_a_distribution_origin() {
     let points = parse(&text, "t").unwrap().points;
     let origins: Vec<Origin> = points
         .iter()
-        .map(|p| p.world.cdn.distributions[0].origin)
+        .map(|p| p.world().cdn.distributions[0].origin)
         .collect();
     assert_eq!(origins, [Origin::Website, Origin::Global, Origin::Regional]);
     assert_eq!(points[1].label(), "cdn.distributions[0].origin=global");
@@ -66,7 +66,7 @@ fn sweep_over_the_events_list() {
         ])])"#,
     );
     let points = parse(&text, "t").unwrap().points;
-    let faults: Vec<usize> = points.iter().map(|p| p.world.faults.len()).collect();
+    let faults: Vec<usize> = points.iter().map(|p| p.world().faults.len()).collect();
     assert_eq!(faults, [0, 1, 2]);
 }
 
@@ -82,7 +82,7 @@ fn sweep_over_one_event() {
     )]);
     let points = parse(&text, "t").unwrap().points;
     assert_eq!(points.len(), 2);
-    assert_ne!(points[0].world.faults, points[1].world.faults);
+    assert_ne!(points[0].world().faults, points[1].world().faults);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn sweep_over_capacity_retry_and_cdn_leaves() {
         ])"#,
     );
     let points = parse(&text, "t").unwrap().points;
-    let (a, b) = (&points[0].world, &points[1].world);
+    let (a, b) = (points[0].world(), points[1].world());
     assert_eq!(a.topology.facilities[0].capacity.unwrap().servers, 2);
     assert_eq!(b.topology.facilities[0].capacity.unwrap().servers, 8);
     assert_eq!(a.classes[1].retry.unwrap().max_attempts, 7);
@@ -189,12 +189,9 @@ fn sweep_into_sub_fields_of_retry_and_website() {
     ]),"#,
     )]);
     let points = parse(&text, "t").unwrap().points;
-    assert_eq!(points[1].world.classes[1].retry.unwrap().max_attempts, 4);
-    let home = &points[1].scenario.buckets[0]
-        .website
-        .as_ref()
-        .unwrap()
-        .index_document;
+    assert_eq!(points[1].world().classes[1].retry.unwrap().max_attempts, 4);
+    let scenario = points[1].scenario();
+    let home = &scenario.buckets[0].website.as_ref().unwrap().index_document;
     assert_eq!(home, "home.html");
 }
 
