@@ -105,7 +105,7 @@ fn shard_auto_reads_the_index_from_the_scheduler_variable() {
     let missing = s3sim(tmp.path(), &["run", "t.ron", "--shard", "auto/2"], &[]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
-        stderr(&missing).contains("none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX is set"),
+        stderr(&missing).contains("none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, PBS_ARRAY_INDEX, SGE_TASK_ID, LSB_JOBINDEX is set"),
         "{}",
         stderr(&missing)
     );

@@ -58,9 +58,8 @@ pub fn run_jobs(
     let bar = progress_bar(jobs.len() as u64, progress);
     let outputs = jobs
         .par_iter()
-        .map(|job| {
-            let streams = RandomStreams::for_replica(seed, u64::from(job.replica));
-            let output = run_replica(worlds[job.point], streams);
+        .map(|&job| {
+            let output = run_job(worlds, job, seed);
             bar.inc(1);
             output
         })
@@ -69,7 +68,14 @@ pub fn run_jobs(
     outputs
 }
 
-fn progress_bar(len: u64, show: bool) -> ProgressBar {
+/// Run one job: replica `job.replica` (random streams of (`seed`, replica)) of the
+/// world of point `job.point`.
+pub(crate) fn run_job(worlds: &[&WorldConfig], job: Job, seed: u64) -> ReplicaOutput {
+    let streams = RandomStreams::for_replica(seed, u64::from(job.replica));
+    run_replica(worlds[job.point], streams)
+}
+
+pub(crate) fn progress_bar(len: u64, show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
