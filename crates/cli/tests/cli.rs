@@ -148,6 +148,57 @@ fn sharded_run_merged_equals_the_plain_run() {
 }
 
 #[test]
+fn status_exits_1_until_every_shard_is_done_and_a_broken_shard_fails_merge_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("t.ron"), scenario(PASSING)).unwrap();
+    let run = s3sim(tmp.path(), &["run", "t.ron", "--shard", "0/2"], &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let status = s3sim(tmp.path(), &["status", "results/tiny.shards"], &[]);
+    assert_eq!(status.status.code(), Some(1));
+    assert!(
+        stdout(&status).contains("shards not found: 1"),
+        "{}",
+        stdout(&status)
+    );
+    let merge = s3sim(
+        tmp.path(),
+        &["merge", "results/tiny.shards/0-of-2", "--out", "m"],
+        &[],
+    );
+    assert_eq!(merge.status.code(), Some(1));
+    assert!(
+        stderr(&merge).contains("sbatch --array=1 deploy/slurm/sweep-array.sbatch t.ron 2"),
+        "{}",
+        stderr(&merge)
+    );
+    let run = s3sim(tmp.path(), &["run", "t.ron", "--shard", "1/2"], &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let status = s3sim(tmp.path(), &["status", "results/tiny.shards"], &[]);
+    assert_eq!(status.status.code(), Some(0), "{}", stdout(&status));
+    let job = tmp
+        .path()
+        .join("results/tiny.shards/1-of-2/jobs/0-1.json.gz");
+    std::fs::write(&job, b"not gzip").unwrap();
+    let merge = s3sim(
+        tmp.path(),
+        &[
+            "merge",
+            "results/tiny.shards/0-of-2",
+            "results/tiny.shards/1-of-2",
+            "--out",
+            "m",
+        ],
+        &[],
+    );
+    assert_eq!(merge.status.code(), Some(1), "an error, not a panic (101)");
+    assert!(
+        stderr(&merge).contains("0-1.json.gz: not a whole gzip file"),
+        "{}",
+        stderr(&merge)
+    );
+}
+
+#[test]
 fn run_without_arguments_runs_the_default_scenario_and_writes_its_charts() {
     let tmp = tempfile::tempdir().unwrap();
     let out = s3sim(tmp.path(), &["run", "--replicas", "2"], &[]);
