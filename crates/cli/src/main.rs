@@ -53,6 +53,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Say which shards and jobs of sharded runs are done; exit 1 unless all are.
+    Status {
+        /// Shard directories, or folders holding them (e.g. results/NAME.shards).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
 }
 
 /// The most worker threads `--threads` (or RAYON_NUM_THREADS) may ask for: far more
@@ -103,8 +109,10 @@ struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
     threads: Option<u32>,
     /// Run only shard K of N of the (point, replica) jobs and write raw results for
-    /// `s3sim merge` (default output: `results/<name>.shards/K-of-N`); `auto/N` takes K
-    /// from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
+    /// `s3sim merge` (default output: `results/<name>.shards/K-of-N`); jobs an earlier,
+    /// interrupted run of the same shard finished are kept. `auto/N` takes K from
+    /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX,
+    /// PBS_ARRAY_INDEX, SGE_TASK_ID − 1 or LSB_JOBINDEX − 1 (the first set).
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
 }
@@ -116,6 +124,7 @@ fn main() -> ExitCode {
         Command::Validate { files } => validate(&files),
         Command::Check(args) => check(args),
         Command::Merge { shards, out, force } => merge(&shards, out, force),
+        Command::Status { dirs } => status(&dirs),
     };
     match outcome {
         Ok(code) => code,
@@ -209,9 +218,14 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     out.check(kind)?;
     sayln!("{}", console::banner(&loaded, options));
     if let Some(shard) = shard {
-        let files = s3sim_report::shard::run_shard(&out, &loaded, options, shard)?;
-        sayln!("shard {shard}: raw results for `s3sim merge`:");
-        files.iter().for_each(|f| sayln!("  {}", f.display()));
+        let done = s3sim_report::shard::run_shard(&out, &loaded, options, shard)?;
+        sayln!(
+            "shard {shard}: {} jobs ({} run now, {} kept from an earlier run); raw results for `s3sim merge` in:",
+            done.jobs,
+            done.ran,
+            done.skipped
+        );
+        sayln!("  {}", out.path().display());
         return Ok(ExitCode::SUCCESS);
     }
     let started = Instant::now();
@@ -309,4 +323,14 @@ fn merge(shards: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<ExitCo
     );
     files.iter().for_each(|f| sayln!("  {}", f.display()));
     Ok(ExitCode::SUCCESS)
+}
+
+fn status(dirs: &[PathBuf]) -> Result<ExitCode> {
+    let report = s3sim_report::shard::shard_status(dirs).map_err(anyhow::Error::msg)?;
+    say!("{report}");
+    Ok(if report.complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -105,7 +105,7 @@ fn shard_auto_reads_the_index_from_the_scheduler_variable() {
     let missing = s3sim(tmp.path(), &["run", "t.ron", "--shard", "auto/2"], &[]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
-        stderr(&missing).contains("none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX is set"),
+        stderr(&missing).contains("none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, PBS_ARRAY_INDEX, SGE_TASK_ID, LSB_JOBINDEX is set"),
         "{}",
         stderr(&missing)
     );
@@ -145,6 +145,57 @@ fn sharded_run_merged_equals_the_plain_run() {
         let b = std::fs::read(tmp.path().join("merged").join(file)).unwrap();
         assert!(a == b, "{file} differs");
     }
+}
+
+#[test]
+fn status_exits_1_until_every_shard_is_done_and_a_broken_shard_fails_merge_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("t.ron"), scenario(PASSING)).unwrap();
+    let run = s3sim(tmp.path(), &["run", "t.ron", "--shard", "0/2"], &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let status = s3sim(tmp.path(), &["status", "results/tiny.shards"], &[]);
+    assert_eq!(status.status.code(), Some(1));
+    assert!(
+        stdout(&status).contains("shards not found: 1"),
+        "{}",
+        stdout(&status)
+    );
+    let merge = s3sim(
+        tmp.path(),
+        &["merge", "results/tiny.shards/0-of-2", "--out", "m"],
+        &[],
+    );
+    assert_eq!(merge.status.code(), Some(1));
+    assert!(
+        stderr(&merge).contains("sbatch --array=1 deploy/slurm/sweep-array.sbatch t.ron 2"),
+        "{}",
+        stderr(&merge)
+    );
+    let run = s3sim(tmp.path(), &["run", "t.ron", "--shard", "1/2"], &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let status = s3sim(tmp.path(), &["status", "results/tiny.shards"], &[]);
+    assert_eq!(status.status.code(), Some(0), "{}", stdout(&status));
+    let job = tmp
+        .path()
+        .join("results/tiny.shards/1-of-2/jobs/0-1.json.gz");
+    std::fs::write(&job, b"not gzip").unwrap();
+    let merge = s3sim(
+        tmp.path(),
+        &[
+            "merge",
+            "results/tiny.shards/0-of-2",
+            "results/tiny.shards/1-of-2",
+            "--out",
+            "m",
+        ],
+        &[],
+    );
+    assert_eq!(merge.status.code(), Some(1), "an error, not a panic (101)");
+    assert!(
+        stderr(&merge).contains("0-1.json.gz: not a whole gzip file"),
+        "{}",
+        stderr(&merge)
+    );
 }
 
 #[test]

@@ -73,9 +73,8 @@ fn run_jobs_with(
     let bar = progress_bar(jobs.len() as u64, progress);
     let outputs = jobs
         .par_iter()
-        .map(|job| {
-            let streams = RandomStreams::for_replica(seed, u64::from(job.replica));
-            let output = run_replica(&world_of(job.point), streams);
+        .map(|&job| {
+            let output = run_job(&world_of(job.point), job, seed);
             bar.inc(1);
             output
         })
@@ -84,7 +83,14 @@ fn run_jobs_with(
     outputs
 }
 
-fn progress_bar(len: u64, show: bool) -> ProgressBar {
+/// Run one job: replica `job.replica` (random streams of (`seed`, replica)) of
+/// `world`, the world of point `job.point`.
+pub(crate) fn run_job(world: &WorldConfig, job: Job, seed: u64) -> ReplicaOutput {
+    let streams = RandomStreams::for_replica(seed, u64::from(job.replica));
+    run_replica(world, streams)
+}
+
+pub(crate) fn progress_bar(len: u64, show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }

@@ -255,6 +255,37 @@ pub struct FacilityMetrics {
 }
 
 impl FacilityMetrics {
+    /// Check that the stored rows fit `bins` × facilities (a decoded copy may not), so
+    /// that no accessor can index out of range; `Err` says what is inconsistent.
+    ///
+    /// ```
+    /// use s3sim_engine::{SimDuration, SimTime};
+    /// use s3sim_model::metrics::facility::FacilityRecorder;
+    /// let s = SimDuration::from_secs;
+    /// let mut m = FacilityRecorder::new(s(60), s(60), vec![1, 0]).finish(SimTime::from_secs(60));
+    /// assert_eq!(m.check_shape(), Ok(()));
+    /// m.servers.pop();
+    /// assert!(m.check_shape().unwrap_err().contains("1 facilities"));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A message when the counters or waits are not one row per (bin, facility).
+    pub fn check_shape(&self) -> Result<(), String> {
+        let cells = self.bins.checked_mul(self.facilities());
+        if cells != Some(self.counts.len()) || cells != Some(self.waits.len()) {
+            return Err(format!(
+                "{} bins × {} facilities need {} rows of counters and of waits, found {} and {}",
+                self.bins,
+                self.facilities(),
+                cells.map_or("too many".into(), |c| c.to_string()),
+                self.counts.len(),
+                self.waits.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// Number of facilities.
     pub fn facilities(&self) -> usize {
         self.servers.len()

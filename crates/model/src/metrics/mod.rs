@@ -316,6 +316,38 @@ pub struct BinnedMetrics {
 }
 
 impl BinnedMetrics {
+    /// Check that the stored rows fit `bins` × `groups` (a decoded copy may not), so
+    /// that no accessor can index out of range; `Err` says what is inconsistent.
+    ///
+    /// ```
+    /// use s3sim_engine::SimDuration;
+    /// use s3sim_model::metrics::Recorder;
+    /// let mut m = Recorder::new(SimDuration::from_secs(60), SimDuration::from_secs(120), 1).finish();
+    /// assert_eq!(m.check_shape(), Ok(()));
+    /// m.bins = 3;
+    /// assert!(m.check_shape().unwrap_err().contains("3 bins"));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A message when the counters or quantiles are not one row per (bin, group).
+    pub fn check_shape(&self) -> Result<(), String> {
+        let cells = self.bins.checked_mul(self.groups);
+        let counts = cells.and_then(|c| c.checked_mul(COUNTERS));
+        if cells != Some(self.quantiles.len()) || counts != Some(self.counts.len()) {
+            return Err(format!(
+                "{} bins × {} groups need {} counters and {} quantile pairs, found {} and {}",
+                self.bins,
+                self.groups,
+                counts.map_or("too many".into(), |c| c.to_string()),
+                cells.map_or("too many".into(), |c| c.to_string()),
+                self.counts.len(),
+                self.quantiles.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// Read a counter's value in one bin for one group (0 = all).
     pub fn count(&self, bin: usize, group: usize, counter: Counter) -> u64 {
         self.row(bin, group)[counter.index()]
