@@ -20,7 +20,7 @@ use s3sim_model::facility::{self, FacilityRules};
 use s3sim_model::fault::{self, Fault};
 use s3sim_model::metrics::Counter;
 use s3sim_model::response::Status::{self, *};
-use s3sim_model::response::{Hop, Response};
+use s3sim_model::response::{Hop, Method, Response};
 use s3sim_model::world::ReplicaOutput;
 use s3sim_model::{RequestTrace, WorldConfig, run_replica};
 
@@ -251,6 +251,8 @@ fn an_sdk_re_addresses_only_on_a_redirect_or_a_400() {
         host: Host::BucketGlobal(2),
         bucket: 2,
         key: 0,
+        method: Method::Get,
+        signed_for: None,
     };
     let now = SimTime::ZERO;
     let decide = |status| {
@@ -267,7 +269,7 @@ fn an_sdk_re_addresses_only_on_a_redirect_or_a_400() {
             Addressing::VirtualGlobal,
             now,
         );
-        (next.map(|(host, _)| host), memory.region(2, now))
+        (next.map(|next| next.host), memory.region(2, now))
     };
     let regional = (Some(Host::BucketRegional(2, EU_WEST_1)), Some(EU_WEST_1));
     for status in [MovedPermanently, Found, TemporaryRedirect, BadRequest] {
