@@ -32,12 +32,14 @@ mod load_charts;
 mod palette;
 mod point_labels;
 mod points;
+mod sequence;
 mod spec;
 mod style;
 mod sweep_charts;
 mod time_charts;
 
 pub use error::ChartError;
+pub use sequence::{Sequence, SequenceArrow, sequence_svg};
 
 use crate::aggregate::Aggregate;
 use crate::markers::Marker;

@@ -61,6 +61,24 @@ pub fn write_results(
     write_staged(Staging::new(out, Kind::Results)?, loaded, options, results)
 }
 
+/// Write `files` (name, bytes) as the whole content of the output directory `out`,
+/// under the same rules as [`write_results`] (marker, refusals, atomic swap).
+///
+/// # Errors
+///
+/// As [`write_results`]: [`OutputError::Refused`] or [`OutputError::Io`].
+pub fn write_dir(out: &OutDir, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, OutputError> {
+    let staging = Staging::new(out, Kind::Results)?;
+    for (name, bytes) in files {
+        write_file(staging.path(), name, bytes)?;
+    }
+    staging.install()?;
+    Ok(files
+        .iter()
+        .map(|(name, _)| out.path().join(name))
+        .collect())
+}
+
 /// Write every output into `staging` and install it; returns the installed paths.
 /// Any error drops `staging`, which removes it.
 fn write_staged(
