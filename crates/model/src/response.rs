@@ -49,7 +49,8 @@ dense_enum! {
         NotFound,
         /// 500 InternalError.
         InternalError,
-        /// 503 SlowDown: the facility's queue is full.
+        /// 503 SlowDown: the facility's queue is full, or the prefix's request-rate budget is empty
+        /// (docs/domain.md §7: 3,500 writes / 5,500 reads per second per partitioned prefix).
         SlowDown,
         /// The connection was refused (facility down or draining, IP retired).
         ConnectionError,
