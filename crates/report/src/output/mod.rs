@@ -89,7 +89,13 @@ fn write_staged(
 ) -> Result<Vec<PathBuf>, OutputError> {
     let out = staging.out();
     let mut files = Vec::new();
-    let verdicts = evaluate(loaded, results);
+    // Verdicts need one result per point; a caller that runs fewer (tests that
+    // shorten a scenario to one point) gets a page without them.
+    let verdicts = if results.len() == loaded.points.len() {
+        evaluate(loaded, results)
+    } else {
+        Vec::new()
+    };
     let filled = scenario_ron(&loaded.scenario, "")?;
     if loaded.scenario.sweep.is_none() {
         let page = html::PointPage {
