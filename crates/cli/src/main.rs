@@ -6,6 +6,7 @@
 //! this file prints them, with one-line status messages of its own.
 
 mod stdout;
+mod trace_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -39,6 +40,8 @@ enum Command {
     },
     /// Run scenarios and test their `expect` assertions; exit 1 if any fails.
     Check(CheckArgs),
+    /// Follow one request of a scenario: its path as text and as trace.svg.
+    Trace(trace_cmd::TraceArgs),
     /// Combine shard directories (from `run --shard`) into the outputs of the whole run.
     Merge {
         /// Shard directories, one per shard.
@@ -125,6 +128,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Merge { shards, out, force } => merge(&shards, out, force),
         Command::Status { dirs } => status(&dirs),
+        Command::Trace(args) => trace_cmd::trace_cmd(args),
     };
     match outcome {
         Ok(code) => code,

@@ -207,6 +207,8 @@ fn run_without_arguments_runs_the_default_scenario_and_writes_its_charts() {
     for file in [
         "timeseries.csv",
         "summary.json",
+        "replicas.csv",
+        "report.html",
         "scenario.ron",
         "redirect_rate.png",
         "redirect_rate.svg",

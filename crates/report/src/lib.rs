@@ -24,6 +24,7 @@ mod runner;
 pub mod shard;
 pub mod stats;
 pub mod sweep_summary;
+pub mod trace;
 
 pub use aggregate::Aggregate;
 pub use markers::{Marker, markers};

@@ -41,6 +41,15 @@ impl SummaryMetric {
     }
 }
 
+/// Estimate when the redirect rate of `group` settled (see
+/// [`SummaryMetric::RedirectsSettled`]): seconds from the start of the run, per replica.
+pub fn settled(result: &RunResult, group: usize) -> Estimate {
+    let settle = |o: &s3sim_model::world::ReplicaOutput| {
+        settle_time_s(&o.metrics, group, Metric::RedirectRate, SETTLE_THRESHOLD)
+    };
+    Estimate::from_samples(&result.outputs.iter().map(settle).collect::<Vec<_>>())
+}
+
 /// Hold every point's summary estimates, with the swept paths and values.
 ///
 /// ```
@@ -102,19 +111,7 @@ impl SweepSummary {
                 for &metric in &metrics {
                     estimates.push(match metric {
                         SummaryMetric::Total(m) => result.aggregate.total(group, m),
-                        SummaryMetric::RedirectsSettled => {
-                            let settle = |o: &s3sim_model::world::ReplicaOutput| {
-                                settle_time_s(
-                                    &o.metrics,
-                                    group,
-                                    Metric::RedirectRate,
-                                    SETTLE_THRESHOLD,
-                                )
-                            };
-                            Estimate::from_samples(
-                                &result.outputs.iter().map(settle).collect::<Vec<_>>(),
-                            )
-                        }
+                        SummaryMetric::RedirectsSettled => settled(result, group),
                     });
                 }
             }

@@ -33,7 +33,7 @@ mod station;
 
 pub use config::{ResolverGroup, WorldConfig};
 pub use event::Event;
-pub use output::{ReplicaOutput, RequestTrace};
+pub use output::{ReplicaOutput, RequestTrace, TracedHop, TracedLookup};
 
 use crate::dns::{Answer, Host};
 use crate::endpoints::{Connect, Endpoints};
@@ -44,10 +44,10 @@ use crate::rate_limit::{Access, PrefixBudgets};
 use crate::response::{Response, Status};
 use crate::topology::{FacilityId, LocationId, RegionId};
 use clients::Clients;
-use dns_path::DnsPath;
+use dns_path::{DnsPath, Resolution};
 use edge::Edges;
 use faults::Faults;
-use request::RequestTable;
+use request::{RequestTable, TraceChoice};
 use s3sim_engine::{Model, RandomStreams, Scheduler, SimDuration, SimTime, StopAt};
 use station::{Admission, Stations};
 
@@ -124,6 +124,30 @@ pub fn run_replica(config: &WorldConfig, streams: RandomStreams) -> ReplicaOutpu
     let end = config.duration.after_start();
     let report = sched.run(&mut world, StopAt::time(end));
     world.into_output(report.events, end)
+}
+
+/// Follow one request through a replica of `config`: the `nth` (from 0) request of
+/// class `class` that starts at or after `from`, every hop in detail (its DNS lookup,
+/// the facility it reached, its status and times; see [`TracedHop`]).
+///
+/// Runs the replica as [`run_replica`] does, with the same random streams, so the
+/// request is the one that replica makes; only that request is traced, so an ordinary
+/// run pays nothing for this. `None` when no such request completes before the end.
+/// `s3sim trace` draws what this returns; the model's `tests/traces.rs` asserts it.
+pub fn trace_request(
+    config: &WorldConfig,
+    streams: RandomStreams,
+    class: u16,
+    from: SimTime,
+    nth: usize,
+) -> Option<RequestTrace> {
+    let mut world = World::new(config, streams);
+    world.requests = RequestTable::tracing(TraceChoice::One { class, from, nth });
+    let mut sched = Scheduler::new();
+    world.prime(&mut sched);
+    let end = config.duration.after_start();
+    let report = sched.run(&mut world, StopAt::time(end));
+    world.into_output(report.events, end).traces.pop()
 }
 
 /// Simulate S3 request routing for one replica; implements the engine's [`Model`].
@@ -221,10 +245,13 @@ impl<'a> World<'a> {
             trace.methods.push(r.method);
         }
         if let Host::Distribution(_) = host {
+            self.trace_hop(id, now, None);
             self.edges.send(id, &mut self.requests, sched);
             return;
         }
-        let (answer, latency) = self.resolve(id, now);
+        let resolution = self.resolve(id, now);
+        self.trace_hop(id, now, Some(resolution));
+        let (answer, latency) = (resolution.answer, resolution.latency);
         match answer {
             Answer::NxDomain => {
                 let nxdomain = Response::bare(Status::NxDomain);
@@ -245,14 +272,46 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Start the detailed trace of request `id`'s hop sent at `now` (if it is the
+    /// request [`trace_request`] follows).
+    fn trace_hop(&mut self, id: u32, now: SimTime, resolution: Option<Resolution>) {
+        if !self.requests.detailed() {
+            return;
+        }
+        let r = &self.requests[id];
+        let facility = match resolution.map(|res| res.answer) {
+            Some(Answer::Ip(ip)) => Some(self.endpoints.facility_of(ip)),
+            _ => None,
+        };
+        let hop = TracedHop {
+            host: r.host,
+            sent: now,
+            lookup: resolution.map(|res| TracedLookup {
+                answer: res.answer,
+                resolver_hit: res.resolver_hit,
+                stale: res.stale,
+                latency: res.latency,
+            }),
+            facility,
+            status: Status::Ok,
+            answered: now,
+        };
+        self.requests.trace_hop(id, hop);
+    }
+
     /// Resolve a request's host: an origin fetch through its edge's resolvers, a
     /// client's request along its DNS path (and count the lookup).
-    fn resolve(&mut self, id: u32, now: SimTime) -> (Answer, SimDuration) {
+    fn resolve(&mut self, id: u32, now: SimTime) -> Resolution {
         let r = &self.requests[id];
         if r.fetch.is_some() {
             let resolver = self.edges.resolver(r);
             let reply = self.dns.query(resolver, r.host, now, &self.endpoints);
-            return (reply.record.answer, reply.latency);
+            return Resolution {
+                answer: reply.record.answer,
+                latency: reply.latency,
+                stale: false,
+                resolver_hit: Some(reply.hit),
+            };
         }
         let class = usize::from(r.class);
         let c = &self.config.classes[class];
@@ -263,7 +322,7 @@ impl<'a> World<'a> {
             .resolve(memory, c.dns, resolver, r.host, now, &self.endpoints);
         self.recorder
             .lookup(class, now, lookup.stale, lookup.resolver_hit);
-        (lookup.answer, lookup.latency)
+        lookup
     }
 
     /// A request reaches its IP: the facility takes it, refuses it, or never answers.
@@ -369,6 +428,9 @@ impl<'a> World<'a> {
         r.first.get_or_insert(status);
         if let Some(trace) = r.trace.as_mut() {
             trace.statuses.push(status);
+            if let Some(hop) = trace.hops.last_mut() {
+                (hop.status, hop.answered) = (status, now);
+            }
         }
         if let Some(backoff) = self.clients.retry(r) {
             sched.at(now + backoff, Event::Retry { request: id });

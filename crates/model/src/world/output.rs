@@ -2,11 +2,13 @@
 //! request counts that prove conservation.
 
 use crate::bucket::BucketId;
+use crate::dns::Answer;
 use crate::dns::Host;
 use crate::metrics::BinnedMetrics;
 use crate::metrics::facility::FacilityMetrics;
 use crate::response::{Method, Status};
-use s3sim_engine::SimTime;
+use crate::topology::FacilityId;
+use s3sim_engine::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 
 /// Record one request's path: every status it got and every host it tried.
@@ -32,6 +34,42 @@ pub struct RequestTrace {
     pub methods: Vec<Method>,
     /// Status of each hop.
     pub statuses: Vec<Status>,
+    /// Each hop in detail (its DNS lookup, where it went, when), in order; only for
+    /// the one request [`trace_request`](super::trace_request) follows (empty
+    /// otherwise, so that the traces of ordinary runs stay small).
+    pub hops: Vec<TracedHop>,
+}
+
+/// Record one hop of a traced request: the name, how it was resolved, where the
+/// request went and what came back when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TracedHop {
+    /// The host asked.
+    pub host: Host,
+    /// When the hop started (its DNS lookup, or its send to an edge).
+    pub sent: SimTime,
+    /// How the name was resolved; `None` for a hop to a CDN edge (no modelled DNS).
+    pub lookup: Option<TracedLookup>,
+    /// The facility the answer's IP led to, if the name resolved to one.
+    pub facility: Option<FacilityId>,
+    /// What came back.
+    pub status: Status,
+    /// When the answer (or the failure) reached the client.
+    pub answered: SimTime,
+}
+
+/// Record one DNS lookup of a traced hop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TracedLookup {
+    /// What the name resolved to.
+    pub answer: Answer,
+    /// `None` when the client's own cache answered; else whether the resolver's
+    /// cache did (`false`: the resolver asked the authoritative side).
+    pub resolver_hit: Option<bool>,
+    /// The answer came from a record older than the authoritative truth.
+    pub stale: bool,
+    /// What the lookup cost the client.
+    pub latency: SimDuration,
 }
 
 /// Report what one replica produced.

@@ -2,7 +2,7 @@
 //! freed slots are reused, and the traces of the first requests.
 
 use super::event::Event;
-use super::output::RequestTrace;
+use super::output::{RequestTrace, TracedHop};
 use crate::bucket::{BucketId, KeyId};
 use crate::client::RedirectState;
 use crate::dns::Host;
@@ -105,6 +105,23 @@ impl Request {
     }
 }
 
+/// Say which client requests a run traces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TraceChoice {
+    /// The first this-many requests (statuses and hosts only).
+    First(usize),
+    /// The `nth` (from 0) request of class `class` started at or after `from`, with
+    /// every hop in detail.
+    One {
+        /// The client class.
+        class: u16,
+        /// The earliest start.
+        from: SimTime,
+        /// Which of the matching requests, from 0.
+        nth: usize,
+    },
+}
+
 /// Hold every request in flight, by id; ids of finished requests are reused.
 ///
 /// Memory grows with the requests in flight at once, not with the requests of a run:
@@ -115,10 +132,12 @@ pub(crate) struct RequestTable {
     free: Vec<u32>,
     /// Traces of the traced requests that completed.
     traces: Vec<RequestTrace>,
-    /// How many client requests to trace, from the first.
-    trace_limit: usize,
+    /// Which client requests to trace.
+    choice: TraceChoice,
     /// Client requests traced so far.
     traced: usize,
+    /// Client requests that matched a [`TraceChoice::One`] so far.
+    matched: usize,
     /// Client requests started.
     issued: u64,
     /// Client requests completed.
@@ -128,12 +147,18 @@ pub(crate) struct RequestTable {
 impl RequestTable {
     /// An empty table that traces the first `trace_limit` client requests.
     pub(crate) fn new(trace_limit: usize) -> Self {
+        Self::tracing(TraceChoice::First(trace_limit))
+    }
+
+    /// An empty table that traces the requests `choice` names.
+    pub(crate) fn tracing(choice: TraceChoice) -> Self {
         RequestTable {
             requests: Vec::new(),
             free: Vec::new(),
             traces: Vec::new(),
-            trace_limit,
+            choice,
             traced: 0,
+            matched: 0,
             issued: 0,
             completed: 0,
         }
@@ -141,7 +166,7 @@ impl RequestTable {
 
     /// Take in a client's new request, tracing it if it is among the first; its id.
     pub(crate) fn issue(&mut self, mut request: Request) -> u32 {
-        if self.traced < self.trace_limit {
+        if self.chosen(&request) {
             self.traced += 1;
             request.trace = Some(Box::new(RequestTrace {
                 class: request.class,
@@ -152,10 +177,40 @@ impl RequestTable {
                 hosts: Vec::new(),
                 methods: Vec::new(),
                 statuses: Vec::new(),
+                hops: Vec::new(),
             }));
         }
         self.issued += 1;
         self.allocate(request)
+    }
+
+    /// Whether `request`, a client's new one, is to be traced.
+    fn chosen(&mut self, request: &Request) -> bool {
+        match self.choice {
+            TraceChoice::First(limit) => self.traced < limit,
+            TraceChoice::One { class, from, nth } => {
+                if request.class != class || request.started < from {
+                    return false;
+                }
+                self.matched += 1;
+                self.matched == nth + 1
+            }
+        }
+    }
+
+    /// Whether the run follows one request's hops in detail.
+    pub(crate) fn detailed(&self) -> bool {
+        matches!(self.choice, TraceChoice::One { .. })
+    }
+
+    /// Add `hop` to request `id`'s trace, if it is traced in detail.
+    pub(crate) fn trace_hop(&mut self, id: u32, hop: TracedHop) {
+        if !self.detailed() {
+            return;
+        }
+        if let Some(trace) = self.requests[id as usize].trace.as_mut() {
+            trace.hops.push(hop);
+        }
     }
 
     /// Hold a request (a client's or an origin fetch) in a free slot; its id.

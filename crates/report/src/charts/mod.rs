@@ -33,12 +33,14 @@ mod load_charts;
 mod palette;
 mod point_labels;
 mod points;
+mod sequence;
 mod spec;
 mod style;
 mod sweep_charts;
 mod time_charts;
 
 pub use error::ChartError;
+pub use sequence::{Sequence, SequenceArrow, sequence_svg};
 
 use crate::aggregate::Aggregate;
 use crate::markers::Marker;
@@ -93,6 +95,80 @@ pub fn render_sweep(
         dir,
         &catalogue::of_sweep(summary, aggregates, markers, title),
     )
+}
+
+/// Draw every chart of a run as an SVG document in memory, for embedding in a page.
+///
+/// The same charts, in the same order, as [`render_all`] writes (one per chart, not
+/// per file); each comes with its title (the chart's first line) and the stem of its
+/// file (`redirect_rate`, `outcomes`, …).
+///
+/// # Errors
+///
+/// [`ChartError`] when a chart cannot be drawn.
+pub fn svg_all(
+    aggregate: &Aggregate,
+    markers: &[Marker],
+    title: &str,
+) -> Result<Vec<InlineChart>, ChartError> {
+    inline(&catalogue::of_run(aggregate, markers, title))
+}
+
+/// Draw the charts of a sweep as SVG documents in memory (see [`render_sweep`]).
+///
+/// # Errors
+///
+/// [`ChartError`] when a chart cannot be drawn.
+pub fn svg_sweep(
+    summary: &SweepSummary,
+    aggregates: &[&Aggregate],
+    markers: &[Marker],
+    title: &str,
+) -> Result<Vec<InlineChart>, ChartError> {
+    inline(&catalogue::of_sweep(summary, aggregates, markers, title))
+}
+
+/// Hold one chart drawn as SVG text: what [`svg_all`] and [`svg_sweep`] give.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InlineChart {
+    /// The stem of the chart's file, e.g. `redirect_rate`.
+    pub stem: String,
+    /// The chart's title.
+    pub title: String,
+    /// The whole `<svg …>…</svg>` document.
+    pub svg: String,
+}
+
+/// Draw each planned chart into an SVG string.
+fn inline(charts: &[Planned]) -> Result<Vec<InlineChart>, ChartError> {
+    charts
+        .iter()
+        .map(|chart| {
+            let file = &chart.files[0];
+            let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
+            let svg = svg_string(&chart.spec).map_err(|message| ChartError {
+                file: file.clone(),
+                message,
+            })?;
+            Ok(InlineChart {
+                stem: stem.to_string(),
+                title: chart.spec.title.clone(),
+                svg,
+            })
+        })
+        .collect()
+}
+
+/// Draw `spec` into an SVG document in memory.
+fn svg_string(spec: &ChartSpec) -> Result<String, String> {
+    style::register_fonts()?;
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        draw::draw(&root, spec, true)?;
+        root.present().map_err(msg)?;
+    }
+    Ok(text)
 }
 
 /// Create `dir` and draw each planned chart into each of its files; returns the files

@@ -11,12 +11,15 @@
 
 pub mod csv_tables;
 pub mod files;
+mod html;
 pub(crate) mod install;
 pub mod outdir;
+pub mod replicas_csv;
 mod summary_json;
 
 use crate::aggregate::Aggregate;
 use crate::charts;
+use crate::expectations::evaluate;
 use crate::markers::{markers, sweep_markers};
 use crate::runner::{RunOptions, RunResult};
 use crate::sweep_summary::SweepSummary;
@@ -24,6 +27,7 @@ use csv_tables::{facilities_csv, sweep_csv, timeseries_csv};
 use files::{OutputError, io, write_file};
 use install::Staging;
 use outdir::{Kind, OutDir};
+use s3sim_scenario::schema::Scenario;
 use s3sim_scenario::{LoadedScenario, SweepPoint};
 use std::path::{Path, PathBuf};
 
@@ -57,6 +61,24 @@ pub fn write_results(
     write_staged(Staging::new(out, Kind::Results)?, loaded, options, results)
 }
 
+/// Write `files` (name, bytes) as the whole content of the output directory `out`,
+/// under the same rules as [`write_results`] (marker, refusals, atomic swap).
+///
+/// # Errors
+///
+/// As [`write_results`]: [`OutputError::Refused`] or [`OutputError::Io`].
+pub fn write_dir(out: &OutDir, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>, OutputError> {
+    let staging = Staging::new(out, Kind::Results)?;
+    for (name, bytes) in files {
+        write_file(staging.path(), name, bytes)?;
+    }
+    staging.install()?;
+    Ok(files
+        .iter()
+        .map(|(name, _)| out.path().join(name))
+        .collect())
+}
+
 /// Write every output into `staging` and install it; returns the installed paths.
 /// Any error drops `staging`, which removes it.
 fn write_staged(
@@ -67,13 +89,28 @@ fn write_staged(
 ) -> Result<Vec<PathBuf>, OutputError> {
     let out = staging.out();
     let mut files = Vec::new();
+    // Verdicts need one result per point; a caller that runs fewer (tests that
+    // shorten a scenario to one point) gets a page without them.
+    let verdicts = if results.len() == loaded.points.len() {
+        evaluate(loaded, results)
+    } else {
+        Vec::new()
+    };
+    let filled = scenario_ron(&loaded.scenario, "")?;
     if loaded.scenario.sweep.is_none() {
+        let page = html::PointPage {
+            loaded,
+            options,
+            title: &loaded.scenario.name,
+            point: None,
+            ron: &filled,
+            verdicts: &verdicts,
+        };
         files.extend(write_point(
             staging.path(),
-            loaded,
+            &page,
             &loaded.points[0],
             &loaded.source,
-            options,
             &results[0],
         )?);
     } else {
@@ -89,24 +126,48 @@ fn write_staged(
             sweep_csv(&summary)?.as_bytes(),
         )?);
         let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
+        let markers = sweep_markers(loaded);
+        let name = &loaded.scenario.name;
         files.extend(charts::render_sweep(
             staging.path(),
             &summary,
             &aggregates,
-            &sweep_markers(loaded),
-            &loaded.scenario.name,
+            &markers,
+            name,
         )?);
-        for (point, result) in loaded.points.iter().zip(results) {
-            let sub = staging.path().join(point.dir_name(loaded.points.len()));
+        let point_dirs: Vec<String> = loaded
+            .points
+            .iter()
+            .map(|p| p.dir_name(loaded.points.len()))
+            .collect();
+        let page = html::SweepPage {
+            loaded,
+            options,
+            summary: &summary,
+            point_dirs: &point_dirs,
+            ron: &filled,
+            verdicts: &verdicts,
+        };
+        let inline = charts::svg_sweep(&summary, &aggregates, &markers, name)?;
+        files.push(write_file(
+            staging.path(),
+            "report.html",
+            html::sweep_page(&page, &inline).as_bytes(),
+        )?);
+        for ((point, result), dir) in loaded.points.iter().zip(results).zip(&point_dirs) {
+            let sub = staging.path().join(dir);
             std::fs::create_dir(&sub).map_err(io(&sub))?;
-            files.extend(write_point(
-                &sub,
+            let ron = point_ron(loaded, point)?;
+            let title = format!("{name} [{}]", point.label());
+            let page = html::PointPage {
                 loaded,
-                point,
-                &point_ron(loaded, point)?,
                 options,
-                result,
-            )?);
+                title: &title,
+                point: Some(point.label()),
+                ron: &ron,
+                verdicts: &[],
+            };
+            files.extend(write_point(&sub, &page, point, &ron, result)?);
         }
     }
     let staged = staging.path().to_path_buf();
@@ -125,9 +186,18 @@ fn point_ron(loaded: &LoadedScenario, point: &SweepPoint) -> Result<String, Outp
     let mut scenario = point.scenario();
     scenario.description = loaded.scenario.description.clone();
     let header = format!("// Sweep point {}: {}\n", point.index, point.label());
+    scenario_ron(&scenario, &header)
+}
+
+/// `scenario` as RON with every field written (defaults filled in), after `header`.
+///
+/// # Errors
+///
+/// [`OutputError::Encode`] when the scenario cannot be written as RON.
+pub fn scenario_ron(scenario: &Scenario, header: &str) -> Result<String, OutputError> {
     let config = ron::ser::PrettyConfig::default().struct_names(true);
-    ron::ser::to_string_pretty(&scenario, config)
-        .map(|text| header + &text + "\n")
+    ron::ser::to_string_pretty(scenario, config)
+        .map(|text| format!("{header}{text}\n"))
         .map_err(|e| OutputError::Encode {
             path: "scenario.ron".into(),
             message: e.to_string(),
@@ -135,15 +205,15 @@ fn point_ron(loaded: &LoadedScenario, point: &SweepPoint) -> Result<String, Outp
 }
 
 /// Write one point's files into `dir`: CSV tables, `summary.json`, `source` as
-/// `scenario.ron`, then its charts.
+/// `scenario.ron`, its charts, then `report.html`.
 fn write_point(
     dir: &Path,
-    loaded: &LoadedScenario,
+    page: &html::PointPage<'_>,
     point: &SweepPoint,
     source: &str,
-    options: RunOptions,
     result: &RunResult,
 ) -> Result<Vec<PathBuf>, OutputError> {
+    let loaded = page.loaded;
     let mut files = vec![
         write_file(
             dir,
@@ -158,19 +228,27 @@ fn write_point(
         write_file(
             dir,
             "summary.json",
-            summary_json::summary_json(loaded, point, options, result)?.as_bytes(),
+            summary_json::summary_json(loaded, point, page.options, result)?.as_bytes(),
+        )?,
+        write_file(
+            dir,
+            "replicas.csv",
+            replicas_csv::replicas_csv(result)?.as_bytes(),
         )?,
         write_file(dir, "scenario.ron", source.as_bytes())?,
     ];
-    let title = match loaded.scenario.sweep {
-        None => loaded.scenario.name.clone(),
-        Some(_) => format!("{} [{}]", loaded.scenario.name, point.label()),
-    };
+    let markers = markers(&point.world());
     files.extend(charts::render_all(
         dir,
         &result.aggregate,
-        &markers(&point.world()),
-        &title,
+        &markers,
+        page.title,
+    )?);
+    let inline = charts::svg_all(&result.aggregate, &markers, page.title)?;
+    files.push(write_file(
+        dir,
+        "report.html",
+        html::point_page(page, result, &inline).as_bytes(),
     )?);
     Ok(files)
 }
