@@ -11,9 +11,9 @@ const OPTIONS: RunOptions = RunOptions {
     progress: false,
 };
 
-/// Write 30 minutes of the default scenario into `dir`.
+/// Write 75 minutes of the default scenario (its expectations end at 72 min) into `dir`.
 fn write_default(dir: &Path) {
-    let text = s3sim_scenario::DEFAULT_SCENARIO.replace("duration: \"2h\"", "duration: \"30m\"");
+    let text = s3sim_scenario::DEFAULT_SCENARIO.replace("duration: \"2h\"", "duration: \"75m\"");
     let loaded = s3sim_scenario::parse(&text, "default").unwrap();
     let results = s3sim_report::run_points(&loaded.points, OPTIONS);
     write_results(&OutDir::new(dir), &loaded, OPTIONS, &results).unwrap();
@@ -127,7 +127,7 @@ fn report_html_has_story_numbers_charts_verdicts_scenario_and_provenance() {
 #[test]
 fn a_sweep_report_links_each_point_to_its_own_report() {
     let text = s3sim_scenario::DEFAULT_SCENARIO
-        .replace("duration: \"2h\"", "duration: \"20m\"")
+        .replace("duration: \"2h\"", "duration: \"75m\"")
         .replace(
             "    clients: [",
             "    sweep: (fields: [(path: \"dns.record_ttl\", values: [\"5s\", \"60s\"])]),\n    clients: [",
