@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 fn short_default() -> LoadedScenario {
-    let text = s3sim_scenario::DEFAULT_SCENARIO.replace("duration: \"2h\"", "duration: \"30m\"");
+    let text = s3sim_scenario::DEFAULT_SCENARIO.replace("duration: \"2h\"", "duration: \"75m\"");
     s3sim_scenario::parse(&text, "short.ron").unwrap_or_else(|e| panic!("{e}"))
 }
 
