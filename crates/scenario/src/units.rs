@@ -28,10 +28,36 @@ impl Dur {
 impl<'de> Deserialize<'de> for Dur {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
+        if let Some(unit) = months_unit(&text) {
+            return Err(serde::de::Error::custom(format!(
+                "duration \"{text}\": \"{unit}\" is months in this format, which is rarely meant; \
+                 write \"{}\" for minutes, or \"months\" if months are meant",
+                text.replacen(unit, "m", 1)
+            )));
+        }
         text.parse::<SimDuration>()
             .map(Dur)
             .map_err(serde::de::Error::custom)
     }
+}
+
+/// The capital `M` unit of a duration (months, in humantime's format), as written
+/// with the number before it, if any: `"90M"` was nearly always meant as 90 minutes,
+/// and a run 4 000 times longer than intended is refused later with a message that
+/// blames the bin instead.
+fn months_unit(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let at = (0..bytes.len()).find(|&i| {
+        let after = bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        bytes[i] == b'M'
+            && !after
+            && i > 0
+            && bytes[..i]
+                .trim_ascii_end()
+                .last()
+                .is_some_and(u8::is_ascii_digit)
+    })?;
+    Some(&text[at..=at])
 }
 
 impl Serialize for Dur {
@@ -130,6 +156,18 @@ impl fmt::Display for Rate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capital_m_duration_is_refused_with_minutes_suggested() {
+        let err = ron::from_str::<Dur>("\"90M\"").unwrap_err().to_string();
+        assert!(err.contains("\"M\" is months"), "{err}");
+        assert!(err.contains("write \"90m\" for minutes"), "{err}");
+        let err = ron::from_str::<Dur>("\"1h 30 M\"").unwrap_err().to_string();
+        assert!(err.contains("write \"1h 30 m\""), "{err}");
+        let minutes: Dur = ron::from_str("\"90m\"").unwrap();
+        assert_eq!(minutes, Dur(SimDuration::from_secs(5400)));
+        assert!(ron::from_str::<Dur>("\"2months\"").is_ok());
+    }
 
     #[test]
     fn rates_convert_to_per_second() {
