@@ -2,7 +2,7 @@
 
 use crate::stdout::sayln;
 use anyhow::{Context, Result};
-use s3sim_engine::SimTime;
+use s3sim_engine::{SimDuration, SimTime};
 use s3sim_report::OutDir;
 use s3sim_report::trace::{TraceQuery, svg, text, trace};
 use std::path::PathBuf;
@@ -44,7 +44,9 @@ pub(crate) fn trace_cmd(args: TraceArgs) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let at = humantime::parse_duration(&args.at)
+    let at: SimDuration = args
+        .at
+        .parse()
         .with_context(|| format!("--at {:?}: write a duration such as 11m or 90s", args.at))?;
     let out = args.out.unwrap_or_else(|| {
         let mut dir = s3sim_report::results_dir(&loaded.scenario.name).into_os_string();
@@ -55,7 +57,7 @@ pub(crate) fn trace_cmd(args: TraceArgs) -> Result<ExitCode> {
     out.check(s3sim_report::Kind::Results)?;
     let query = TraceQuery {
         class: args.class,
-        at: SimTime::from_nanos(u64::try_from(at.as_nanos()).unwrap_or(u64::MAX)),
+        at: SimTime::ZERO + at,
         nth: args.nth,
         seed: args.seed.unwrap_or(loaded.scenario.seed),
     };

@@ -17,6 +17,7 @@ use crate::runner::{RunOptions, RunResult};
 use crate::stats::Estimate;
 use crate::sweep_summary::{SETTLE_THRESHOLD, SummaryMetric, SweepSummary, settled};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use s3sim_engine::SimDuration;
 use s3sim_model::metrics::{Counter, Metric};
 use s3sim_scenario::LoadedScenario;
 use std::fmt::Write;
@@ -133,8 +134,7 @@ pub(crate) fn duration(seconds: f64) -> String {
     if !seconds.is_finite() || seconds < 0.0 {
         return "–".into();
     }
-    let whole = std::time::Duration::from_secs(seconds.round() as u64);
-    humantime::format_duration(whole).to_string()
+    SimDuration::from_secs(seconds.round() as u64).to_string()
 }
 
 /// One table cell of an estimate: the mean, its 95 % interval under it, and the mean
