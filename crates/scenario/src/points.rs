@@ -290,9 +290,15 @@ fn point(
                 .iter()
                 .position(|f| &f.path == path)
                 .unwrap_or(0);
+            // A value its field cannot read gets the forms the field is written in.
+            let note = if e.starts_with("value ") {
+                crate::hints::forms_note(path)
+            } else {
+                String::new()
+            };
             return Err(vec![Issue::new(
                 format!("sweep.fields[{field}] ({path} = {value})"),
-                e,
+                format!("{e}{note}"),
             )]);
         }
     }

@@ -1,7 +1,10 @@
 //! Work that would run away is refused at validation, with the fields and the estimate
 //! (issue 10, items 4, 7, 8, 9, 10, 13).
 
-use s3sim_scenario::{ScenarioError, parse};
+mod common;
+
+use common::invalid;
+use s3sim_scenario::parse;
 
 const MINIMAL: &str = r#"(
     name: "minimal",
@@ -12,15 +15,6 @@ const MINIMAL: &str = r#"(
         (name: "app", count: 100, arrivals: poisson("1/min")),
     ],
 )"#;
-
-fn invalid(text: &str) -> Vec<String> {
-    match parse(text, "test.ron") {
-        Err(ScenarioError::Invalid { issues, .. }) => {
-            issues.iter().map(ToString::to_string).collect()
-        }
-        other => panic!("expected semantic errors, got {other:?}"),
-    }
-}
 
 fn named(name: &str) -> String {
     MINIMAL.replace("name: \"minimal\"", &format!("name: {name:?}"))
