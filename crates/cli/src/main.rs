@@ -209,6 +209,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             s3sim_scenario::validate::MAX_REPLICAS
         );
     }
+    if let Some(replicas) = args.replicas {
+        s3sim_scenario::points::check_run_values(&loaded.points, replicas)
+            .map_err(|e| anyhow::anyhow!("--replicas {replicas}: {e}"))?;
+    }
     let shard: Option<Shard> = match &args.shard {
         Some(text) => Some(text.parse().map_err(anyhow::Error::msg)?),
         None => None,
