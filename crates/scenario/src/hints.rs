@@ -6,7 +6,7 @@
 //! hints close the gap, keyed by the field path with list indices dropped.
 
 /// Deepest nesting of lists, tuples and structs the parser accepts (RON's default
-/// recursion limit); the deepest shipped scenario uses 6 levels.
+/// recursion limit); the shipped scenarios nest at most 8 levels deep.
 pub(crate) const MAX_NESTING: usize = 128;
 
 /// The forms the field at `path` (e.g. `clients[1].dns`) is written in, when it is one
@@ -61,7 +61,7 @@ pub(crate) fn describe(code: &ron::Error, token: &str, path: &str) -> String {
     let mut text = match code {
         ron::Error::ExceededRecursionLimit => format!(
             "lists, tuples and parentheses are nested more than {MAX_NESTING} levels deep here; \
-             a scenario needs a few levels (the deepest shipped one uses 6): look for \
+             a scenario needs about 10 at most (the shipped ones use up to 8): look for \
              repeated or unclosed `[` or `(`"
         ),
         ron::Error::IntegerOutOfBounds if token.trim_start().starts_with('-') => format!(

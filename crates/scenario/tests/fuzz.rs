@@ -87,8 +87,11 @@ const WORDS: &[&str] = &[
     "[[[[[[[[[[]]]]]]]]]]",
 ];
 
+/// A byte range of `text`.
+type Span = (usize, usize);
+
 /// Byte ranges of number and string tokens in `text`.
-fn tokens(text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+fn tokens(text: &str) -> (Vec<Span>, Vec<Span>) {
     let bytes = text.as_bytes();
     let (mut numbers, mut strings) = (Vec::new(), Vec::new());
     let mut i = 0;
@@ -213,7 +216,7 @@ fn verdict(text: &str) -> Result<bool, String> {
                 let ceiling = s
                     .max_requests_per_replica
                     .unwrap_or(MAX_REQUESTS_PER_REPLICA);
-                if !(work.worst_case_tries <= ceiling as f64) {
+                if work.worst_case_tries.is_nan() || work.worst_case_tries > ceiling as f64 {
                     return Err(format!(
                         "accepted {} tries > {ceiling}",
                         work.worst_case_tries
