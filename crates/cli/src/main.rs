@@ -122,6 +122,7 @@ struct RunArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    remove_staging_on_signals();
     let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
@@ -136,6 +137,22 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// On SIGINT or SIGTERM, remove the staging directories of results being written and
+/// exit 130: the output directory keeps its earlier results (ctrlc's `termination`
+/// feature adds SIGTERM to Ctrl-C).
+fn remove_staging_on_signals() {
+    let installed = ctrlc::set_handler(|| {
+        s3sim_report::remove_live_staging();
+        eprintln!("interrupted: nothing was written; earlier results are untouched");
+        std::process::exit(130);
+    });
+    if let Err(error) = installed {
+        eprintln!(
+            "warning: cannot handle SIGINT/SIGTERM ({error}); an interrupted run may leave a .s3sim-staging-* directory"
+        );
     }
 }
 
@@ -208,6 +225,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             "--replicas must be between 1 and {}",
             s3sim_scenario::validate::MAX_REPLICAS
         );
+    }
+    if let Some(replicas) = args.replicas {
+        s3sim_scenario::points::check_run_values(&loaded.points, replicas)
+            .map_err(|e| anyhow::anyhow!("--replicas {replicas}: {e}"))?;
     }
     let shard: Option<Shard> = match &args.shard {
         Some(text) => Some(text.parse().map_err(anyhow::Error::msg)?),

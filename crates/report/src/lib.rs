@@ -30,6 +30,7 @@ pub use aggregate::Aggregate;
 pub use markers::{Marker, markers};
 pub use output::csv_tables::{facilities_csv, sweep_csv, timeseries_csv};
 pub use output::files::OutputError;
+pub use output::install::remove_live_staging;
 pub use output::outdir::{Kind, OutDir};
 pub use output::{results_dir, write_results};
 pub use runner::{Job, RunOptions, RunResult, all_jobs, run, run_jobs, run_points};

@@ -75,15 +75,25 @@ fn render_issues(issues: &[Issue]) -> String {
         .join("\n")
 }
 
-/// Turn a RON error into a [`ScenarioError::Syntax`] with an ariadne snippet.
+/// Turn a RON error met while reading the field at `path` (`clients[0].count`; empty
+/// at the top) into a [`ScenarioError::Syntax`] with an ariadne snippet; the message
+/// starts with the path and says what to write instead (see `crate::hints`).
 pub(crate) fn syntax_error(
     source: &str,
     origin: &str,
     error: &ron::error::SpannedError,
+    path: &str,
 ) -> ScenarioError {
     let (line, col) = (error.span.start.line, error.span.start.col);
-    let message = shorten(&error.code.to_string(), MAX_SNIPPET_CHARS);
     let text = source.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
+    let token = token_at(text, col, &error.span);
+    let described = crate::hints::describe(&error.code, &token, path);
+    let located = if path.is_empty() || path == "." {
+        described
+    } else {
+        format!("{path}: {described}")
+    };
+    let message = shorten(&located, MAX_SNIPPET_CHARS * 2);
     if text.chars().count() > MAX_SNIPPET_CHARS {
         // A huge line is shown once, as a window around the column.
         let start = col.saturating_sub(1 + MAX_SNIPPET_CHARS / 2);
@@ -121,6 +131,35 @@ pub(crate) fn syntax_error(
         message,
         snippet,
     }
+}
+
+/// The text the parser stopped at: the span when it lies on one line, else the
+/// word starting at `col` of `text`.
+fn token_at(text: &str, col: usize, span: &ron::error::Span) -> String {
+    let mut start = col.saturating_sub(1);
+    // RON points past the sign of an out-of-range integer.
+    let sign = start > 0 && text.chars().nth(start - 1) == Some('-');
+    if sign {
+        start -= 1;
+    }
+    let col = col - usize::from(sign);
+    if span.end.line == span.start.line && span.end.col > col {
+        let spanned: String = text
+            .chars()
+            .skip(start)
+            .take(span.end.col - col)
+            .take(MAX_SNIPPET_CHARS)
+            .collect();
+        if !spanned.trim().is_empty() {
+            return spanned;
+        }
+    }
+    text.chars()
+        .skip(start)
+        .skip_while(|ch| ch.is_whitespace())
+        .take_while(|ch| !ch.is_whitespace() && !",)]".contains(*ch))
+        .take(MAX_SNIPPET_CHARS)
+        .collect()
 }
 
 /// Longest source line (and parser message) shown whole in a syntax error, in characters.

@@ -8,6 +8,7 @@
 
 mod compile;
 pub mod error;
+mod hints;
 pub mod patch;
 pub mod points;
 pub mod schema;
@@ -92,7 +93,8 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
 /// # Errors
 ///
 /// The I/O error when the file cannot be opened or read; `FileTooLarge` naming the
-/// cap when it holds more than `max_bytes`; `InvalidData` when it is not UTF-8.
+/// cap when it holds more than `max_bytes`; `InvalidData` with the byte offset, line
+/// and column of the first byte that is not UTF-8.
 pub fn read_capped(path: &Path, max_bytes: u64) -> std::io::Result<String> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
@@ -105,12 +107,30 @@ pub fn read_capped(path: &Path, max_bytes: u64) -> std::io::Result<String> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(max_bytes));
     }
-    String::from_utf8(bytes).map_err(|_| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
-        )
-    })
+    String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to()))
+}
+
+/// Say where the first byte that is not UTF-8 lies: byte offset, line and column.
+fn not_utf8(bytes: &[u8], at: usize) -> std::io::Error {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    // `before` is valid UTF-8 up to `at`, so its characters can be counted.
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "not UTF-8 text: byte 0x{:02x} at byte offset {at} (line {line}, column {col}); \
+             save the file as UTF-8",
+            bytes[at]
+        ),
+    )
 }
 
 /// Parse and check scenario text; `origin` names it in error messages.

@@ -85,7 +85,7 @@ fn parse_leaf<T: serde::de::DeserializeOwned>(ron: &str) -> Result<T, String> {
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str(ron)
-        .map_err(|e| format!("value {ron}: {}", e.code))
+        .map_err(|e| format!("value {ron}: {}", crate::hints::describe(&e.code, ron, "")))
 }
 
 macro_rules! leaves {

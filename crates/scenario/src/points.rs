@@ -50,6 +50,8 @@ pub struct SweepPoint {
     base: Arc<Scenario>,
     /// The compiled world, kept only for a scenario without a sweep (its one point).
     world: Option<Arc<WorldConfig>>,
+    /// Counters one replica's output holds ([`Work::output_values`]).
+    values: u64,
 }
 
 impl SweepPoint {
@@ -146,15 +148,20 @@ pub fn expand(base: &Scenario) -> Result<Vec<SweepPoint>, Vec<Issue>> {
     shared.description = String::new();
     let shared = Arc::new(shared);
     let Some(sweep) = &base.sweep else {
-        return Ok(vec![SweepPoint {
+        let mut point = SweepPoint {
             index: 0,
             settings: Vec::new(),
             name: None,
             duration: base.duration,
             bin: base.bin,
-            world: Some(Arc::new(compile(&shared))),
-            base: shared,
-        }]);
+            world: None,
+            values: Work::of(base).output_values(),
+            base: Arc::clone(&shared),
+        };
+        check_run_values(std::slice::from_ref(&point), base.replicas)
+            .map_err(|e| vec![Issue::new("replicas", e)])?;
+        point.world = Some(Arc::new(compile(&shared)));
+        return Ok(vec![point]);
     };
     let combos = combinations(sweep)?;
     let mut issues = Vec::new();
@@ -177,7 +184,7 @@ pub fn expand(base: &Scenario) -> Result<Vec<SweepPoint>, Vec<Issue>> {
                  run is aggregated; at most {MAX_RUN_VALUES}: sweep fewer values, use fewer \
                  replicas or a wider bin, or split the sweep into several scenarios",
                 points.len(),
-                values * 8 / 1_000_000
+                values / 125_000
             ),
         ));
     }
@@ -186,6 +193,37 @@ pub fn expand(base: &Scenario) -> Result<Vec<SweepPoint>, Vec<Issue>> {
     } else {
         Err(issues)
     }
+}
+
+/// Check that `replicas` replicas of every point (as `s3sim run --replicas` asks) hold
+/// at most [`MAX_RUN_VALUES`] counters together until the run is aggregated.
+///
+/// ```
+/// let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+/// use s3sim_scenario::points::check_run_values;
+/// assert!(check_run_values(&loaded.points, 8).is_ok());
+/// let err = check_run_values(&loaded.points, 10_000).unwrap_err();
+/// assert!(err.contains("at most 250000000"), "{err}");
+/// ```
+///
+/// # Errors
+///
+/// A message with the estimate, the bound and the most replicas that fit.
+pub fn check_run_values(points: &[SweepPoint], replicas: u32) -> Result<(), String> {
+    let per_replica = points
+        .iter()
+        .fold(0u64, |sum, p| sum.saturating_add(p.values));
+    let values = per_replica.saturating_mul(u64::from(replicas));
+    if values <= MAX_RUN_VALUES {
+        return Ok(());
+    }
+    Err(format!(
+        "{} point(s) × {replicas} replicas would hold {values} counters ({} MB) until the run \
+         is aggregated; at most {MAX_RUN_VALUES}: use at most {} replicas, or a wider bin",
+        points.len(),
+        values / 125_000,
+        MAX_RUN_VALUES / per_replica.max(1)
+    ))
 }
 
 /// Value indices per point, in order.
@@ -290,9 +328,15 @@ fn point(
                 .iter()
                 .position(|f| &f.path == path)
                 .unwrap_or(0);
+            // A value its field cannot read gets the forms the field is written in.
+            let note = if e.starts_with("value ") {
+                crate::hints::forms_note(path)
+            } else {
+                String::new()
+            };
             return Err(vec![Issue::new(
                 format!("sweep.fields[{field}] ({path} = {value})"),
-                e,
+                format!("{e}{note}"),
             )]);
         }
     }
@@ -321,6 +365,7 @@ fn point(
         bin: scenario.bin,
         base: Arc::clone(base),
         world: None,
+        values,
     };
     Ok((point, values, scenario.replicas))
 }

@@ -27,17 +27,76 @@ impl Dur {
 
 impl<'de> Deserialize<'de> for Dur {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        if let Some(unit) = months_unit(&text) {
-            return Err(serde::de::Error::custom(format!(
-                "duration \"{text}\": \"{unit}\" is months in this format, which is rarely meant; \
-                 write \"{}\" for minutes, or \"months\" if months are meant",
-                text.replacen(unit, "m", 1)
-            )));
-        }
-        text.parse::<SimDuration>()
-            .map(Dur)
-            .map_err(serde::de::Error::custom)
+        d.deserialize_any(Text {
+            what: "a duration",
+            example: "\"500ms\", \"30s\", \"5m\", \"2h\"",
+            unit: "s",
+            parse: parse_dur,
+        })
+    }
+}
+
+fn parse_dur(text: &str) -> Result<Dur, String> {
+    if let Some(unit) = months_unit(text) {
+        return Err(format!(
+            "duration \"{text}\": \"{unit}\" is months in this format, which is rarely meant; \
+             write \"{}\" for minutes, or \"months\" if months are meant",
+            text.replacen(unit, "m", 1)
+        ));
+    }
+    text.parse::<SimDuration>()
+        .map(Dur)
+        .map_err(|e| e.to_string())
+}
+
+/// A value written as a string (a duration, a rate), with a message that says how to
+/// write it when a bare number or another type is given instead.
+struct Text<T> {
+    /// What the value is, for messages: "a duration".
+    what: &'static str,
+    /// How it is written: `"30s"`.
+    example: &'static str,
+    /// The unit a bare number most likely meant, appended in the suggestion.
+    unit: &'static str,
+    /// Parse the string.
+    parse: fn(&str) -> Result<T, String>,
+}
+
+impl<T> Text<T> {
+    fn bare_number<E: serde::de::Error>(&self, number: impl fmt::Display) -> E {
+        E::custom(format!(
+            "{} is written as a string with its unit: write \"{number}{}\", not {number} \
+             (other forms: {})",
+            self.what, self.unit, self.example
+        ))
+    }
+}
+
+impl<T> serde::de::Visitor<'_> for Text<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} written as a string, e.g. {}",
+            self.what, self.example
+        )
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        (self.parse)(text).map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<T, E> {
+        Err(self.bare_number(n))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<T, E> {
+        Err(self.bare_number(n))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<T, E> {
+        Err(self.bare_number(n))
     }
 }
 
@@ -130,8 +189,12 @@ fn parse_rate(text: &str) -> Result<Rate, String> {
 
 impl<'de> Deserialize<'de> for Rate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        parse_rate(&text).map_err(serde::de::Error::custom)
+        d.deserialize_any(Text {
+            what: "a rate",
+            example: "\"2/s\", \"30/min\", \"1/h\", \"5/d\"",
+            unit: "/s",
+            parse: parse_rate,
+        })
     }
 }
 

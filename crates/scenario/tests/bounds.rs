@@ -1,7 +1,10 @@
 //! Work that would run away is refused at validation, with the fields and the estimate
 //! (issue 10, items 4, 7, 8, 9, 10, 13).
 
-use s3sim_scenario::{ScenarioError, parse};
+mod common;
+
+use common::invalid;
+use s3sim_scenario::parse;
 
 const MINIMAL: &str = r#"(
     name: "minimal",
@@ -12,15 +15,6 @@ const MINIMAL: &str = r#"(
         (name: "app", count: 100, arrivals: poisson("1/min")),
     ],
 )"#;
-
-fn invalid(text: &str) -> Vec<String> {
-    match parse(text, "test.ron") {
-        Err(ScenarioError::Invalid { issues, .. }) => {
-            issues.iter().map(ToString::to_string).collect()
-        }
-        other => panic!("expected semantic errors, got {other:?}"),
-    }
-}
 
 fn named(name: &str) -> String {
     MINIMAL.replace("name: \"minimal\"", &format!("name: {name:?}"))
@@ -107,28 +101,30 @@ fn one_client_at_a_trillion_requests_a_second_is_refused_with_the_estimate() {
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert!(
         issues[0].starts_with(
-            "clients[0].arrivals: the run would simulate about 1.800e15 requests per replica"
+            "clients[0].arrivals: the run could simulate 1.800e16 tries per replica \
+             (1.800e15 requests, each retried and redirected at most as its class allows)"
         ),
         "{issues:?}"
     );
     assert!(
         issues[0].contains("the ceiling is 1000000000")
-            && issues[0].contains("`max_requests_per_replica: 10000000000000000`"),
+            && issues[0].contains("`max_requests_per_replica: 100000000000000000`"),
         "{issues:?}"
     );
 }
 
 #[test]
 fn the_request_ceiling_is_raised_by_max_requests_per_replica() {
-    // 1e6 clients at 1/s for 30 min: 1.8e9 requests, over the default ceiling.
+    // 1e6 clients at 1/s for 30 min: 1.8e9 requests, 1.8e10 tries with the default
+    // 10 redirect hops, over the default ceiling.
     let text = MINIMAL.replace(
         "count: 100, arrivals: poisson(\"1/min\")",
         "count: 1000000, arrivals: poisson(\"1/s\")",
     );
-    assert!(invalid(&text)[0].contains("1.800e9 requests per replica"));
+    assert!(invalid(&text)[0].contains("1.800e10 tries per replica (1.800e9 requests"));
     let raised = text.replace(
         "    duration: \"30m\",",
-        "    duration: \"30m\",\n    max_requests_per_replica: 2000000000,",
+        "    duration: \"30m\",\n    max_requests_per_replica: 20000000000,",
     );
     parse(&raised, "t").expect("raised explicitly");
 }
@@ -168,7 +164,7 @@ fn sweep_points_are_estimated_one_by_one() {
     assert!(
         issues[0].starts_with(
             "sweep point 1 (clients[0].arrivals=poisson(\"100000/s\")): clients[0].arrivals: \
-             the run would simulate about 1.800e10 requests"
+             the run could simulate 1.800e11 tries per replica (1.800e10 requests"
         ),
         "{issues:?}"
     );
@@ -287,4 +283,36 @@ fn a_syntax_error_on_a_ten_megabyte_line_shows_a_bounded_window_once() {
     assert!(err.len() < 1_000, "{} bytes", err.len());
     assert!(err.starts_with("big.ron:1:"), "{err}");
     assert!(err.contains("-character line)"), "{err}");
+}
+
+#[test]
+fn the_request_ceiling_counts_every_retry_and_redirect_hop_a_request_may_take() {
+    // 5e4 clients at 1/min for 30 min: 1.5e6 requests; 5 attempts × 4 hops = 20 tries
+    // each at worst: 3e7 tries.
+    let text = MINIMAL.replace(
+        "count: 100, arrivals: poisson(\"1/min\")",
+        "count: 50000, arrivals: poisson(\"1/min\"), retry: (max_attempts: 5), \
+         redirects: follow_location(max_hops: 4)",
+    );
+    let s = s3sim_scenario::schema::from_ron(&text, "t").unwrap();
+    let work = s3sim_scenario::validate::Work::of(&s);
+    assert_eq!(work.requests, 1.5e6);
+    assert_eq!(work.worst_case_tries, 3e7);
+    // Under a ceiling of 2e7 the first tries would fit, the worst case does not.
+    let lowered = text.replace(
+        "    duration: \"30m\",",
+        "    duration: \"30m\",\n    max_requests_per_replica: 20000000,",
+    );
+    let issues = invalid(&lowered);
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(
+        issues[0].starts_with(
+            "clients[0].arrivals: the run could simulate 3.000e7 tries per replica \
+             (1.500e6 requests"
+        ) && issues[0].contains(
+            "× 20 tries per request (retry.max_attempts 5 × redirect hops 4); the ceiling is \
+             20000000"
+        ),
+        "{issues:?}"
+    );
 }

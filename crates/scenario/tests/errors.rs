@@ -1,6 +1,9 @@
 //! Every class of scenario error produces a message a user can act on.
 
-use s3sim_scenario::{ScenarioError, parse};
+mod common;
+
+use common::{invalid, syntax};
+use s3sim_scenario::parse;
 
 const MINIMAL: &str = r#"(
     name: "minimal",
@@ -12,27 +15,6 @@ const MINIMAL: &str = r#"(
         (name: "jvm", count: 10, arrivals: poisson("1/min"), dns: fixed("30s")),
     ],
 )"#;
-
-fn invalid(text: &str) -> Vec<String> {
-    match parse(text, "test.ron") {
-        Err(ScenarioError::Invalid { issues, .. }) => {
-            issues.iter().map(ToString::to_string).collect()
-        }
-        other => panic!("expected semantic errors, got {other:?}"),
-    }
-}
-
-fn syntax(text: &str) -> (usize, usize, String) {
-    match parse(text, "test.ron") {
-        Err(e @ ScenarioError::Syntax { .. }) => {
-            let ScenarioError::Syntax { line, col, .. } = e else {
-                unreachable!()
-            };
-            (line, col, e.to_string())
-        }
-        other => panic!("expected a syntax error, got {other:?}"),
-    }
-}
 
 #[test]
 fn minimal_scenario_is_about_fifteen_lines_and_valid() {

@@ -33,6 +33,46 @@ pub(crate) struct Staging<'a> {
     dir: tempfile::TempDir,
     out: &'a OutDir,
     kind: Kind,
+    /// Listed in [`LIVE`] while this value exists.
+    _live: Live,
+}
+
+/// Staging directories this process has now, for [`remove_live_staging`].
+static LIVE: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Keep a path in [`LIVE`] until dropped.
+struct Live(std::path::PathBuf);
+
+impl Live {
+    fn new(path: &Path) -> Live {
+        if let Ok(mut live) = LIVE.lock() {
+            live.push(path.to_path_buf());
+        }
+        Live(path.to_path_buf())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Ok(mut live) = LIVE.lock() {
+            live.retain(|p| p != &self.0);
+        }
+    }
+}
+
+/// Remove every staging directory this process has now: for a signal handler that
+/// ends the process (SIGINT, SIGTERM) and so skips the destructors that remove them
+/// on the ordinary paths. The output directory itself is never listed: after the
+/// exchange the staging path holds the old results just replaced, which the install
+/// was about to delete anyway.
+pub fn remove_live_staging() {
+    let paths = match LIVE.lock() {
+        Ok(live) => live.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    for path in paths {
+        let _ = std::fs::remove_dir_all(&path);
+    }
 }
 
 impl<'a> Staging<'a> {
@@ -51,7 +91,13 @@ impl<'a> Staging<'a> {
             builder.permissions(std::fs::Permissions::from_mode(0o777));
         }
         let dir = builder.tempdir_in(parent).map_err(io(parent))?;
-        Ok(Staging { dir, out, kind })
+        let _live = Live::new(dir.path());
+        Ok(Staging {
+            dir,
+            out,
+            kind,
+            _live,
+        })
     }
 
     /// The output directory this staging directory is for.

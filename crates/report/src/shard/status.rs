@@ -107,7 +107,8 @@ pub fn shard_status(paths: &[PathBuf]) -> Result<StatusReport, String> {
 }
 
 fn status_of(dir: &Path) -> Result<ShardStatus, String> {
-    let manifest = read_manifest(dir)?;
+    let manifest =
+        read_manifest(dir).map_err(|e| format!("{}: {e}", dir.join("shard.json").display()))?;
     let (mut done, mut done_ms, mut missing) = (0, 0, Vec::new());
     for job in manifest.job_list() {
         match read_header(dir, job) {

@@ -279,15 +279,14 @@ pub(crate) fn check_shape(output: &ReplicaOutput, world: &WorldConfig) -> Result
     Ok(())
 }
 
-/// Read `shard.json` of `dir`.
+/// Read `shard.json` of `dir`; an error says what is wrong, and callers name the file.
 pub(crate) fn read_manifest(dir: &Path) -> Result<ShardManifest, String> {
     let path = dir.join("shard.json");
     let text = s3sim_scenario::read_capped(&path, s3sim_scenario::MAX_SCENARIO_BYTES)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| e.to_string())?;
     serde_json::from_str(&text).map_err(|e| {
         format!(
-            "{}: not an s3sim shard manifest ({e}); shards written by another s3sim version must be run again",
-            path.display()
+            "not an s3sim shard manifest ({e}); shards written by another s3sim version must be run again"
         )
     })
 }

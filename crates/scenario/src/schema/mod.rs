@@ -48,8 +48,18 @@ use crate::error::{ScenarioError, syntax_error};
 /// [`ScenarioError::Syntax`] with the line, column and a snippet when the text is not
 /// RON, names an unknown field or variant, or holds a value of the wrong type.
 pub fn from_ron(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-    ron::Options::default()
+    let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(source)
-        .map_err(|e| syntax_error(source, origin, &e))
+        .with_recursion_limit(crate::hints::MAX_NESTING);
+    let mut de = ron::Deserializer::from_str_with_options(source, &options)
+        .map_err(|e| syntax_error(source, origin, &e, ""))?;
+    // The path of the field being read when an error comes, for the message.
+    let scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let spanned = de.span_error(e.into_inner());
+        syntax_error(source, origin, &spanned, &path)
+    })?;
+    de.end()
+        .map_err(|e| syntax_error(source, origin, &de.span_error(e), ""))?;
+    Ok(scenario)
 }

@@ -80,8 +80,9 @@ pub struct Scenario {
     /// one run as written.
     #[serde(default)]
     pub sweep: Option<SweepSpec>,
-    /// Raise (or lower) the ceiling on expected client requests per replica, which
-    /// validation otherwise refuses above 10⁹
+    /// Raise (or lower) the ceiling on tries per replica in the worst case (expected
+    /// requests × attempts × redirect hops, [`crate::validate::Work::worst_case_tries`]),
+    /// which validation otherwise refuses above 10⁹
     /// ([`crate::validate::MAX_REQUESTS_PER_REPLICA`]). Default: that ceiling.
     #[serde(default)]
     pub max_requests_per_replica: Option<u64>,

@@ -54,7 +54,8 @@ pub const MAX_METHOD_WEIGHT: f64 = 1_000_000.0;
 /// Most invalidation paths over all events (each is matched against every cached
 /// object at every edge; a wildcard covers any number of objects as one path).
 pub const MAX_INVALIDATION_PATHS: usize = 100_000;
-/// Most expected client requests per replica, unless the scenario raises it with
+/// Most tries per replica in the worst case (expected client requests × each class's
+/// attempts × redirect hops), unless the scenario raises it with
 /// `max_requests_per_replica`: 10⁹, hours of simulation on one core.
 pub const MAX_REQUESTS_PER_REPLICA: u64 = 1_000_000_000;
 /// Most per-class counters one replica holds (bins × (classes + 1) × counters): 160 MB

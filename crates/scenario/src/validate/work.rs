@@ -22,9 +22,14 @@ use s3sim_model::metrics::facility::FACILITY_COUNTERS;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Work {
-    /// Expected client requests per replica (first tries; retries and redirects add
-    /// at most `max_attempts` × hops each).
+    /// Expected client requests per replica (first tries only).
     pub requests: f64,
+    /// Expected tries per replica in the worst case: each class's requests × its
+    /// `retry.max_attempts` (1 without `retry`) × its `redirects` hops
+    /// ([`crate::schema::RedirectSpec::max_hops`]), as when every try fails and every
+    /// answer redirects. This is what the request ceiling is checked against, so an
+    /// accepted scenario cannot run away however its faults turn out.
+    pub worst_case_tries: f64,
     /// Metrics bins (duration / bin, rounded up).
     pub bins: u64,
     /// Per-class counters one replica holds: bins × (classes + 1) × counters.
@@ -47,6 +52,11 @@ impl Work {
             .iter()
             .map(|c| class_requests(c, scenario))
             .fold(0.0, |sum, r| sum + r);
+        let worst_case_tries = scenario
+            .clients
+            .iter()
+            .map(|c| class_requests(c, scenario) * tries_per_request(c))
+            .fold(0.0, |sum, r| sum + r);
         let bins = scenario
             .duration
             .0
@@ -61,6 +71,7 @@ impl Work {
             .sum();
         Work {
             requests,
+            worst_case_tries,
             bins,
             metric_values: bins.saturating_mul(groups).saturating_mul(COUNTERS as u64),
             facility_values: bins
@@ -73,6 +84,12 @@ impl Work {
     pub fn output_values(&self) -> u64 {
         self.metric_values.saturating_add(self.facility_values)
     }
+}
+
+/// The most tries one request of class `c` can make: attempts per hop × hops.
+fn tries_per_request(c: &ClientSpec) -> f64 {
+    let attempts = c.retry.as_ref().map_or(1, |r| r.max_attempts.max(1));
+    f64::from(attempts) * f64::from(c.redirects.max_hops().max(1))
 }
 
 /// Expected requests of one class in one replica.
@@ -106,28 +123,35 @@ impl Checker {
         let ceiling = s
             .max_requests_per_replica
             .unwrap_or(MAX_REQUESTS_PER_REPLICA);
-        if work.requests > ceiling as f64 {
+        if work.worst_case_tries > ceiling as f64 {
             let biggest = s
                 .clients
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (i, class_requests(c, s)))
+                .map(|(i, c)| (i, class_requests(c, s) * tries_per_request(c)))
                 .fold((0, f64::MIN), |best, x| if x.1 > best.1 { x } else { best });
             let (i, class) = biggest;
+            let c = &s.clients[i];
             self.issue(
                 format!("clients[{i}].arrivals"),
                 format!(
-                    "the run would simulate about {:.3e} requests per replica ({:.3e} from \
-                     clients[{i}] \"{}\": count {} × its arrivals over {}); the ceiling is \
-                     {ceiling}: lower clients[{i}].count or its rate, shorten the run, or \
-                     raise the ceiling with `max_requests_per_replica: {}` at the top of \
-                     the scenario",
+                    "the run could simulate {:.3e} tries per replica ({:.3e} requests, each \
+                     retried and redirected at most as its class allows); {:.3e} from \
+                     clients[{i}] \"{}\": count {} × its arrivals over {} × {} tries per \
+                     request (retry.max_attempts {} × redirect hops {}); the ceiling is \
+                     {ceiling}: lower clients[{i}].count or its rate, shorten the run, allow \
+                     fewer attempts or hops, or raise the ceiling with \
+                     `max_requests_per_replica: {}` at the top of the scenario",
+                    work.worst_case_tries,
                     work.requests,
                     class,
-                    s.clients[i].name,
-                    s.clients[i].count,
-                    window_text(&s.clients[i], s),
-                    suggest(work.requests),
+                    c.name,
+                    c.count,
+                    window_text(c, s),
+                    tries_per_request(c),
+                    c.retry.as_ref().map_or(1, |r| r.max_attempts.max(1)),
+                    c.redirects.max_hops().max(1),
+                    suggest(work.worst_case_tries),
                 ),
             );
         }

@@ -14,7 +14,11 @@ mod retries;
 mod sweeps;
 mod syntax;
 
-use s3sim_scenario::{ScenarioError, parse};
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{invalid, syntax};
+use s3sim_scenario::parse;
 use std::time::{Duration, Instant};
 
 /// A valid scenario that uses most new fields, written so that tests can edit one
@@ -107,17 +111,6 @@ fn with_edges(edges: &str) -> String {
     )])
 }
 
-/// The semantic issues of `text`, rendered `path: message`.
-fn invalid(text: &str) -> Vec<String> {
-    match parse(text, "test.ron") {
-        Err(ScenarioError::Invalid { issues, .. }) => {
-            issues.iter().map(ToString::to_string).collect()
-        }
-        Err(other) => panic!("expected semantic errors, got {other}"),
-        Ok(_) => panic!("expected semantic errors, but the scenario was accepted"),
-    }
-}
-
 /// The issues `validate::check` finds, without compiling anything (for inputs whose
 /// compilation would be too big to attempt).
 fn check_only(text: &str) -> Vec<String> {
@@ -133,20 +126,6 @@ fn only_issue(text: &str) -> String {
     let issues = invalid(text);
     assert_eq!(issues.len(), 1, "expected exactly one issue: {issues:#?}");
     issues.into_iter().next().unwrap()
-}
-
-/// (line, col, rendered error) of a syntax error.
-fn syntax(text: &str) -> (usize, usize, String) {
-    match parse(text, "test.ron") {
-        Err(e @ ScenarioError::Syntax { .. }) => {
-            let ScenarioError::Syntax { line, col, .. } = e else {
-                unreachable!()
-            };
-            (line, col, e.to_string())
-        }
-        Err(other) => panic!("expected a syntax error, got {other}"),
-        Ok(_) => panic!("expected a syntax error, but the scenario was accepted"),
-    }
 }
 
 /// 1-based line of the first occurrence of `needle`.
