@@ -68,6 +68,7 @@ impl<'a> DnsPath<'a> {
             .enumerate()
             .flat_map(|(g, group)| std::iter::repeat_n(g as u16, group.count as usize))
             .collect();
+        zone.memoize_delays(group_of.len() as u32);
         DnsPath {
             config,
             zone,
@@ -208,10 +209,13 @@ fn name_key(resolver: u32, host: Host) -> u64 {
         Host::Website(bucket) => (5, bucket, 0),
         Host::Distribution(d) => (6, u32::from(d), 0),
     };
-    let bytes: Vec<u8> = [resolver, kind, a, u32::from(b)]
-        .iter()
-        .flat_map(|x| x.to_le_bytes())
-        .collect();
+    let mut bytes = [0u8; 16];
+    for (chunk, x) in bytes
+        .chunks_exact_mut(4)
+        .zip([resolver, kind, a, u32::from(b)])
+    {
+        chunk.copy_from_slice(&x.to_le_bytes());
+    }
     stable_hash(&bytes)
 }
 
