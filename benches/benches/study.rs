@@ -6,13 +6,13 @@
 //! of `/proc/self/stat` around the wait) include the report, so the figure is what a
 //! user of the binary gets. Requests are the summary's `requests_issued` mean times
 //! its replicas. Per round every scenario runs once per binary, the binaries' order
-//! alternating between rounds; the bench prints each binary's best CPU seconds, the
-//! ratio of the bests and the min–max of the per-round ratios, with the load average
-//! before and after.
+//! rotating between rounds (and reversed every other full turn); the bench prints each
+//! binary's best CPU seconds, the new binary's ratio of the bests to each other's and
+//! the min–max of the per-round ratios, with the load average before and after.
 //!
 //! - `STUDY_NEW`: the binary measured (default `target/release/s3sim` of this workspace).
-//! - `STUDY_BASELINE`: the binary compared against (optional; without it only
-//!   `STUDY_NEW` runs).
+//! - `STUDY_BASELINE`: the binaries compared against, comma-separated, each optionally
+//!   named `name=path` (optional; without it only `STUDY_NEW` runs).
 //! - `STUDY_SCENARIOS`: comma-separated scenario files, `default` for the built-in one
 //!   (default: `benches/scenarios/reference-study.ron,default`).
 //! - `STUDY_ROUNDS`: interleaved rounds (default 3).
@@ -88,7 +88,7 @@ fn main() {
     let new = std::env::var_os("STUDY_NEW")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/release/s3sim"));
-    let baseline = std::env::var_os("STUDY_BASELINE").map(PathBuf::from);
+    let baselines = std::env::var("STUDY_BASELINE").unwrap_or_default();
     let scenarios = std::env::var("STUDY_SCENARIOS")
         .unwrap_or_else(|_| "benches/scenarios/reference-study.ron,default".into());
     let scenarios: Vec<&str> = scenarios.split(',').map(str::trim).collect();
@@ -96,9 +96,13 @@ fn main() {
         .ok()
         .map(|r| r.parse().expect("STUDY_ROUNDS is a count"))
         .unwrap_or(DEFAULT_ROUNDS);
-    let mut binaries = vec![("new", new)];
-    if let Some(baseline) = baseline {
-        binaries.push(("baseline", baseline));
+    let mut binaries = vec![("new".to_string(), new)];
+    for (k, b) in baselines.split(',').filter(|b| !b.is_empty()).enumerate() {
+        binaries.push(match b.split_once('=') {
+            Some((name, path)) => (name.to_string(), PathBuf::from(path)),
+            None if k == 0 => ("baseline".to_string(), PathBuf::from(b)),
+            None => (format!("baseline{k}"), PathBuf::from(b)),
+        });
     }
     println!("load average before: {}", load_average());
     // runs[scenario][binary][round]
@@ -106,7 +110,8 @@ fn main() {
     for round in 0..rounds {
         for (s, scenario) in scenarios.iter().enumerate() {
             let mut order: Vec<usize> = (0..binaries.len()).collect();
-            if round % 2 == 1 {
+            order.rotate_left(round % binaries.len());
+            if (round / binaries.len()) % 2 == 1 {
                 order.reverse();
             }
             for b in order {
@@ -122,7 +127,7 @@ fn main() {
     println!("load average after: {}", load_average());
     println!();
     println!(
-        "| scenario | binary | requests | best CPU s | requests / CPU s | new / baseline (best) | per-round spread |"
+        "| scenario | binary | requests | best CPU s | requests / CPU s | new / this (best) | per-round spread |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|");
     for (s, scenario) in scenarios.iter().enumerate() {
@@ -135,17 +140,17 @@ fn main() {
         let requests = |b: usize| runs[s][b][0].requests;
         for (b, (name, _)) in binaries.iter().enumerate() {
             let rate = requests(b) / best(b);
-            let (ratio, spread) = if b == 1 {
+            let (ratio, spread) = if b > 0 {
                 let per_round: Vec<f64> = (0..rounds)
                     .map(|k| {
-                        let (n, o) = (runs[s][0][k], runs[s][1][k]);
+                        let (n, o) = (runs[s][0][k], runs[s][b][k]);
                         (n.requests / n.cpu) / (o.requests / o.cpu)
                     })
                     .collect();
                 let lo = per_round.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = per_round.iter().copied().fold(0.0, f64::max);
                 (
-                    format!("**{:.2}**", rate_ratio(&runs[s], best(0), best(1))),
+                    format!("**{:.2}**", rate_ratio(&runs[s], b, best(0), best(b))),
                     format!("{lo:.2}–{hi:.2}"),
                 )
             } else {
@@ -158,13 +163,13 @@ fn main() {
                 rate
             );
         }
-        if binaries.len() == 2 && requests(0) != requests(1) {
+        if (1..binaries.len()).any(|b| requests(b) != requests(0)) {
             println!("note: {scenario}: the binaries simulated different request counts");
         }
     }
 }
 
-/// The new binary's best requests per CPU-second over the baseline's.
-fn rate_ratio(runs: &[Vec<Run>], best_new: f64, best_old: f64) -> f64 {
-    (runs[0][0].requests / best_new) / (runs[1][0].requests / best_old)
+/// The new binary's best requests per CPU-second over binary `b`'s.
+fn rate_ratio(runs: &[Vec<Run>], b: usize, best_new: f64, best_old: f64) -> f64 {
+    (runs[0][0].requests / best_new) / (runs[b][0].requests / best_old)
 }

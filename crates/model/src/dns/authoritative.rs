@@ -9,7 +9,7 @@ use s3sim_engine::{RandomStreams, SimDuration, SimTime};
 use std::cell::Cell;
 
 /// Most propagation delays [`Authoritative::memoize_delays`] keeps (8 bytes each).
-pub const MAX_MEMOIZED_DELAYS: u64 = 1 << 23;
+pub const MAX_MEMOIZED_DELAYS: u64 = 1 << 20;
 
 /// A delay not drawn yet.
 const UNDRAWN: u64 = u64::MAX;
