@@ -157,7 +157,7 @@ impl Authoritative {
     /// drawing it again on every resolver miss; nothing changes what is drawn.
     ///
     /// Skipped (delays drawn per use, as before) when the memo would hold more than
-    /// [`MAX_MEMOIZED_DELAYS`] delays.
+    /// 2²⁰ delays (8 MB).
     ///
     /// ```
     /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
