@@ -5,12 +5,16 @@ use crate::bucket::BucketId;
 use crate::dns::{Answer, Host};
 use crate::topology::RegionId;
 use s3sim_engine::SimTime;
+use thin_vec::ThinVec;
 
 /// Remember, per client, what its process has cached: DNS answers, learned regions,
 /// sticky endpoints.
 ///
-/// Kept as one short vector so that a client costs 32 bytes until it caches something;
-/// memory grows with clients and the names they use, never with simulated time.
+/// A client costs 40 bytes until it remembers a second thing: the first memory is kept
+/// inline in the record (one cache line with the retry tokens and the epoch), later ones
+/// spill to a heap vector. Expired answers and regions are dropped by
+/// [`ClientMemory::drop_expired`], so memory grows with clients and the names they use,
+/// never with simulated time.
 ///
 /// ```
 /// use s3sim_engine::SimTime;
@@ -20,32 +24,115 @@ use s3sim_engine::SimTime;
 /// m.remember_answer(Host::PathGlobal, Answer::Ip(3), 0, SimTime::from_secs(30));
 /// assert_eq!(m.answer(Host::PathGlobal, SimTime::from_secs(29)), Some((Answer::Ip(3), 0)));
 /// assert_eq!(m.answer(Host::PathGlobal, SimTime::from_secs(30)), None);
+/// assert_eq!(m.len(), 1);
+/// m.drop_expired(SimTime::from_secs(30));
+/// assert_eq!(m.len(), 0);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientMemory {
+    /// The first memory (kind `Empty` when there is none).
+    first: Memo,
+    /// Memories past the first, allocated only when there are some: a `ThinVec`
+    /// keeps its length and capacity in the allocation, so it takes 8 bytes of the
+    /// record (a `Vec` takes 24) and one pointer hop to reach.
+    more: ThinVec<Memo>,
     epoch: u32,
     /// Retry-quota tokens spent (a new process has spent none).
     spent: u16,
-    memos: Vec<Memo>,
 }
 
+impl Default for ClientMemory {
+    fn default() -> Self {
+        ClientMemory {
+            first: Memo::EMPTY,
+            more: ThinVec::new(),
+            epoch: 0,
+            spent: 0,
+        }
+    }
+}
+
+/// What a memo holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    /// A DNS answer `Answer::Ip(word)` for `host`, version `short`.
+    DnsIp,
+    /// A cached NXDOMAIN for `host`, version `short`.
+    DnsNx,
+    /// A SERVFAIL for `host` (callers do not cache them; kept exact if asked to).
+    DnsServFail,
+    /// Bucket `word` lives in region `short`.
+    Region,
+    /// Bucket `word` is addressed at `host` from now on.
+    Sticky,
+}
+
+/// One memory in 24 bytes; the fields mean what [`Kind`] says.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Memo {
-    Dns {
-        host: Host,
-        answer: Answer,
-        version: u16,
-        expires: SimTime,
-    },
-    Region {
-        bucket: BucketId,
-        region: RegionId,
-        expires: SimTime,
-    },
-    Sticky {
-        bucket: BucketId,
-        host: Host,
-    },
+struct Memo {
+    /// A DNS answer's or a region's expiry; `NEVER` for a sticky endpoint.
+    expires: SimTime,
+    host: Host,
+    word: u32,
+    short: u16,
+    kind: Kind,
+}
+
+impl Memo {
+    const EMPTY: Memo = Memo {
+        expires: SimTime::ZERO,
+        host: Host::PathGlobal,
+        word: 0,
+        short: 0,
+        kind: Kind::Empty,
+    };
+
+    fn dns(host: Host, answer: Answer, version: u16, expires: SimTime) -> Memo {
+        let (kind, word) = match answer {
+            Answer::Ip(ip) => (Kind::DnsIp, ip),
+            Answer::NxDomain => (Kind::DnsNx, 0),
+            Answer::ServFail => (Kind::DnsServFail, 0),
+        };
+        Memo {
+            expires,
+            host,
+            word,
+            short: version,
+            kind,
+        }
+    }
+
+    fn is_dns(&self) -> bool {
+        matches!(self.kind, Kind::DnsIp | Kind::DnsNx | Kind::DnsServFail)
+    }
+
+    /// The cached answer with its version, if this is a DNS memo for `host`.
+    fn answer_for(&self, host: Host) -> Option<(Answer, u16)> {
+        let answer = match self.kind {
+            Kind::DnsIp => Answer::Ip(self.word),
+            Kind::DnsNx => Answer::NxDomain,
+            Kind::DnsServFail => Answer::ServFail,
+            Kind::Empty | Kind::Region | Kind::Sticky => return None,
+        };
+        (self.host == host).then_some((answer, self.short))
+    }
+
+    /// The same thing remembered (the memo `other` replaces this one).
+    fn same_key(&self, other: &Memo) -> bool {
+        match other.kind {
+            Kind::DnsIp | Kind::DnsNx | Kind::DnsServFail => {
+                self.is_dns() && self.host == other.host
+            }
+            Kind::Region | Kind::Sticky => self.kind == other.kind && self.word == other.word,
+            Kind::Empty => false,
+        }
+    }
+
+    /// Nothing here, or an answer or region that expired by `now`.
+    fn is_dead(&self, now: SimTime) -> bool {
+        self.kind == Kind::Empty || now >= self.expires
+    }
 }
 
 impl ClientMemory {
@@ -59,8 +146,36 @@ impl ClientMemory {
 
     /// Forget everything (a new process).
     pub fn forget_all(&mut self) {
-        self.memos.clear();
+        self.first = Memo::EMPTY;
+        self.more = ThinVec::new();
         self.spent = 0;
+    }
+
+    /// Count the memories held (expired ones included until [`Self::drop_expired`]).
+    pub fn len(&self) -> usize {
+        usize::from(self.first.kind != Kind::Empty) + self.more.len()
+    }
+
+    /// Tell whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Drop the answers and regions that expired by `now` (sticky endpoints stay), and
+    /// free the spill vector once the first slot holds all that is left.
+    ///
+    /// Lookups already ignore expired memories; this only bounds memory. Time must not
+    /// go back afterwards (the simulation's never does).
+    pub fn drop_expired(&mut self, now: SimTime) {
+        if !self.more.is_empty() {
+            self.more.retain(|m| !m.is_dead(now));
+        }
+        if self.first.is_dead(now) {
+            self.first = self.more.pop().unwrap_or(Memo::EMPTY);
+        }
+        if self.more.is_empty() && self.more.capacity() > 0 {
+            self.more = ThinVec::new();
+        }
     }
 
     /// Take `cost` tokens from a retry quota of `capacity` tokens if that many are left.
@@ -82,67 +197,73 @@ impl ClientMemory {
         self.spent = self.spent.saturating_sub(tokens);
     }
 
+    /// The memories, the inline one first.
+    fn memos(&self) -> impl Iterator<Item = &Memo> {
+        std::iter::once(&self.first)
+            .filter(|m| m.kind != Kind::Empty)
+            .chain(self.more.iter())
+    }
+
+    /// Keep `memo`: in place of the memory it updates, else in the first slot if free,
+    /// else in the spill vector.
+    fn keep(&mut self, memo: Memo) {
+        if self.first.same_key(&memo) {
+            self.first = memo;
+        } else if let Some(slot) = self.more.iter_mut().find(|m| m.same_key(&memo)) {
+            *slot = memo;
+        } else if self.first.kind == Kind::Empty {
+            self.first = memo;
+        } else {
+            self.more.push(memo);
+        }
+    }
+
     /// Look up a cached, unexpired DNS answer for `host` with its version.
     pub fn answer(&self, host: Host, now: SimTime) -> Option<(Answer, u16)> {
-        self.memos.iter().find_map(|m| match *m {
-            Memo::Dns {
-                host: h,
-                answer,
-                version,
-                expires,
-            } if h == host && now < expires => Some((answer, version)),
-            _ => None,
-        })
+        self.memos()
+            .filter(|m| now < m.expires)
+            .find_map(|m| m.answer_for(host))
     }
 
     /// Cache a DNS answer until `expires`, replacing any older one.
     pub fn remember_answer(&mut self, host: Host, answer: Answer, version: u16, expires: SimTime) {
-        self.memos
-            .retain(|m| !matches!(m, Memo::Dns { host: h, .. } if *h == host));
-        self.memos.push(Memo::Dns {
-            host,
-            answer,
-            version,
-            expires,
-        });
+        self.keep(Memo::dns(host, answer, version, expires));
     }
 
     /// Look up the region learned for `bucket`, if still remembered.
     pub fn region(&self, bucket: BucketId, now: SimTime) -> Option<RegionId> {
-        self.memos.iter().find_map(|m| match *m {
-            Memo::Region {
-                bucket: b,
-                region,
-                expires,
-            } if b == bucket && now < expires => Some(region),
-            _ => None,
-        })
+        self.memos()
+            .find(|m| m.kind == Kind::Region && m.word == bucket && now < m.expires)
+            .map(|m| m.short)
     }
 
     /// Remember `bucket`'s region until `expires`.
     pub fn learn_region(&mut self, bucket: BucketId, region: RegionId, expires: SimTime) {
-        self.memos
-            .retain(|m| !matches!(m, Memo::Region { bucket: b, .. } if *b == bucket));
-        self.memos.push(Memo::Region {
-            bucket,
-            region,
+        self.keep(Memo {
             expires,
+            host: Host::PathGlobal,
+            word: bucket,
+            short: region,
+            kind: Kind::Region,
         });
     }
 
     /// Look up the endpoint a redirect gave for `bucket`, if the client sticks to one.
     pub fn sticky(&self, bucket: BucketId) -> Option<Host> {
-        self.memos.iter().find_map(|m| match *m {
-            Memo::Sticky { bucket: b, host } if b == bucket => Some(host),
-            _ => None,
-        })
+        self.memos()
+            .find(|m| m.kind == Kind::Sticky && m.word == bucket)
+            .map(|m| m.host)
     }
 
     /// Keep using `host` for `bucket` from now on.
     pub fn stick(&mut self, bucket: BucketId, host: Host) {
-        self.memos
-            .retain(|m| !matches!(m, Memo::Sticky { bucket: b, .. } if *b == bucket));
-        self.memos.push(Memo::Sticky { bucket, host });
+        self.keep(Memo {
+            expires: SimTime::NEVER,
+            host,
+            word: bucket,
+            short: 0,
+            kind: Kind::Sticky,
+        });
     }
 }
 
@@ -151,8 +272,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn client_memory_stays_small() {
-        assert!(std::mem::size_of::<ClientMemory>() <= 32);
+    fn an_idle_client_takes_at_most_40_bytes_and_a_memo_24() {
+        assert_eq!(std::mem::size_of::<Memo>(), 24);
+        assert!(std::mem::size_of::<ClientMemory>() <= 40);
     }
 
     #[test]
@@ -167,5 +289,28 @@ mod tests {
         assert_eq!(m.answer(Host::PathGlobal, SimTime::ZERO), None);
         assert_eq!(m.region(2, SimTime::ZERO), None);
         assert_eq!(m.sticky(2), None);
+    }
+
+    #[test]
+    fn a_second_memory_spills_and_dropping_the_expired_ones_frees_the_spill() {
+        let mut m = ClientMemory::default();
+        let at = SimTime::from_secs;
+        m.remember_answer(Host::PathGlobal, Answer::Ip(1), 0, at(10));
+        assert_eq!(m.more.capacity(), 0, "the first memory is inline");
+        m.learn_region(2, 1, at(20));
+        m.stick(3, Host::BucketRegional(3, 1));
+        m.remember_answer(Host::PathGlobal, Answer::NxDomain, 1, at(15));
+        assert_eq!(m.len(), 3, "the new answer replaced the old one");
+        assert_eq!(
+            m.answer(Host::PathGlobal, at(14)),
+            Some((Answer::NxDomain, 1))
+        );
+        m.drop_expired(at(15));
+        assert_eq!((m.len(), m.region(2, at(19))), (2, Some(1)));
+        m.drop_expired(at(20));
+        assert_eq!(m.len(), 1);
+        assert_eq!(m.more.capacity(), 0, "the sticky endpoint moved inline");
+        assert_eq!(m.sticky(3), Some(Host::BucketRegional(3, 1)));
+        assert_eq!(m.region(2, at(0)), None, "dropped, not just expired");
     }
 }

@@ -6,6 +6,13 @@ use crate::bucket::{Bucket, BucketId};
 use crate::distribution::Delay;
 use crate::topology::RegionId;
 use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+use std::cell::Cell;
+
+/// Most propagation delays [`Authoritative::memoize_delays`] keeps (8 bytes each).
+pub const MAX_MEMOIZED_DELAYS: u64 = 1 << 20;
+
+/// A delay not drawn yet.
+const UNDRAWN: u64 = u64::MAX;
 
 /// Say where a name points, as the authoritative side publishes it.
 ///
@@ -109,6 +116,11 @@ pub struct Authoritative {
     /// Per bucket: the region of its website endpoint.
     website_regions: Vec<RegionId>,
     streams: RandomStreams,
+    /// Per bucket: change `k`'s delay to resolver `r` at `(k - 1) * memo_resolvers + r`,
+    /// in nanoseconds, drawn on first use (`UNDRAWN` before); empty when not memoized.
+    delays: Vec<Vec<Cell<u64>>>,
+    /// Resolvers the memo covers (ids `0..memo_resolvers`).
+    memo_resolvers: u32,
 }
 
 impl Authoritative {
@@ -168,7 +180,47 @@ impl Authoritative {
             retired_endpoints: Vec::new(),
             website_regions: buckets.iter().map(|b| b.region).collect(),
             streams,
+            delays: Vec::new(),
+            memo_resolvers: 0,
         }
+    }
+
+    /// Keep each propagation delay to resolvers `0..resolvers` once drawn, instead of
+    /// drawing it again on every resolver miss; nothing changes what is drawn.
+    ///
+    /// Skipped (delays drawn per use, as before) when the memo would hold more than
+    /// 2²⁰ delays (8 MB).
+    ///
+    /// ```
+    /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+    /// # use s3sim_model::bucket::Bucket;
+    /// # use s3sim_model::distribution::Delay;
+    /// # use s3sim_model::dns::*;
+    /// # let s = SimDuration::from_secs;
+    /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Exponential { mean: s(600) },
+    ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+    /// let photos = Bucket { name: "photos".into(), region: 1,
+    ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
+    /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
+    /// let mut memoized = zone.clone();
+    /// memoized.memoize_delays(10);
+    /// let (name, t) = (Host::BucketGlobal(0), SimTime::from_secs(1200));
+    /// for resolver in 0..12 {
+    ///     assert_eq!(memoized.seen_by(resolver, name, t), zone.seen_by(resolver, name, t));
+    ///     assert_eq!(memoized.propagation_delay(resolver, 0, 1), zone.propagation_delay(resolver, 0, 1));
+    /// }
+    /// ```
+    pub fn memoize_delays(&mut self, resolvers: u32) {
+        let changes: u64 = self.timelines.iter().map(|t| t.len() as u64 - 1).sum();
+        if changes * u64::from(resolvers) > MAX_MEMOIZED_DELAYS {
+            return;
+        }
+        self.memo_resolvers = resolvers;
+        self.delays = self
+            .timelines
+            .iter()
+            .map(|t| vec![Cell::new(UNDRAWN); (t.len() - 1) * resolvers as usize])
+            .collect();
     }
 
     /// Publish every record with `ttl` from `at` on (changes must come in time order).
@@ -222,6 +274,25 @@ impl Authoritative {
 
     /// Compute how long change `change` of bucket `bucket` takes to reach `resolver`'s node.
     pub fn propagation_delay(&self, resolver: u32, bucket: BucketId, change: usize) -> SimDuration {
+        let slot = (resolver < self.memo_resolvers && change > 0)
+            .then(|| {
+                let index = (change - 1) * self.memo_resolvers as usize + resolver as usize;
+                self.delays.get(bucket as usize)?.get(index)
+            })
+            .flatten();
+        match slot {
+            Some(cell) if cell.get() != UNDRAWN => SimDuration::from_nanos(cell.get()),
+            Some(cell) => {
+                let delay = self.draw_delay(resolver, bucket, change);
+                cell.set(delay.as_nanos());
+                delay
+            }
+            None => self.draw_delay(resolver, bucket, change),
+        }
+    }
+
+    /// Draw change `change`'s delay to `resolver` from its own stream.
+    fn draw_delay(&self, resolver: u32, bucket: BucketId, change: usize) -> SimDuration {
         let key = (u64::from(resolver) << 32) ^ (u64::from(bucket) << 8) ^ change as u64;
         let mut rng = self.streams.stream("propagation", key);
         self.config

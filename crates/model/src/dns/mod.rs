@@ -12,6 +12,6 @@ mod resolver;
 mod warm_start;
 
 pub use authoritative::{Authoritative, DnsConfig, Target};
-pub use host::Host;
+pub use host::{Host, HostSpace};
 pub use resolver::{Answer, Record, Resolver, ResolverConfig, ResolverReply, STALE_TTL, Upstream};
 pub use warm_start::stationary_remaining_ttl;

@@ -2,12 +2,12 @@
 //! authoritative side, serving stale answers when it is unreachable (RFC 8767).
 
 use super::authoritative::{Authoritative, Target};
-use super::host::Host;
+use super::host::{Host, HostSpace};
 use crate::endpoints::Endpoints;
 use crate::topology::IpId;
+use rustc_hash::FxBuildHasher;
 use s3sim_engine::{SimDuration, SimRng, SimTime};
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// Carry what a resolver hands a client: an endpoint IP or "no such name".
 ///
@@ -176,8 +176,6 @@ pub struct ResolverReply {
     pub latency: SimDuration,
 }
 
-type Fixed = BuildHasherDefault<std::hash::DefaultHasher>;
-
 /// Cache answers per name for their clamped TTL, like Unbound or BIND.
 ///
 /// ```
@@ -208,7 +206,14 @@ type Fixed = BuildHasherDefault<std::hash::DefaultHasher>;
 #[derive(Clone, Debug)]
 pub struct Resolver {
     id: u32,
-    cache: HashMap<Host, Record, Fixed>,
+    /// The names numbered for `dense`.
+    space: HostSpace,
+    /// Per name of `space`, by its number: the cached record (allocated on first use),
+    /// one memory access per lookup.
+    dense: Vec<Option<Record>>,
+    /// Names outside `space`, keyed with rustc's Fx hash (a few multiplies per probe
+    /// instead of SipHash's rounds); never iterated, so its order reaches no output.
+    hashed: HashMap<Host, Record, FxBuildHasher>,
     upstream: Upstream,
 }
 
@@ -236,10 +241,67 @@ pub const STALE_TTL: SimDuration = SimDuration::from_secs(30);
 impl Resolver {
     /// Create an empty resolver with global id `id` (used to key its propagation delays).
     pub fn new(id: u32) -> Self {
+        Resolver::with_names(id, HostSpace::default())
+    }
+
+    /// Create an empty resolver with global id `id` whose cache is a vector over
+    /// `space`'s names (`space.len()` slots of 24 bytes once it caches one); names
+    /// outside `space` are hashed.
+    ///
+    /// ```
+    /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+    /// # use s3sim_model::distribution::Delay;
+    /// # use s3sim_model::dns::*;
+    /// # use s3sim_model::topology::*;
+    /// # let s = SimDuration::from_secs;
+    /// # let topo = Topology::new(vec![Region { name: "us-east-1".into(), opt_in: false }], 0,
+    /// #     vec![Facility { name: "f".into(), region: 0, ips: 1, service_time: Delay::Fixed(s(0)),
+    /// #         capacity: None }], vec!["here".into()], vec![s(0)]);
+    /// # let endpoints = s3sim_model::endpoints::Endpoints::new(&topo);
+    /// # let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
+    /// #     propagation_cap: s(86400), missing_bucket_nxdomain: false };
+    /// # let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
+    /// # let config = ResolverConfig { min_ttl: s(60), max_ttl: s(3600), negative_ttl: s(60),
+    /// #     rtt: s(0), miss_rtt: s(0) };
+    /// let space = HostSpace { buckets: 1, regions: 1, distributions: 0 };
+    /// let mut resolver = Resolver::with_names(0, space);
+    /// let mut rng = RandomStreams::new(1).stream("doc", 0);
+    /// for host in [Host::PathRegional(0), Host::BucketRegional(5, 0)] { // inside, outside
+    ///     let mut ask = |t| resolver.query(&config, &zone, &endpoints, host, t, &mut rng).hit;
+    ///     assert_eq!((ask(SimTime::ZERO), ask(SimTime::from_secs(59))), (false, true));
+    ///     assert!(resolver.knows(host));
+    /// }
+    /// ```
+    pub fn with_names(id: u32, space: HostSpace) -> Self {
         Resolver {
             id,
-            cache: HashMap::default(),
+            space,
+            dense: Vec::new(),
+            hashed: HashMap::default(),
             upstream: Upstream::Reachable,
+        }
+    }
+
+    /// The record cached for `host`, fresh or expired.
+    fn cached(&self, host: Host) -> Option<Record> {
+        match self.space.index(host) {
+            Some(i) => self.dense.get(i as usize).copied().flatten(),
+            None => self.hashed.get(&host).copied(),
+        }
+    }
+
+    /// Cache `record` for `host`.
+    fn store(&mut self, host: Host, record: Record) {
+        match self.space.index(host) {
+            Some(i) => {
+                if self.dense.is_empty() {
+                    self.dense = vec![None; self.space.len() as usize];
+                }
+                self.dense[i as usize] = Some(record);
+            }
+            None => {
+                self.hashed.insert(host, record);
+            }
         }
     }
 
@@ -253,7 +315,7 @@ impl Resolver {
         now: SimTime,
         rng: &mut SimRng,
     ) -> ResolverReply {
-        let cached = self.cache.get(&host).copied();
+        let cached = self.cached(host);
         if let Some(record) = cached.filter(|r| now < r.expires) {
             return ResolverReply {
                 record,
@@ -281,7 +343,7 @@ impl Resolver {
             };
         }
         let record = self.fetch(config, zone, endpoints, host, now, rng);
-        self.cache.insert(host, record);
+        self.store(host, record);
         ResolverReply {
             record,
             hit: false,
@@ -319,12 +381,12 @@ impl Resolver {
 
     /// Tell whether the cache has ever held `host` (fresh or expired).
     pub fn knows(&self, host: Host) -> bool {
-        self.cache.contains_key(&host)
+        self.cached(host).is_some()
     }
 
     /// Put `record` in the cache for `host`, as if fetched earlier (a warm start).
     pub fn prime(&mut self, host: Host, record: Record) {
-        self.cache.insert(host, record);
+        self.store(host, record);
     }
 
     /// Lose (`Unreachable`) or regain the authoritative side.
@@ -334,7 +396,8 @@ impl Resolver {
 
     /// Drop every cached answer (a resolver restart).
     pub fn flush(&mut self) {
-        self.cache.clear();
+        self.dense = Vec::new();
+        self.hashed.clear();
     }
 }
 

@@ -95,16 +95,21 @@ impl<'a> Clients<'a> {
         request
     }
 
-    /// Forget what the process knew if it is a new one: every request for a
+    /// Drop what the process remembers that expired by `now`, and forget all it knew if
+    /// it is a new one: every request for a
     /// per-request lifetime, once per period (at a phase of its own) for a periodic one.
     fn begin_process_epoch(&mut self, class: usize, client: u32, now: SimTime) {
         let memory = &mut self.memory[class][client as usize];
+        memory.drop_expired(now);
         match self.config.classes[class].lifetime {
             Lifetime::LongLived => {}
             Lifetime::PerRequest => memory.forget_all(),
             Lifetime::RestartEvery(period) => {
                 let key = [self.phase_seed, class as u64, u64::from(client)];
-                let bytes: Vec<u8> = key.iter().flat_map(|k| k.to_le_bytes()).collect();
+                let mut bytes = [0u8; 24];
+                for (chunk, k) in bytes.chunks_exact_mut(8).zip(key) {
+                    chunk.copy_from_slice(&k.to_le_bytes());
+                }
                 let phase = stable_hash(&bytes) % period.as_nanos();
                 memory.enter_epoch(((now.as_nanos() + phase) / period.as_nanos()) as u32);
             }

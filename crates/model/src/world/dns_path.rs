@@ -6,7 +6,9 @@ use super::config::WorldConfig;
 use super::query_rates::QueryRates;
 use crate::client::{ClientMemory, DnsCachePolicy};
 use crate::dns::stationary_remaining_ttl;
-use crate::dns::{Answer, Authoritative, Host, Record, Resolver, ResolverReply, Upstream};
+use crate::dns::{
+    Answer, Authoritative, Host, HostSpace, Record, Resolver, ResolverReply, Upstream,
+};
 use crate::endpoints::Endpoints;
 use crate::fault;
 use s3sim_engine::{RandomStreams, SimDuration, SimRng, SimTime, stable_hash};
@@ -69,10 +71,14 @@ impl<'a> DnsPath<'a> {
             .enumerate()
             .flat_map(|(g, group)| std::iter::repeat_n(g as u16, group.count as usize))
             .collect();
+        zone.memoize_delays(group_of.len() as u32);
+        let space = dense_names(config, group_of.len());
         DnsPath {
             config,
             zone,
-            resolvers: (0..group_of.len() as u32).map(Resolver::new).collect(),
+            resolvers: (0..group_of.len() as u32)
+                .map(|id| Resolver::with_names(id, space))
+                .collect(),
             group_of,
             upstream_outages: vec![(0, 0); config.resolver_groups.len()],
             rng: streams.stream("dns-answers", 0),
@@ -198,6 +204,25 @@ impl<'a> DnsPath<'a> {
     }
 }
 
+/// Most resolver cache slots kept as vectors (24 bytes each, allocated per resolver
+/// on its first answer); past it resolvers hash every name.
+const MAX_DENSE_SLOTS: u64 = 1 << 21;
+
+/// The names the resolvers of `config` number densely: all of them if `resolvers`
+/// rows of them fit [`MAX_DENSE_SLOTS`], else none.
+fn dense_names(config: &WorldConfig, resolvers: usize) -> HostSpace {
+    let space = (|| {
+        Some(HostSpace {
+            buckets: u32::try_from(config.buckets.len()).ok()?,
+            regions: u16::try_from(config.topology.regions.len()).ok()?,
+            distributions: u16::try_from(config.cdn.distributions.len()).ok()?,
+        })
+    })();
+    space
+        .filter(|s| s.len().saturating_mul(resolvers as u64) <= MAX_DENSE_SLOTS)
+        .unwrap_or_default()
+}
+
 /// A stable number for (resolver, name), to key the resolver's warm-start stream.
 fn name_key(resolver: u32, host: Host) -> u64 {
     let (kind, a, b): (u32, u32, u16) = match host {
@@ -209,10 +234,13 @@ fn name_key(resolver: u32, host: Host) -> u64 {
         Host::Website(bucket) => (5, bucket, 0),
         Host::Distribution(d) => (6, u32::from(d), 0),
     };
-    let bytes: Vec<u8> = [resolver, kind, a, u32::from(b)]
-        .iter()
-        .flat_map(|x| x.to_le_bytes())
-        .collect();
+    let mut bytes = [0u8; 16];
+    for (chunk, x) in bytes
+        .chunks_exact_mut(4)
+        .zip([resolver, kind, a, u32::from(b)])
+    {
+        chunk.copy_from_slice(&x.to_le_bytes());
+    }
     stable_hash(&bytes)
 }
 
