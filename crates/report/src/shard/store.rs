@@ -22,7 +22,7 @@ pub(crate) const FORMAT: &str = "s3sim-shard-3";
 pub(crate) const JOBS_DIR: &str = "jobs";
 
 /// The largest job file `s3sim merge` decodes, compressed or not: 256 MiB. A replica of
-/// the default two-hour scenario takes about 95 kB as JSON and some 3 kB in a job file, so
+/// the default two-hour scenario takes about 95 kB as JSON and some 6 kB in a job file, so
 /// this is thousands of times any shipped scenario's; the cap stops a wrong file (or a
 /// decompression bomb) from filling memory.
 pub const MAX_JOB_BYTES: u64 = 256 << 20;
@@ -110,8 +110,10 @@ pub(crate) fn job_path(dir: &Path, job: Job) -> PathBuf {
         .join(format!("{}-{}.bin.gz", job.point, job.replica))
 }
 
-/// Encode a replica output as a job file's payload: postcard (integers as varints, so
-/// the many zero counters of quiet bins take a byte each, and gzip folds their runs).
+/// Encode a replica output as a job file's payload: postcard (integers as varints),
+/// counters column by column as differences from the previous bin (mostly zeros, a
+/// byte each, whose runs gzip folds): about 6 kB gzip'd for a replica of the default
+/// scenario, 16× smaller than its 95 kB of JSON.
 ///
 /// # Errors
 ///
