@@ -254,7 +254,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let started = Instant::now();
-    let results = s3sim_report::run_points(&loaded.points, options);
+    let results = s3sim_report::run_points(&loaded, options);
     let wall = started.elapsed().as_secs_f64();
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
     say!("{}", console::run_summary(&loaded, &results, wall));

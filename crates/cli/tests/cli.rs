@@ -177,7 +177,7 @@ fn status_exits_1_until_every_shard_is_done_and_a_broken_shard_fails_merge_with_
     assert_eq!(status.status.code(), Some(0), "{}", stdout(&status));
     let job = tmp
         .path()
-        .join("results/tiny.shards/1-of-2/jobs/0-1.json.gz");
+        .join("results/tiny.shards/1-of-2/jobs/0-1.bin.gz");
     std::fs::write(&job, b"not gzip").unwrap();
     let merge = s3sim(
         tmp.path(),
@@ -192,7 +192,7 @@ fn status_exits_1_until_every_shard_is_done_and_a_broken_shard_fails_merge_with_
     );
     assert_eq!(merge.status.code(), Some(1), "an error, not a panic (101)");
     assert!(
-        stderr(&merge).contains("0-1.json.gz: not a whole gzip file"),
+        stderr(&merge).contains("0-1.bin.gz: not a whole gzip file"),
         "{}",
         stderr(&merge)
     );

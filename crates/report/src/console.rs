@@ -29,7 +29,7 @@ pub fn banner(loaded: &LoadedScenario, options: RunOptions) -> String {
 pub fn run_summary(loaded: &LoadedScenario, results: &[RunResult], wall_s: f64) -> String {
     let issued: u64 = results
         .iter()
-        .flat_map(|r| &r.outputs)
+        .flat_map(|r| &r.replicas)
         .map(|o| o.issued)
         .sum();
     let mut text = format!(

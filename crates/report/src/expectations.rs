@@ -3,10 +3,9 @@
 //! Verdicts compare the 95 % confidence interval across replicas with the bound, so a
 //! pass means the bound holds beyond replica-to-replica noise, not just on average.
 
-use crate::measure::{settle_time_s, window_value};
+use crate::measure::{Probe, expectation_probes};
 use crate::runner::{RunOptions, RunResult, run_points};
 use crate::stats::Estimate;
-use s3sim_model::metrics::Metric;
 use s3sim_scenario::LoadedScenario;
 use s3sim_scenario::schema::Expectation;
 use s3sim_scenario::units::Dur;
@@ -60,22 +59,20 @@ fn window_label(from: Option<Dur>, to: Option<Dur>) -> String {
     format!("{start}..{end}")
 }
 
-fn bounds_s(from: Option<Dur>, to: Option<Dur>) -> (f64, f64) {
-    (
-        from.map_or(0.0, |d| d.0.as_secs_f64()),
-        to.map_or(f64::INFINITY, |d| d.0.as_secs_f64()),
-    )
-}
-
 /// Evaluate every expectation of `loaded` against `results` (one per sweep point).
 ///
 /// An expectation without `point` is checked at every point (each a verdict).
+///
+/// Each replica's value comes from the result's probes ([`RunResult::probes`], as
+/// [`run_points`] measures them); a result measured on other probes fails every
+/// expectation with a note saying so.
 pub fn evaluate(loaded: &LoadedScenario, results: &[RunResult]) -> Vec<Verdict> {
+    let probes = expectation_probes(loaded);
     let sweeping = loaded.scenario.sweep.is_some();
     let mut verdicts = Vec::new();
     for (i, expectation) in loaded.scenario.expect.iter().enumerate() {
         if let Expectation::PointLess { .. } = expectation {
-            verdicts.push(point_less(i, expectation, results));
+            verdicts.push(point_less(i, expectation, results, &probes[i]));
             continue;
         }
         let only = expectation_point(expectation);
@@ -84,7 +81,7 @@ pub fn evaluate(loaded: &LoadedScenario, results: &[RunResult]) -> Vec<Verdict> 
             .enumerate()
             .filter(|(p, _)| only.is_none_or(|o| o == *p))
         {
-            let mut verdict = single(i, expectation, result);
+            let mut verdict = single(i, expectation, result, &probes[i]);
             if sweeping {
                 verdict.name = format!(
                     "{} @ point {p} ({})",
@@ -108,27 +105,23 @@ fn expectation_point(e: &Expectation) -> Option<usize> {
     }
 }
 
-fn group_of(result: &RunResult, class: &str) -> usize {
+/// Each replica's value of probe `i`, NaN where the result was not measured on `probe`.
+fn per_replica(result: &RunResult, i: usize, probe: &Probe) -> Vec<f64> {
+    let measured = result.probes.get(i) == Some(probe);
     result
-        .aggregate
-        .groups
+        .replicas
         .iter()
-        .position(|g| g == class)
-        .expect("class checked by validation")
+        .map(|r| {
+            r.probes
+                .get(i)
+                .copied()
+                .filter(|_| measured)
+                .unwrap_or(f64::NAN)
+        })
+        .collect()
 }
 
-fn metric_of(name: &str) -> Metric {
-    Metric::from_name(name).expect("metric checked by validation")
-}
-
-fn per_replica(
-    result: &RunResult,
-    f: impl Fn(&s3sim_model::metrics::BinnedMetrics) -> f64,
-) -> Vec<f64> {
-    result.outputs.iter().map(|o| f(&o.metrics)).collect()
-}
-
-fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
+fn single(i: usize, e: &Expectation, result: &RunResult, probe: &Probe) -> Verdict {
     let verdict =
         |name: String, samples: &[f64], passes: &dyn Fn(&Estimate) -> bool, note: String| {
             let measured = Estimate::from_samples(samples);
@@ -149,7 +142,7 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
             max,
             ..
         } => {
-            let samples = window_samples(result, metric, class, *from, *to);
+            let samples = per_replica(result, i, probe);
             let window = window_label(*from, *to);
             let name = format!("expect[{i}] mean_below({metric}, {class}, {window}) <= {max}");
             verdict(name, &samples, &|e| e.high <= *max, missing_note(&samples))
@@ -162,7 +155,7 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
             min,
             ..
         } => {
-            let samples = window_samples(result, metric, class, *from, *to);
+            let samples = per_replica(result, i, probe);
             let window = window_label(*from, *to);
             let name = format!("expect[{i}] mean_above({metric}, {class}, {window}) >= {min}");
             verdict(name, &samples, &|e| e.low >= *min, missing_note(&samples))
@@ -174,8 +167,7 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
             by,
             ..
         } => {
-            let (g, m) = (group_of(result, class), metric_of(metric));
-            let samples = per_replica(result, |x| settle_time_s(x, g, m, *threshold));
+            let samples = per_replica(result, i, probe);
             let name = format!(
                 "expect[{i}] settles_below({metric}, {class}, {threshold}) by {by} (s: {})",
                 by.0.as_secs_f64()
@@ -195,8 +187,7 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
             max,
             ..
         } => {
-            let (g, m) = (group_of(result, class), metric_of(metric));
-            let samples = per_replica(result, |x| window_value(x, g, m, 0.0, f64::INFINITY));
+            let samples = per_replica(result, i, probe);
             let name = format!("expect[{i}] total_between({metric}, {class}) in [{min}, {max}]");
             verdict(
                 name,
@@ -209,22 +200,6 @@ fn single(i: usize, e: &Expectation, result: &RunResult) -> Verdict {
     }
 }
 
-/// Each replica's value of `metric` for `class` over the window.
-fn window_samples(
-    result: &RunResult,
-    metric: &str,
-    class: &str,
-    from: Option<Dur>,
-    to: Option<Dur>,
-) -> Vec<f64> {
-    let (g, m, (a, b)) = (
-        group_of(result, class),
-        metric_of(metric),
-        bounds_s(from, to),
-    );
-    per_replica(result, |x| window_value(x, g, m, a, b))
-}
-
 fn missing_note(samples: &[f64]) -> String {
     let missing = samples.iter().filter(|v| v.is_nan()).count();
     if missing > 0 {
@@ -234,7 +209,7 @@ fn missing_note(samples: &[f64]) -> String {
     }
 }
 
-fn point_less(i: usize, e: &Expectation, results: &[RunResult]) -> Verdict {
+fn point_less(i: usize, e: &Expectation, results: &[RunResult], probe: &Probe) -> Verdict {
     let Expectation::PointLess {
         metric,
         class,
@@ -246,7 +221,7 @@ fn point_less(i: usize, e: &Expectation, results: &[RunResult]) -> Verdict {
     else {
         unreachable!("only point_less")
     };
-    let value = |p: usize| window_samples(&results[p], metric, class, *from, *to);
+    let value = |p: usize| per_replica(&results[p], i, probe);
     let differences: Vec<f64> = value(*lower)
         .iter()
         .zip(value(*higher))
@@ -313,7 +288,7 @@ pub fn check_file(file: &Path, max_replicas: Option<u32>, mut say: impl FnMut(&s
         replicas,
         progress: false,
     };
-    let verdicts = evaluate(&loaded, &run_points(&loaded.points, options));
+    let verdicts = evaluate(&loaded, &run_points(&loaded, options));
     say(&format!(
         "{name} ({} point(s) x {replicas} replicas):",
         loaded.points.len()

@@ -1,6 +1,9 @@
 //! Per-replica measurements over a time window, used by sweeps and expectations.
 
 use s3sim_model::metrics::{BinnedMetrics, COUNTERS, Metric};
+use s3sim_scenario::LoadedScenario;
+use s3sim_scenario::schema::Expectation;
+use s3sim_scenario::units::Dur;
 
 /// The bins whose start lies in [from_s, to_s).
 fn bins_in(metrics: &BinnedMetrics, from_s: f64, to_s: f64) -> impl Iterator<Item = usize> + '_ {
@@ -82,4 +85,106 @@ pub fn settle_time_s(metrics: &BinnedMetrics, group: usize, metric: Metric, thre
     } else {
         settled_from as f64 * metrics.bin_width.as_secs_f64()
     }
+}
+
+/// The redirect-rate threshold of the `redirect_rate_settled_s` summary metric.
+pub const SETTLE_THRESHOLD: f64 = 0.01;
+
+/// Name one per-replica scalar that a check needs of every replica, so that a run can
+/// keep that number instead of the replica's whole output.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Probe {
+    /// [`window_value`] of `metric` for `class` over the bins starting in [from_s, to_s).
+    Window {
+        /// Client class name, or `all`.
+        class: String,
+        /// The metric.
+        metric: Metric,
+        /// Window start, seconds.
+        from_s: f64,
+        /// Window end, seconds (infinity for the end of the run).
+        to_s: f64,
+    },
+    /// [`settle_time_s`] of `metric` for `class` below `threshold`.
+    Settle {
+        /// Client class name, or `all`.
+        class: String,
+        /// The metric.
+        metric: Metric,
+        /// The threshold the metric must stay at or below.
+        threshold: f64,
+    },
+}
+
+impl Probe {
+    /// Measure the probe on one replica's metrics; `groups` are `all` then the class
+    /// names. NaN for a class the replica does not have.
+    pub fn measure(&self, metrics: &BinnedMetrics, groups: &[String]) -> f64 {
+        let group = |class: &str| groups.iter().position(|g| g == class);
+        match self {
+            Probe::Window {
+                class,
+                metric,
+                from_s,
+                to_s,
+            } => group(class).map_or(f64::NAN, |g| {
+                window_value(metrics, g, *metric, *from_s, *to_s)
+            }),
+            Probe::Settle {
+                class,
+                metric,
+                threshold,
+            } => group(class).map_or(f64::NAN, |g| settle_time_s(metrics, g, *metric, *threshold)),
+        }
+    }
+}
+
+/// List the probe of each of `loaded`'s expectations, in order: what the expectation
+/// measures on every replica (a window's value, or a settle time).
+pub fn expectation_probes(loaded: &LoadedScenario) -> Vec<Probe> {
+    let window = |metric: &str, class: &str, from: &Option<Dur>, to: &Option<Dur>| Probe::Window {
+        class: class.to_string(),
+        metric: Metric::from_name(metric).unwrap_or(Metric::RedirectRate),
+        from_s: from.map_or(0.0, |d| d.0.as_secs_f64()),
+        to_s: to.map_or(f64::INFINITY, |d| d.0.as_secs_f64()),
+    };
+    loaded
+        .scenario
+        .expect
+        .iter()
+        .map(|e| match e {
+            Expectation::MeanBelow {
+                metric,
+                class,
+                from,
+                to,
+                ..
+            }
+            | Expectation::MeanAbove {
+                metric,
+                class,
+                from,
+                to,
+                ..
+            }
+            | Expectation::PointLess {
+                metric,
+                class,
+                from,
+                to,
+                ..
+            } => window(metric, class, from, to),
+            Expectation::TotalBetween { metric, class, .. } => window(metric, class, &None, &None),
+            Expectation::SettlesBelow {
+                metric,
+                class,
+                threshold,
+                ..
+            } => Probe::Settle {
+                class: class.clone(),
+                metric: Metric::from_name(metric).unwrap_or(Metric::RedirectRate),
+                threshold: *threshold,
+            },
+        })
+        .collect()
 }

@@ -1,13 +1,16 @@
 //! Run (sweep point, replica) jobs in parallel, deterministically.
 
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, Reducer, ReplicaScalars};
+use crate::measure::{Probe, expectation_probes};
+use crate::spool::Spool;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use s3sim_engine::RandomStreams;
 use s3sim_model::WorldConfig;
 use s3sim_model::world::{ReplicaOutput, run_replica};
-use s3sim_scenario::SweepPoint;
+use s3sim_scenario::{LoadedScenario, SweepPoint};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Say how to run a scenario.
@@ -63,6 +66,19 @@ pub fn run_jobs(
     run_jobs_with(&|point| points[point].world(), jobs, seed, progress)
 }
 
+/// Run the replicas of one world in parallel and return every replica's whole output,
+/// in replica order (memory grows with the replicas: for studies of single replicas;
+/// [`run`] keeps only the aggregate and per-replica scalars).
+pub fn run_outputs(world: &WorldConfig, options: RunOptions) -> Vec<ReplicaOutput> {
+    let jobs = all_jobs(1, options.replicas);
+    run_jobs_with(
+        &|_| Arc::new(world.clone()),
+        &jobs,
+        options.seed,
+        options.progress,
+    )
+}
+
 /// Run `jobs` on rayon's pool, asking `world_of` for each job's world.
 fn run_jobs_with(
     world_of: &(dyn Fn(usize) -> Arc<WorldConfig> + Sync),
@@ -102,40 +118,87 @@ pub(crate) fn progress_bar(len: u64, show: bool) -> ProgressBar {
     bar
 }
 
-/// Hold one sweep point's finished run: every replica's output and their aggregate.
+/// Hold one sweep point's finished run: the aggregate and a few scalars per replica.
+///
+/// The replicas' whole outputs are not kept (they are reduced as they are read), so a
+/// run's memory does not grow with its replicas beyond [`ReplicaScalars`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunResult {
-    /// Per-replica outputs, in replica order.
-    pub outputs: Vec<ReplicaOutput>,
+    /// Per-replica scalars, in replica order.
+    pub replicas: Vec<ReplicaScalars>,
+    /// The probes each replica was measured on ([`ReplicaScalars::probes`]), in order.
+    pub probes: Vec<Probe>,
     /// Estimates across replicas.
     pub aggregate: Aggregate,
 }
 
 impl RunResult {
-    /// Aggregate the replica outputs (in replica order) of one world.
-    pub fn new(world: &WorldConfig, outputs: Vec<ReplicaOutput>) -> Self {
-        let aggregate = Aggregate::new(world, &outputs);
-        RunResult { outputs, aggregate }
+    /// Aggregate the replica outputs (in replica order) of one world, measuring `probes`.
+    pub fn new(world: &WorldConfig, outputs: &[ReplicaOutput], probes: &[Probe]) -> Self {
+        let borrowed = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&outputs[k]));
+        match Self::reduce(world, probes, outputs.len(), borrowed) {
+            Ok(result) => result,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Aggregate `replicas` outputs of one world, asking `output` for replica k twice
+    /// (once per pass of [`Reducer`]), in replica order; stops at its first error.
+    pub(crate) fn reduce<'a, E>(
+        world: &WorldConfig,
+        probes: &[Probe],
+        replicas: usize,
+        mut output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
+    ) -> Result<Self, E> {
+        let mut reducer = Reducer::new(world, probes);
+        for k in 0..replicas {
+            reducer.first(&*output(k)?);
+        }
+        for k in 0..replicas {
+            reducer.second(&*output(k)?);
+        }
+        let (aggregate, replicas) = reducer.finish();
+        Ok(RunResult {
+            replicas,
+            probes: probes.to_vec(),
+            aggregate,
+        })
     }
 }
 
-/// Run every replica of every sweep point in one pool and aggregate per point (each
-/// point's world compiled again, one at a time, for its aggregate).
-pub fn run_points(points: &[SweepPoint], options: RunOptions) -> Vec<RunResult> {
+/// Run every replica of every sweep point of `loaded` in one pool and aggregate per
+/// point, measuring each replica on the probes of the scenario's expectations.
+///
+/// Finished outputs wait, compressed, in a temporary file (a spool) and are reduced
+/// point by point in replica order, so memory holds one point's accumulators and
+/// each replica's scalars, not the replicas' outputs.
+pub fn run_points(loaded: &LoadedScenario, options: RunOptions) -> Vec<RunResult> {
+    let points = &loaded.points;
+    let probes = expectation_probes(loaded);
     let jobs = all_jobs(points.len(), options.replicas);
-    let mut outputs = run_jobs(points, &jobs, options.seed, options.progress).into_iter();
+    let spool = Spool::new(jobs.len());
+    let bar = progress_bar(jobs.len() as u64, options.progress);
+    jobs.par_iter().enumerate().for_each(|(k, &job)| {
+        spool.put(k, &run_job(&points[job.point].world(), job, options.seed));
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let replicas = options.replicas as usize;
     points
         .iter()
         .map(|point| {
-            RunResult::new(
-                &point.world(),
-                outputs.by_ref().take(options.replicas as usize).collect(),
-            )
+            let first = point.index * replicas;
+            let spooled =
+                |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(first + k)));
+            match RunResult::reduce(&point.world(), &probes, replicas, spooled) {
+                Ok(result) => result,
+                Err(never) => match never {},
+            }
         })
         .collect()
 }
 
-/// Run the replicas of one world in parallel and aggregate them.
+/// Run the replicas of one world in parallel and aggregate them (no probes).
 ///
 /// ```
 /// let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
@@ -143,17 +206,21 @@ pub fn run_points(points: &[SweepPoint], options: RunOptions) -> Vec<RunResult> 
 /// world.duration = s3sim_engine::SimDuration::from_secs(900);
 /// let options = s3sim_report::RunOptions { seed: 1, replicas: 2, progress: false };
 /// let result = s3sim_report::run(&world, options);
-/// assert_eq!(result.outputs.len(), 2);
+/// assert_eq!(result.replicas.len(), 2);
 /// assert_eq!(result.aggregate.groups[0], "all");
 /// ```
 pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
-    let world = Arc::new(world.clone());
     let jobs = all_jobs(1, options.replicas);
-    let outputs = run_jobs_with(
-        &|_| Arc::clone(&world),
-        &jobs,
-        options.seed,
-        options.progress,
-    );
-    RunResult::new(&world, outputs)
+    let spool = Spool::new(jobs.len());
+    let bar = progress_bar(jobs.len() as u64, options.progress);
+    jobs.par_iter().enumerate().for_each(|(k, &job)| {
+        spool.put(k, &run_job(world, job, options.seed));
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let spooled = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(k)));
+    match RunResult::reduce(world, &[], jobs.len(), spooled) {
+        Ok(result) => result,
+        Err(never) => match never {},
+    }
 }

@@ -3,14 +3,12 @@
 //! The summary is what `sweep.csv` and the sweep charts show: one estimate per point ×
 //! class × summary metric, with the swept paths and values that tell the points apart.
 
-use crate::measure::settle_time_s;
 use crate::runner::RunResult;
 use crate::stats::Estimate;
 use s3sim_model::metrics::Metric;
 use s3sim_scenario::LoadedScenario;
 
-/// The redirect-rate threshold of the `redirect_rate_settled_s` summary metric.
-pub const SETTLE_THRESHOLD: f64 = 0.01;
+pub use crate::measure::SETTLE_THRESHOLD;
 
 /// Name one summary metric of a sweep point: a whole-run total or a settle time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,10 +42,8 @@ impl SummaryMetric {
 /// Estimate when the redirect rate of `group` settled (see
 /// [`SummaryMetric::RedirectsSettled`]): seconds from the start of the run, per replica.
 pub fn settled(result: &RunResult, group: usize) -> Estimate {
-    let settle = |o: &s3sim_model::world::ReplicaOutput| {
-        settle_time_s(&o.metrics, group, Metric::RedirectRate, SETTLE_THRESHOLD)
-    };
-    Estimate::from_samples(&result.outputs.iter().map(settle).collect::<Vec<_>>())
+    let samples: Vec<f64> = result.replicas.iter().map(|r| r.settled[group]).collect();
+    Estimate::from_samples(&samples)
 }
 
 /// Hold every point's summary estimates, with the swept paths and values.
@@ -60,7 +56,7 @@ pub fn settled(result: &RunResult, group: usize) -> Estimate {
 ///     .replace("    clients: [", "    sweep: (fields: [(path: \"seed\", values: [1, 2])]),\n    clients: [");
 /// let loaded = s3sim_scenario::parse(&text, "s").unwrap();
 /// let options = s3sim_report::RunOptions { seed: 1, replicas: 2, progress: false };
-/// let results = s3sim_report::run_points(&loaded.points, options);
+/// let results = s3sim_report::run_points(&loaded, options);
 /// let summary = SweepSummary::new(&loaded, &results);
 /// assert_eq!(summary.paths, ["seed"]);
 /// assert_eq!(summary.values[1], ["2"]);

@@ -15,6 +15,17 @@ const FAMILY_ALPHA: f64 = 0.001;
 
 /// Run the scenario `text` with its seed shifted by `S3SIM_RESEED` (default 0).
 fn run_reseeded(text: &str) -> RunResult {
+    let (loaded, options) = reseeded(text);
+    s3sim_report::run(&loaded.world, options)
+}
+
+/// Every replica's whole output of the scenario `text`, reseeded as [`run_reseeded`].
+fn run_reseeded_outputs(text: &str) -> Vec<s3sim_model::world::ReplicaOutput> {
+    let (loaded, options) = reseeded(text);
+    s3sim_report::run_outputs(&loaded.world, options)
+}
+
+fn reseeded(text: &str) -> (s3sim_scenario::LoadedScenario, RunOptions) {
     let loaded = s3sim_scenario::parse(text, "test").unwrap_or_else(|e| panic!("{e}"));
     let shift: u64 = std::env::var("S3SIM_RESEED")
         .ok()
@@ -25,7 +36,7 @@ fn run_reseeded(text: &str) -> RunResult {
         replicas: loaded.scenario.replicas,
         progress: false,
     };
-    s3sim_report::run(&loaded.world, options)
+    (loaded, options)
 }
 
 fn run(text: &str) -> Aggregate {
@@ -65,9 +76,8 @@ fn resolver_cache_scenario(rate_per_s: f64, duration_s: u64, warm_start: bool) -
 
 /// Hit ratio per replica over `bins` (of 10).
 fn hit_ratio(text: &str, bins: std::ops::Range<usize>) -> Estimate {
-    let result = run_reseeded(text);
-    let ratios: Vec<f64> = result
-        .outputs
+    let outputs = run_reseeded_outputs(text);
+    let ratios: Vec<f64> = outputs
         .iter()
         .map(|o| {
             let sum = |c| {
@@ -284,7 +294,7 @@ fn every_request_is_answered_failed_or_still_in_flight() {
     let loaded = s3sim_scenario::parse(&propagation_scenario(), "test").unwrap();
     let mut world = (*loaded.world).clone();
     world.duration = SimDuration::from_secs(1200);
-    let result = s3sim_report::run(
+    let outputs = s3sim_report::run_outputs(
         &world,
         RunOptions {
             seed: 5,
@@ -292,7 +302,7 @@ fn every_request_is_answered_failed_or_still_in_flight() {
             progress: false,
         },
     );
-    for (output, k) in result.outputs.iter().zip(0..) {
+    for (output, k) in outputs.iter().zip(0..) {
         let done =
             output.metrics.total(0, Counter::Succeeded) + output.metrics.total(0, Counter::Failed);
         assert_eq!(output.completed, done, "replica {k}");

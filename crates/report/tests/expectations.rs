@@ -27,7 +27,7 @@ fn verdicts(expect: &str, sweep: &str) -> Vec<Verdict> {
         replicas: 4,
         progress: false,
     };
-    evaluate(&loaded, &run_points(&loaded.points, options))
+    evaluate(&loaded, &run_points(&loaded, options))
 }
 
 fn passes(expect: &str) -> bool {

@@ -3,8 +3,6 @@
 //! reads a second) to keep runs short; a token budget's behaviour depends only on the
 //! ratio of offered load to limit and on its times.
 
-mod common;
-
 use s3sim_model::metrics::{BinnedMetrics, Metric};
 use s3sim_model::response::Status;
 use s3sim_report::measure::window_value;
@@ -12,8 +10,14 @@ use s3sim_report::stats::Estimate;
 
 /// Each replica's binned metrics.
 fn run(text: &str) -> Vec<BinnedMetrics> {
-    let result = common::run_text(text);
-    result.outputs.into_iter().map(|o| o.metrics).collect()
+    let loaded = s3sim_scenario::parse(text, "test").unwrap_or_else(|e| panic!("{e}"));
+    let options = s3sim_report::RunOptions {
+        seed: loaded.scenario.seed,
+        replicas: loaded.scenario.replicas,
+        progress: false,
+    };
+    let outputs = s3sim_report::run_outputs(&loaded.world, options);
+    outputs.into_iter().map(|o| o.metrics).collect()
 }
 
 /// The share of requests answered 503 from minute `from` to minute `to`, all clients.

@@ -15,7 +15,7 @@ const OPTIONS: RunOptions = RunOptions {
 fn write_default(dir: &Path) {
     let text = s3sim_scenario::DEFAULT_SCENARIO.replace("duration: \"2h\"", "duration: \"75m\"");
     let loaded = s3sim_scenario::parse(&text, "default").unwrap();
-    let results = s3sim_report::run_points(&loaded.points, OPTIONS);
+    let results = s3sim_report::run_points(&loaded, OPTIONS);
     write_results(&OutDir::new(dir), &loaded, OPTIONS, &results).unwrap();
 }
 
@@ -137,7 +137,7 @@ fn a_sweep_report_links_each_point_to_its_own_report() {
         replicas: 2,
         ..OPTIONS
     };
-    let results = s3sim_report::run_points(&loaded.points, options);
+    let results = s3sim_report::run_points(&loaded, options);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
     write_results(&OutDir::new(&dir), &loaded, options, &results).unwrap();

@@ -39,7 +39,7 @@ fn run_on(threads: usize, loaded: &LoadedScenario) -> Vec<RunResult> {
         .num_threads(threads)
         .build()
         .unwrap();
-    pool.install(|| run_points(&loaded.points, OPTIONS))
+    pool.install(|| run_points(loaded, OPTIONS))
 }
 
 /// Every file under `dir`, relative path → bytes.

@@ -349,7 +349,7 @@ mod tests {
             replicas,
             progress: false,
         };
-        let results = crate::run_points(&loaded.points, options);
+        let results = crate::run_points(loaded, options);
         (SweepSummary::new(loaded, &results), results)
     }
 

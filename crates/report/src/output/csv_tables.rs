@@ -10,6 +10,7 @@ use crate::aggregate::Aggregate;
 use crate::stats::Estimate;
 use crate::sweep_summary::SweepSummary;
 use s3sim_model::metrics::facility::FacilityMetric;
+use std::io::Write;
 
 /// Write the tidy time series: `time_s,class,metric,mean,ci95_low,ci95_high`, one row
 /// per defined (bin, group, metric).
@@ -18,7 +19,20 @@ use s3sim_model::metrics::facility::FacilityMetric;
 ///
 /// [`OutputError::Encode`] if the CSV writer fails.
 pub fn timeseries_csv(aggregate: &Aggregate) -> Result<String, OutputError> {
-    let mut table = Table::new("timeseries.csv", &["time_s", "class", "metric"], false)?;
+    text(
+        write_timeseries_csv(aggregate, Vec::new())?,
+        "timeseries.csv",
+    )
+}
+
+/// Write [`timeseries_csv`] row by row into `out` (a file: the table is never whole in
+/// memory), giving `out` back.
+///
+/// # Errors
+///
+/// [`OutputError::Encode`] if the CSV writer or `out` fails.
+pub fn write_timeseries_csv<W: Write>(aggregate: &Aggregate, out: W) -> Result<W, OutputError> {
+    let mut table = Table::new("timeseries.csv", &["time_s", "class", "metric"], false, out)?;
     let names: Vec<String> = aggregate.metrics.iter().map(|m| m.name()).collect();
     for bin in 0..aggregate.bins {
         let time = aggregate.bin_start_s(bin).to_string();
@@ -39,7 +53,24 @@ pub fn timeseries_csv(aggregate: &Aggregate) -> Result<String, OutputError> {
 ///
 /// [`OutputError::Encode`] if the CSV writer fails.
 pub fn facilities_csv(aggregate: &Aggregate) -> Result<String, OutputError> {
-    let mut table = Table::new("facilities.csv", &["time_s", "facility", "metric"], false)?;
+    text(
+        write_facilities_csv(aggregate, Vec::new())?,
+        "facilities.csv",
+    )
+}
+
+/// Write [`facilities_csv`] row by row into `out`, giving `out` back.
+///
+/// # Errors
+///
+/// [`OutputError::Encode`] if the CSV writer or `out` fails.
+pub fn write_facilities_csv<W: Write>(aggregate: &Aggregate, out: W) -> Result<W, OutputError> {
+    let mut table = Table::new(
+        "facilities.csv",
+        &["time_s", "facility", "metric"],
+        false,
+        out,
+    )?;
     for bin in 0..aggregate.bins {
         let time = aggregate.bin_start_s(bin).to_string();
         for (f, facility) in aggregate.facilities.iter().enumerate() {
@@ -63,7 +94,7 @@ pub fn sweep_csv(summary: &SweepSummary) -> Result<String, OutputError> {
     let mut keys = vec!["point"];
     keys.extend(summary.paths.iter().map(String::as_str));
     keys.extend(["class", "metric"]);
-    let mut table = Table::new("sweep.csv", &keys, true)?;
+    let mut table = Table::new("sweep.csv", &keys, true, Vec::new())?;
     for point in 0..summary.points() {
         let index = point.to_string();
         for (group, class) in summary.groups.iter().enumerate() {
@@ -76,27 +107,37 @@ pub fn sweep_csv(summary: &SweepSummary) -> Result<String, OutputError> {
             }
         }
     }
-    table.finish()
+    text(table.finish()?, "sweep.csv")
 }
 
-/// A CSV table written into memory: key columns, then an estimate's columns.
-struct Table {
+/// The text of a table written into memory.
+fn text(bytes: Vec<u8>, file: &str) -> Result<String, OutputError> {
+    String::from_utf8(bytes).map_err(|e| encode(file, e.to_string()))
+}
+
+/// A CSV table written into `W` as rows come: key columns, then an estimate's columns.
+struct Table<W: Write> {
     /// The file the table becomes, for errors.
     file: &'static str,
-    writer: csv::Writer<Vec<u8>>,
+    writer: csv::Writer<W>,
     /// Whether rows end with how many replicas had a value.
     counted: bool,
 }
 
-impl Table {
+impl<W: Write> Table<W> {
     /// Start a table whose header is `keys`, then `mean,ci95_low,ci95_high` (and `n`).
-    fn new(file: &'static str, keys: &[&str], counted: bool) -> Result<Table, OutputError> {
+    fn new(
+        file: &'static str,
+        keys: &[&str],
+        counted: bool,
+        out: W,
+    ) -> Result<Table<W>, OutputError> {
         let mut table = Table {
             file,
             writer: csv::WriterBuilder::new()
                 .terminator(csv::Terminator::Any(b'\n'))
                 .quote_style(csv::QuoteStyle::Necessary)
-                .from_writer(Vec::new()),
+                .from_writer(out),
             counted,
         };
         let estimate = ["mean", "ci95_low", "ci95_high", "n"];
@@ -128,14 +169,12 @@ impl Table {
             .map_err(|e| encode(file, e.to_string()))
     }
 
-    /// The table's text.
-    fn finish(self) -> Result<String, OutputError> {
+    /// Flush the table and give its writer back.
+    fn finish(self) -> Result<W, OutputError> {
         let file = self.file;
-        let bytes = self
-            .writer
+        self.writer
             .into_inner()
-            .map_err(|e| encode(file, e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| encode(file, e.to_string()))
+            .map_err(|e| encode(file, e.to_string()))
     }
 }
 

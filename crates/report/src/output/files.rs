@@ -63,6 +63,22 @@ pub(crate) fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf
     Ok(path)
 }
 
+/// Write the file `name` in `dir` (a staging directory) as `write` produces it, through
+/// a buffer, so that a large table is never whole in memory; returns its path.
+pub(crate) fn stream_file(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(
+        std::io::BufWriter<std::fs::File>,
+    ) -> Result<std::io::BufWriter<std::fs::File>, OutputError>,
+) -> Result<PathBuf, OutputError> {
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).map_err(io(&path))?;
+    let mut out = write(std::io::BufWriter::with_capacity(1 << 16, file))?;
+    out.flush().map_err(io(&path))?;
+    Ok(path)
+}
+
 /// Write `bytes` to `path` through a temporary file beside it, creating its directory.
 ///
 /// The file gets the mode of a normal new file (0666 less the umask), not the 0600

@@ -23,8 +23,8 @@ use crate::expectations::evaluate;
 use crate::markers::{markers, sweep_markers};
 use crate::runner::{RunOptions, RunResult};
 use crate::sweep_summary::SweepSummary;
-use csv_tables::{facilities_csv, sweep_csv, timeseries_csv};
-use files::{OutputError, io, write_file};
+use csv_tables::{sweep_csv, write_facilities_csv, write_timeseries_csv};
+use files::{OutputError, io, stream_file, write_file};
 use install::Staging;
 use outdir::{Kind, OutDir};
 use s3sim_scenario::schema::Scenario;
@@ -215,16 +215,12 @@ fn write_point(
 ) -> Result<Vec<PathBuf>, OutputError> {
     let loaded = page.loaded;
     let mut files = vec![
-        write_file(
-            dir,
-            "timeseries.csv",
-            timeseries_csv(&result.aggregate)?.as_bytes(),
-        )?,
-        write_file(
-            dir,
-            "facilities.csv",
-            facilities_csv(&result.aggregate)?.as_bytes(),
-        )?,
+        stream_file(dir, "timeseries.csv", |out| {
+            write_timeseries_csv(&result.aggregate, out)
+        })?,
+        stream_file(dir, "facilities.csv", |out| {
+            write_facilities_csv(&result.aggregate, out)
+        })?,
         write_file(
             dir,
             "summary.json",

@@ -8,10 +8,8 @@
 //! time of the redirect rate in seconds from the start of the run.
 
 use super::files::OutputError;
-use crate::measure::{settle_time_s, window_value};
 use crate::runner::RunResult;
-use crate::sweep_summary::{SETTLE_THRESHOLD, SummaryMetric};
-use s3sim_model::metrics::Metric;
+use crate::sweep_summary::SummaryMetric;
 
 /// The header of `replicas.csv`.
 pub const REPLICAS_HEADER: [&str; 4] = ["replica", "class", "metric", "value"];
@@ -35,20 +33,19 @@ pub fn replicas_csv(result: &RunResult) -> Result<String, OutputError> {
         .map_err(|e| encode(&e))?;
     let metrics = SummaryMetric::all();
     let names: Vec<String> = metrics.iter().map(|m| m.name()).collect();
-    for (replica, output) in result.outputs.iter().enumerate() {
+    let aggregate = &result.aggregate;
+    for (replica, scalars) in result.replicas.iter().enumerate() {
         let replica = replica.to_string();
-        for (group, class) in result.aggregate.groups.iter().enumerate() {
+        for (group, class) in aggregate.groups.iter().enumerate() {
             for (&metric, name) in metrics.iter().zip(&names) {
                 let value = match metric {
                     SummaryMetric::Total(m) => {
-                        window_value(&output.metrics, group, m, 0.0, f64::INFINITY)
+                        let k = aggregate.metrics.iter().position(|&x| x == m);
+                        k.map_or(f64::NAN, |k| {
+                            scalars.totals[group * aggregate.metrics.len() + k]
+                        })
                     }
-                    SummaryMetric::RedirectsSettled => settle_time_s(
-                        &output.metrics,
-                        group,
-                        Metric::RedirectRate,
-                        SETTLE_THRESHOLD,
-                    ),
+                    SummaryMetric::RedirectsSettled => scalars.settled[group],
                 };
                 if value.is_nan() {
                     continue;
@@ -68,6 +65,7 @@ pub fn replicas_csv(result: &RunResult) -> Result<String, OutputError> {
 mod tests {
     use super::*;
     use crate::RunOptions;
+    use s3sim_model::metrics::Metric;
 
     #[test]
     fn each_replica_total_matches_the_aggregate_mean() {

@@ -5,12 +5,11 @@
 //! a metric to the summary is one line and its key cannot drift from the CSV's.
 
 use super::files::OutputError;
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, ReplicaScalars};
 use crate::runner::{RunOptions, RunResult};
 use crate::stats::Estimate;
 use s3sim_model::metrics::{Counter, Metric};
 use s3sim_model::response::Status;
-use s3sim_model::world::ReplicaOutput;
 use s3sim_scenario::{LoadedScenario, SweepPoint};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -113,10 +112,10 @@ pub(crate) fn summary_json(
     result: &RunResult,
 ) -> Result<String, OutputError> {
     let agg = &result.aggregate;
-    let per_replica = |f: fn(&ReplicaOutput) -> u64| {
+    let per_replica = |f: fn(&ReplicaScalars) -> u64| {
         Estimate::from_samples(
             &result
-                .outputs
+                .replicas
                 .iter()
                 .map(|o| f(o) as f64)
                 .collect::<Vec<_>>(),

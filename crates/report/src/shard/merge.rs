@@ -2,8 +2,10 @@
 
 use super::Shard;
 use super::store::{FORMAT, ShardManifest, build_id, job_path, read_job, read_manifest};
+use crate::measure::expectation_probes;
 use crate::runner::{Job, RunOptions, RunResult};
 use s3sim_scenario::LoadedScenario;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Say why shards could not be merged.
@@ -157,24 +159,30 @@ pub fn merge_shards(
             rerun_hint(&missing, &first, &dirs[0])
         )));
     }
+    // Each job file is read, checked and decoded once per pass of the reducer, in job
+    // order: memory holds one output at a time.
+    let read = |j: u64, world: &s3sim_model::WorldConfig| {
+        let (dir, job) = job_dir(j);
+        let read_error = |message: String| MergeError::Read {
+            path: job_path(dir, job).display().to_string(),
+            message,
+        };
+        read_job(dir, job, world)
+            .map_err(read_error)?
+            .ok_or_else(|| read_error("disappeared during the merge".into()))
+    };
+    let probes = expectation_probes(&loaded);
+    let replicas = u64::from(first.replicas);
     let mut results = Vec::with_capacity(loaded.points.len());
-    let mut j = 0;
-    for point in &loaded.points {
+    for (p, point) in loaded.points.iter().enumerate() {
         let world = point.world();
-        let mut outputs = Vec::with_capacity(first.replicas as usize);
-        for _ in 0..first.replicas {
-            let (dir, job) = job_dir(j);
-            let read_error = |message: String| MergeError::Read {
-                path: job_path(dir, job).display().to_string(),
-                message,
-            };
-            let output = read_job(dir, job, &world)
-                .map_err(read_error)?
-                .ok_or_else(|| read_error("disappeared during the merge".into()))?;
-            outputs.push(output);
-            j += 1;
-        }
-        results.push(RunResult::new(&world, outputs));
+        let first_job = p as u64 * replicas;
+        results.push(RunResult::reduce(
+            &world,
+            &probes,
+            replicas as usize,
+            |k| read(first_job + k as u64, &world).map(Cow::Owned),
+        )?);
     }
     let options = RunOptions {
         seed: first.seed,

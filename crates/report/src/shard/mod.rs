@@ -17,7 +17,7 @@ mod store;
 pub use merge::{MergeError, merge_shards};
 pub use run::{ShardRun, run_shard};
 pub use status::{LISTED, ShardStatus, StatusReport, shard_status};
-pub use store::{MAX_JOB_BYTES, ShardManifest, build_id};
+pub use store::{MAX_JOB_BYTES, ShardManifest, build_id, decode_payload, encode_payload};
 
 use crate::runner::Job;
 use serde::{Deserialize, Serialize};
