@@ -2,9 +2,11 @@
 //!
 //! A thin shell over the library crates: parse arguments, then dispatch to
 //! `s3sim_scenario` (load, validate) and `s3sim_report` (run, write, check, report).
+//! `compare_cmd.rs` and `trace_cmd.rs` hold the commands with their own arguments.
 //! Banners, summary tables, verdict lines and tallies are composed by the library;
 //! this file prints them, with one-line status messages of its own.
 
+mod compare_cmd;
 mod stdout;
 mod trace_cmd;
 
@@ -42,6 +44,8 @@ enum Command {
     Check(CheckArgs),
     /// Follow one request of a scenario: its path as text and as trace.svg.
     Trace(trace_cmd::TraceArgs),
+    /// Compare two runs' results: per class and metric, B − A with a Welch 95 % CI.
+    Compare(compare_cmd::CompareArgs),
     /// Combine shard directories (from `run --shard`) into the outputs of the whole run.
     Merge {
         /// Shard directories, one per shard.
@@ -129,6 +133,7 @@ fn main() -> ExitCode {
         Command::Merge { shards, out, force } => merge(&shards, out, force),
         Command::Status { dirs } => status(&dirs),
         Command::Trace(args) => trace_cmd::trace_cmd(args),
+        Command::Compare(args) => compare_cmd::compare_cmd(args),
     };
     match outcome {
         Ok(code) => code,

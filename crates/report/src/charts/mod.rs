@@ -23,6 +23,7 @@
 
 mod axis;
 mod catalogue;
+mod compare_charts;
 mod crisp;
 mod dash;
 mod draw;
@@ -39,6 +40,7 @@ mod style;
 mod sweep_charts;
 mod time_charts;
 
+pub use compare_charts::CompareCurve;
 pub use error::ChartError;
 pub use sequence::{Sequence, SequenceArrow, sequence_svg};
 
@@ -126,6 +128,27 @@ pub fn svg_sweep(
     title: &str,
 ) -> Result<Vec<InlineChart>, ChartError> {
     inline(&catalogue::of_sweep(summary, aggregates, markers, title))
+}
+
+/// Draw the overlay charts of two runs into `dir`: `compare_redirect_rate` and
+/// `compare_error_rate`, each as PNG and SVG; returns the files written.
+///
+/// # Errors
+///
+/// [`ChartError`] when `dir` cannot be created or a chart cannot be drawn or written.
+pub fn render_compare(
+    dir: &Path,
+    a: &CompareCurve,
+    b: &CompareCurve,
+) -> Result<Vec<PathBuf>, ChartError> {
+    let planned: Vec<Planned> = compare_charts::OVERLAYS
+        .iter()
+        .map(|&(stem, metric, what)| Planned {
+            files: vec![format!("{stem}.png"), format!("{stem}.svg")],
+            spec: compare_charts::overlay(a, b, metric, what),
+        })
+        .collect();
+    write_charts(dir, &planned)
 }
 
 /// Hold one chart drawn as SVG text: what [`svg_all`] and [`svg_sweep`] give.
