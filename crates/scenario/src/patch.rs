@@ -277,7 +277,8 @@ patchable!(Redirect {
 patchable!(S3Spec {
     temporary_redirect_code,
     website_redirect_code,
-    rate_limits
+    rate_limits,
+    learning_delay
 });
 patchable!(RateLimitSpec {
     enabled,
@@ -324,6 +325,7 @@ patchable!(ClientSpec {
     region,
     sigv4,
     methods,
+    list_bucket,
 });
 patchable!(MethodsSpec { get, head, put });
 patchable!(RetrySpec {
@@ -355,7 +357,8 @@ patchable!(DistributionSpec {
     origin,
     cache,
     origin_cache_control,
-    access_control
+    access_control,
+    list_bucket
 });
 patchable!(CachePolicySpec {
     min_ttl,
