@@ -2,11 +2,12 @@
 //!
 //! A thin shell over the library crates: parse arguments, then dispatch to
 //! `s3sim_scenario` (load, validate) and `s3sim_report` (run, write, check, report).
-//! `compare_cmd.rs` and `trace_cmd.rs` hold the commands with their own arguments.
+//! `compare_cmd.rs`, `info_cmd.rs` (`metrics`, `show`) and `trace_cmd.rs` hold the commands with their own arguments.
 //! Banners, summary tables, verdict lines and tallies are composed by the library;
 //! this file prints them, with one-line status messages of its own.
 
 mod compare_cmd;
+mod info_cmd;
 mod stdout;
 mod trace_cmd;
 
@@ -46,6 +47,10 @@ enum Command {
     Trace(trace_cmd::TraceArgs),
     /// Compare two runs' results: per class and metric, B − A with a Welch 95 % CI.
     Compare(compare_cmd::CompareArgs),
+    /// List every metric of the outputs with its unit and meaning.
+    Metrics,
+    /// Print a scenario with every default filled in (RON that `run` accepts).
+    Show(info_cmd::ShowArgs),
     /// Combine shard directories (from `run --shard`) into the outputs of the whole run.
     Merge {
         /// Shard directories, one per shard.
@@ -134,6 +139,8 @@ fn main() -> ExitCode {
         Command::Status { dirs } => status(&dirs),
         Command::Trace(args) => trace_cmd::trace_cmd(args),
         Command::Compare(args) => compare_cmd::compare_cmd(args),
+        Command::Metrics => info_cmd::metrics(),
+        Command::Show(args) => info_cmd::show(args),
     };
     match outcome {
         Ok(code) => code,
