@@ -261,3 +261,26 @@ fn metrics_lists_every_output_metric_with_its_unit() {
         .unwrap();
     assert!(redirect.contains(" share "), "{redirect}");
 }
+
+#[test]
+fn run_json_prints_only_the_summary_and_quiet_prints_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = s3sim(
+        tmp.path(),
+        &["run", "--replicas", "1", "--json", "--out", "a"],
+        &[],
+    );
+    assert!(json.status.success(), "{}", stderr(&json));
+    let text = stdout(&json);
+    let written = std::fs::read_to_string(tmp.path().join("a/summary.json")).unwrap();
+    assert_eq!(text.trim_end(), written.trim_end());
+    assert!(text.starts_with('{'), "{text}");
+    let quiet = s3sim(
+        tmp.path(),
+        &["run", "--replicas", "1", "--quiet", "--out", "b"],
+        &[],
+    );
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert_eq!(stdout(&quiet), "");
+    assert!(tmp.path().join("b/report.html").is_file());
+}
