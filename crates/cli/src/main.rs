@@ -2,9 +2,12 @@
 //!
 //! A thin shell over the library crates: parse arguments, then dispatch to
 //! `s3sim_scenario` (load, validate) and `s3sim_report` (run, write, check, report).
+//! `compare_cmd.rs`, `info_cmd.rs` (`metrics`, `show`) and `trace_cmd.rs` hold the commands with their own arguments.
 //! Banners, summary tables, verdict lines and tallies are composed by the library;
 //! this file prints them, with one-line status messages of its own.
 
+mod compare_cmd;
+mod info_cmd;
 mod stdout;
 mod trace_cmd;
 
@@ -42,6 +45,12 @@ enum Command {
     Check(CheckArgs),
     /// Follow one request of a scenario: its path as text and as trace.svg.
     Trace(trace_cmd::TraceArgs),
+    /// Compare two runs' results: per class and metric, B − A with a Welch 95 % CI.
+    Compare(compare_cmd::CompareArgs),
+    /// List every metric of the outputs with its unit and meaning.
+    Metrics,
+    /// Print a scenario with every default filled in (RON that `run` accepts).
+    Show(info_cmd::ShowArgs),
     /// Combine shard directories (from `run --shard`) into the outputs of the whole run.
     Merge {
         /// Shard directories, one per shard.
@@ -118,6 +127,13 @@ struct RunArgs {
     /// PBS_ARRAY_INDEX, SGE_TASK_ID − 1 or LSB_JOBINDEX − 1 (the first set).
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
+    /// Print nothing on success (errors still go to stderr).
+    #[arg(long, conflicts_with = "json")]
+    quiet: bool,
+    /// Print the run's summary.json on stdout instead of the table (a sweep: a JSON
+    /// array of its points' summaries, in sweep order).
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> ExitCode {
@@ -130,6 +146,9 @@ fn main() -> ExitCode {
         Command::Merge { shards, out, force } => merge(&shards, out, force),
         Command::Status { dirs } => status(&dirs),
         Command::Trace(args) => trace_cmd::trace_cmd(args),
+        Command::Compare(args) => compare_cmd::compare_cmd(args),
+        Command::Metrics => info_cmd::metrics(),
+        Command::Show(args) => info_cmd::show(args),
     };
     match outcome {
         Ok(code) => code,
@@ -241,9 +260,15 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let out = OutDir::new(args.out.unwrap_or(out)).force(args.force);
     out.check(kind)?;
-    sayln!("{}", console::banner(&loaded, options));
+    let chatty = !args.quiet && !args.json;
+    if chatty {
+        sayln!("{}", console::banner(&loaded, options));
+    }
     if let Some(shard) = shard {
         let done = s3sim_report::shard::run_shard(&out, &loaded, options, shard)?;
+        if !chatty {
+            return Ok(ExitCode::SUCCESS);
+        }
         sayln!(
             "shard {shard}: {} jobs ({} run now, {} kept from an earlier run); raw results for `s3sim merge` in:",
             done.jobs,
@@ -257,10 +282,29 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let results = s3sim_report::run_points(&loaded, options);
     let wall = started.elapsed().as_secs_f64();
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
-    say!("{}", console::run_summary(&loaded, &results, wall));
-    sayln!("wrote:");
-    files.iter().for_each(|f| sayln!("  {}", f.display()));
+    if args.json {
+        say!("{}", summaries_json(&files)?);
+    } else if chatty {
+        say!("{}", console::run_summary(&loaded, &results, wall));
+        sayln!("wrote:");
+        files.iter().for_each(|f| sayln!("  {}", f.display()));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `summary.json` among `files` as written; several (a sweep's points) as one
+/// JSON array, in order.
+fn summaries_json(files: &[PathBuf]) -> Result<String> {
+    let mut texts = Vec::new();
+    for file in files.iter().filter(|f| f.ends_with("summary.json")) {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        texts.push(text.trim_end().to_string());
+    }
+    Ok(match texts.as_slice() {
+        [one] => format!("{one}\n"),
+        many => format!("[\n{}\n]\n", many.join(",\n")),
+    })
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {

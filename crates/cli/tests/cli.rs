@@ -219,3 +219,68 @@ fn run_without_arguments_runs_the_default_scenario_and_writes_its_charts() {
     }
     assert!(stdout(&out).contains("simulated "), "{}", stdout(&out));
 }
+
+#[test]
+fn show_prints_ron_that_validates_and_shows_the_same_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = s3sim(tmp.path(), &["show"], &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let text = stdout(&first);
+    // Defaults the built-in file leaves out are written.
+    assert!(text.contains("record_ttl:"), "{text}");
+    assert!(text.contains("name: \"new-bucket-propagation\""));
+    std::fs::write(tmp.path().join("shown.ron"), &text).unwrap();
+    let valid = s3sim(tmp.path(), &["validate", "shown.ron"], &[]);
+    assert_eq!(valid.status.code(), Some(0), "{}", stderr(&valid));
+    let again = s3sim(tmp.path(), &["show", "shown.ron"], &[]);
+    let body = |t: &str| t.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&stdout(&again)), body(&text));
+}
+
+#[test]
+fn metrics_lists_every_output_metric_with_its_unit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = s3sim(tmp.path(), &["metrics"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for name in s3sim_model::metrics::Metric::all().map(|m| m.name()) {
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().next() == Some(name.as_str())),
+            "{name} missing"
+        );
+    }
+    let settle = text
+        .lines()
+        .find(|l| l.starts_with("redirect_rate_settled_s "))
+        .unwrap();
+    assert!(settle.split_whitespace().nth(1) == Some("s"), "{settle}");
+    let redirect = text
+        .lines()
+        .find(|l| l.starts_with("redirect_rate "))
+        .unwrap();
+    assert!(redirect.contains(" share "), "{redirect}");
+}
+
+#[test]
+fn run_json_prints_only_the_summary_and_quiet_prints_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = s3sim(
+        tmp.path(),
+        &["run", "--replicas", "1", "--json", "--out", "a"],
+        &[],
+    );
+    assert!(json.status.success(), "{}", stderr(&json));
+    let text = stdout(&json);
+    let written = std::fs::read_to_string(tmp.path().join("a/summary.json")).unwrap();
+    assert_eq!(text.trim_end(), written.trim_end());
+    assert!(text.starts_with('{'), "{text}");
+    let quiet = s3sim(
+        tmp.path(),
+        &["run", "--replicas", "1", "--quiet", "--out", "b"],
+        &[],
+    );
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert_eq!(stdout(&quiet), "");
+    assert!(tmp.path().join("b/report.html").is_file());
+}

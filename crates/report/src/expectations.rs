@@ -34,6 +34,12 @@ impl Verdict {
         } else {
             format!(" ({})", self.note)
         };
+        // A settle time is measured in seconds: written as a duration (`71m`).
+        let num = if self.name.contains("settles_below(") {
+            duration
+        } else {
+            num
+        };
         format!(
             "{status} {}: measured {} [{}, {}] (n={}){note}",
             self.name,
@@ -51,6 +57,15 @@ fn num(v: f64) -> String {
     } else {
         format!("{v:.6}")
     }
+}
+
+/// Seconds as a duration rounded to the second, like `1h 11m 5s`; `-` when undefined.
+fn duration(v: f64) -> String {
+    if v.is_nan() {
+        return "-".into();
+    }
+    let seconds = v.max(0.0).round() as u64;
+    s3sim_engine::SimDuration::from_secs(seconds).to_string()
 }
 
 fn window_label(from: Option<Dur>, to: Option<Dur>) -> String {
@@ -168,10 +183,7 @@ fn single(i: usize, e: &Expectation, result: &RunResult, probe: &Probe) -> Verdi
             ..
         } => {
             let samples = per_replica(result, i, probe);
-            let name = format!(
-                "expect[{i}] settles_below({metric}, {class}, {threshold}) by {by} (s: {})",
-                by.0.as_secs_f64()
-            );
+            let name = format!("expect[{i}] settles_below({metric}, {class}, {threshold}) by {by}");
             let unsettled = samples.iter().filter(|v| v.is_nan()).count();
             let note = if unsettled > 0 {
                 format!("{unsettled} replica(s) never settled")

@@ -10,10 +10,12 @@
 //! - `runner`, `shard`: running (point, replica) jobs, here or split across machines;
 //! - `sweep_summary`, `markers`: what a sweep and a scenario's events contribute to outputs;
 //! - `output` (CSV tables, `summary.json`, atomic files) and `charts`: the result files;
+//! - `compare`: two runs' results read back and compared (`s3sim compare`);
 //! - `expectations`, `junit`, `console`: what `s3sim check` and `s3sim run` report.
 
 pub mod aggregate;
 pub mod charts;
+pub mod compare;
 pub mod console;
 pub mod expectations;
 pub mod junit;

@@ -37,6 +37,24 @@ impl SummaryMetric {
             SummaryMetric::RedirectsSettled => "redirect_rate_settled_s".into(),
         }
     }
+
+    /// Say what the metric measures (see [`Metric::meaning`]).
+    pub fn meaning(self) -> String {
+        match self {
+            SummaryMetric::Total(m) => m.meaning(),
+            SummaryMetric::RedirectsSettled => format!(
+                "when the redirect rate first stays at or below {SETTLE_THRESHOLD} to the end, from the start of the run (whole run only)"
+            ),
+        }
+    }
+
+    /// Give the metric's unit (see [`Metric::unit`]).
+    pub fn unit(self) -> &'static str {
+        match self {
+            SummaryMetric::Total(m) => m.unit(),
+            SummaryMetric::RedirectsSettled => "s",
+        }
+    }
 }
 
 /// Estimate when the redirect rate of `group` settled (see

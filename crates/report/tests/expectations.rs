@@ -67,6 +67,28 @@ fn settles_below_compares_the_settle_time_with_the_deadline() {
 }
 
 #[test]
+fn settle_times_print_as_durations() {
+    let v = verdicts(
+        r#"settles_below(metric: "redirect_rate", threshold: 0.01, by: "21m")"#,
+        "",
+    );
+    let line = v[0].line();
+    assert!(line.contains(") by 21m: measured "), "{line}");
+    let measured = line.split("measured ").nth(1).unwrap();
+    let mean = measured.split(" [").next().unwrap();
+    // e.g. `16m 52s`, never `1012.500000`.
+    assert!(!mean.contains('.') && mean.ends_with(['s', 'm']), "{line}");
+    let low = measured
+        .split(" [")
+        .nth(1)
+        .unwrap()
+        .split(", ")
+        .next()
+        .unwrap();
+    assert!(!low.contains('.') && low.ends_with(['s', 'm']), "{line}");
+}
+
+#[test]
 fn a_metric_that_never_settles_fails_and_says_so() {
     let v = verdicts(
         r#"settles_below(metric: "share_200", threshold: 0.5, by: "40m")"#,

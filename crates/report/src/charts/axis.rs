@@ -30,7 +30,8 @@ impl TimeAxis {
         TimeAxis::new(total_s)
     }
 
-    fn new(total_s: f64) -> TimeAxis {
+    /// An axis from 0 to `total_s` seconds.
+    pub(crate) fn new(total_s: f64) -> TimeAxis {
         let (seconds_per_unit, desc) = if total_s > 6.0 * 3600.0 {
             (3600.0, "time since start (h)")
         } else {
@@ -49,7 +50,8 @@ impl TimeAxis {
         }
     }
 
-    fn at(&self, seconds: f64) -> f64 {
+    /// `seconds` in axis units.
+    pub(crate) fn at(&self, seconds: f64) -> f64 {
         seconds / self.seconds_per_unit
     }
 

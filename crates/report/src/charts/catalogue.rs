@@ -58,7 +58,7 @@ struct RunChart {
 /// Every chart a run can get, in the order they are written.
 const RUN_CHARTS: [RunChart; 10] = [
     RunChart {
-        files: &["redirect_rate.png", "redirect_rate.svg"],
+        files: &["redirect_rate.png"],
         needs: Needs::Always,
         build: Build::Time(redirect_rate),
     },
@@ -140,9 +140,21 @@ pub(crate) fn of_run(aggregate: &Aggregate, markers: &[Marker], title: &str) -> 
             };
             spec.note = note(aggregate, spec.series.iter().any(|s| s.band.is_some()));
             Planned {
-                files: chart.files.iter().map(|f| f.to_string()).collect(),
+                files: with_svg(chart.files),
                 spec,
             }
+        })
+        .collect()
+}
+
+/// Every PNG file of `files` followed by its SVG twin (the same picture, for
+/// documents that scale it).
+fn with_svg(files: &[&str]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|f| {
+            let svg = f.strip_suffix(".png").map(|stem| format!("{stem}.svg"));
+            std::iter::once(f.to_string()).chain(svg)
         })
         .collect()
 }
@@ -174,11 +186,11 @@ pub(crate) fn of_sweep(
     SUMMARY_CHARTS
         .iter()
         .map(|&metric| Planned {
-            files: vec![format!("sweep_{}.png", metric.name())],
+            files: with_svg(&[&format!("sweep_{}.png", metric.name())]),
             spec: summary_chart(summary, metric, replicas, title),
         })
         .chain([Planned {
-            files: vec![CURVES_FILE.to_string()],
+            files: with_svg(&[CURVES_FILE]),
             spec: curves,
         }])
         .collect()

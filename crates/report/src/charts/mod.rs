@@ -1,5 +1,5 @@
-//! Charts of a run and of a sweep: rates, outcome shares, staleness and load, as PNG
-//! (and one SVG).
+//! Charts of a run and of a sweep: rates, outcome shares, staleness and load, each as
+//! PNG and SVG.
 //!
 //! Every chart is first described as plain data (a `ChartSpec`: lines with their
 //! confidence bands, stacked layers, scenario markers, legend) and then drawn by one
@@ -23,6 +23,7 @@
 
 mod axis;
 mod catalogue;
+mod compare_charts;
 mod crisp;
 mod dash;
 mod draw;
@@ -39,6 +40,7 @@ mod style;
 mod sweep_charts;
 mod time_charts;
 
+pub use compare_charts::CompareCurve;
 pub use error::ChartError;
 pub use sequence::{Sequence, SequenceArrow, sequence_svg};
 
@@ -54,11 +56,11 @@ use std::path::{Path, PathBuf};
 
 /// Draw every chart of a run into `dir`; returns the files written.
 ///
-/// Writes `redirect_rate.png` and `redirect_rate.svg` (the same chart),
-/// `outcomes.png`, `dns_staleness.png`, `redirect_rate_by_class.png` and
-/// `error_rate_by_class.png`; with retries, `retries.png`; with a CDN,
-/// `edge_hit_ratio.png`; with limited facility servers, `facility_utilisation.png`,
-/// `capacity_vs_load.png` and `wait_vs_load.png`. Time charts mark `markers`.
+/// Writes `redirect_rate`, `outcomes`, `dns_staleness`, `redirect_rate_by_class` and
+/// `error_rate_by_class`; with retries, `retries`; with a CDN, `edge_hit_ratio`; with
+/// limited facility servers, `facility_utilisation`, `capacity_vs_load` and
+/// `wait_vs_load`: each as `.png` and as `.svg` (the same picture). Time charts mark
+/// `markers`.
 ///
 /// # Errors
 ///
@@ -75,7 +77,7 @@ pub fn render_all(
 /// Draw the charts of a sweep into `dir`; returns the files written.
 ///
 /// For the all-clients redirect rate, error rate, stale DNS share, extra round trips
-/// per request and redirect settle time, `sweep_<metric>.png`: the metric's mean at
+/// per request and redirect settle time, `sweep_<metric>.png` (and `.svg`): the metric's mean at
 /// every sweep point (in sweep order, labelled with the swept values) with its 95 %
 /// confidence interval as an error bar. Then `sweep_redirect_rate_curves.png`: the
 /// redirect rate over time of every point (`aggregates`, in sweep order) on one chart,
@@ -126,6 +128,27 @@ pub fn svg_sweep(
     title: &str,
 ) -> Result<Vec<InlineChart>, ChartError> {
     inline(&catalogue::of_sweep(summary, aggregates, markers, title))
+}
+
+/// Draw the overlay charts of two runs into `dir`: `compare_redirect_rate` and
+/// `compare_error_rate`, each as PNG and SVG; returns the files written.
+///
+/// # Errors
+///
+/// [`ChartError`] when `dir` cannot be created or a chart cannot be drawn or written.
+pub fn render_compare(
+    dir: &Path,
+    a: &CompareCurve,
+    b: &CompareCurve,
+) -> Result<Vec<PathBuf>, ChartError> {
+    let planned: Vec<Planned> = compare_charts::OVERLAYS
+        .iter()
+        .map(|&(stem, metric, what)| Planned {
+            files: vec![format!("{stem}.png"), format!("{stem}.svg")],
+            spec: compare_charts::overlay(a, b, metric, what),
+        })
+        .collect();
+    write_charts(dir, &planned)
 }
 
 /// Hold one chart drawn as SVG text: what [`svg_all`] and [`svg_sweep`] give.
@@ -268,9 +291,13 @@ mod tests {
                 "redirect_rate.png",
                 "redirect_rate.svg",
                 "outcomes.png",
+                "outcomes.svg",
                 "dns_staleness.png",
+                "dns_staleness.svg",
                 "redirect_rate_by_class.png",
-                "error_rate_by_class.png"
+                "redirect_rate_by_class.svg",
+                "error_rate_by_class.png",
+                "error_rate_by_class.svg"
             ]
         );
         assert_pngs(files.iter().filter(|f| f.extension().unwrap() == "png"));
@@ -321,7 +348,7 @@ mod tests {
         let title = "a very long scenario name that goes on and on & on <and> keeps going well past the width";
         let dir = tempfile::tempdir().unwrap();
         let files = render_all(dir.path(), &result.aggregate, &markers, title).unwrap();
-        assert_eq!(files.len(), 6);
+        assert_eq!(files.len(), 10);
         let svg = std::fs::read_to_string(dir.path().join("redirect_rate.svg")).unwrap();
         assert!(svg.contains("&amp; on &lt;and&gt;"));
     }
@@ -347,19 +374,28 @@ mod tests {
         let files = render_all(dir.path(), &result.aggregate, &markers, "storm").unwrap();
         let names: Vec<String> = files
             .iter()
-            .skip(6)
+            .skip(10)
             .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(
             names,
             [
                 "retries.png",
+                "retries.svg",
                 "facility_utilisation.png",
+                "facility_utilisation.svg",
                 "capacity_vs_load.png",
-                "wait_vs_load.png"
+                "capacity_vs_load.svg",
+                "wait_vs_load.png",
+                "wait_vs_load.svg"
             ]
         );
-        assert_pngs(files.iter().skip(6));
+        assert_pngs(
+            files
+                .iter()
+                .skip(10)
+                .filter(|f| f.extension().unwrap() == "png"),
+        );
         let labels: Vec<&str> = markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["use1-a down", "usw2-a down"]);
     }

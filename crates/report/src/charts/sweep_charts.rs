@@ -369,14 +369,20 @@ mod tests {
             names,
             [
                 "sweep_redirect_rate.png",
+                "sweep_redirect_rate.svg",
                 "sweep_error_rate.png",
+                "sweep_error_rate.svg",
                 "sweep_stale_dns_share.png",
+                "sweep_stale_dns_share.svg",
                 "sweep_extra_round_trips_per_request.png",
+                "sweep_extra_round_trips_per_request.svg",
                 "sweep_redirect_rate_settled_s.png",
+                "sweep_redirect_rate_settled_s.svg",
                 "sweep_redirect_rate_curves.png",
+                "sweep_redirect_rate_curves.svg",
             ]
         );
-        super::super::tests::assert_pngs(&files);
+        super::super::tests::assert_pngs(files.iter().filter(|f| f.extension().unwrap() == "png"));
 
         let specs = of_sweep(&summary, &aggregates, &[], "s");
         let redirects = &specs[0].spec;
@@ -411,8 +417,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = super::super::render_sweep(dir.path(), &summary, &aggregates, &[], "one point")
             .unwrap();
-        assert_eq!(files.len(), 6);
-        super::super::tests::assert_pngs(&files);
+        assert_eq!(files.len(), 12);
+        super::super::tests::assert_pngs(files.iter().filter(|f| f.extension().unwrap() == "png"));
 
         let specs = of_sweep(&summary, &aggregates, &[], "t");
         let settle = &specs[4].spec;
@@ -426,7 +432,7 @@ mod tests {
 
         // No aggregates at all, and one point too few: still charts.
         let files = super::super::render_sweep(dir.path(), &summary, &[], &[], "none").unwrap();
-        assert_eq!(files.len(), 6);
+        assert_eq!(files.len(), 12);
     }
 
     #[test]

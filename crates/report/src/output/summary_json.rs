@@ -63,6 +63,8 @@ struct Summary<'a> {
     bin_s: f64,
     requests_issued: Estimate,
     requests_in_flight_at_end: Estimate,
+    /// Simulation events the engine processed (not the scenario's `events`).
+    #[serde(rename = "sim_events_processed")]
     events: Estimate,
     #[serde(flatten)]
     totals: Fields,
