@@ -32,6 +32,9 @@ pub struct Aggregate {
     pub has_retries: bool,
     /// Some client class goes through a CDN.
     pub has_cdn: bool,
+    /// Some client class has a stub resolver that sends more than one A query per
+    /// lookup (search domains, AAAA).
+    pub has_stub_resolvers: bool,
     values: Vec<Estimate>,
     totals: Vec<Estimate>,
     facility_values: Vec<Estimate>,
@@ -76,6 +79,7 @@ impl Aggregate {
             has_capacity: facilities.iter().any(|f| f.capacity.is_some()),
             has_retries: world.classes.iter().any(|c| c.retry.is_some()),
             has_cdn: world.classes.iter().any(|c| c.cdn.is_some()),
+            has_stub_resolvers: world.classes.iter().any(|c| !c.stub.is_plain()),
             values,
             totals,
             facility_values: facility_values(outputs),

@@ -128,6 +128,7 @@ leaves!(
     OriginSpec,
     RedirectCachingSpec,
     Protocol,
+    QueryTypesSpec,
 );
 
 impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
@@ -324,6 +325,13 @@ patchable!(ClientSpec {
     region,
     sigv4,
     methods,
+    stub_resolver,
+});
+patchable!(StubSpec {
+    search,
+    ndots,
+    queries,
+    trailing_dot
 });
 patchable!(MethodsSpec { get, head, put });
 patchable!(RetrySpec {

@@ -42,7 +42,7 @@ use s3sim_engine::{SimDuration, SimRng, SimTime};
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default() }],
+/// #         methods: MethodMix::default(), stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -108,7 +108,7 @@ pub enum Lifetime {
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default() }],
+/// #         methods: MethodMix::default(), stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -171,7 +171,7 @@ pub enum Popularity {
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default() }],
+/// #         methods: MethodMix::default(), stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -274,7 +274,7 @@ impl Arrivals {
 /// #   redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
 /// #   retry: None, connect_timeout: SimDuration::from_secs(10),
 /// #   keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(),
+/// #         methods: MethodMix::default(), stub: Default::default(),
 ///     // ...
 /// };
 /// let resolvers: Vec<u32> = (0..4).map(|client| class.resolver_of(client)).collect();
@@ -324,6 +324,9 @@ pub struct ClientClass {
     pub sigv4: bool,
     /// The operations its requests perform (GET, HEAD, PUT).
     pub methods: MethodMix,
+    /// The host's stub resolver: search domains, `ndots`, A or A + AAAA
+    /// (docs/domain.md §3); the default sends one A query per lookup.
+    pub stub: crate::dns::StubResolver,
 }
 
 /// Spread a class's requests over HTTP methods.

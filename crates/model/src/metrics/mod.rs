@@ -66,6 +66,11 @@ dense_enum! {
         InvalidationPaths,
         /// What invalidation requests cost, in millionths of a dollar (group `all` only).
         InvalidationMicroUsd,
+        /// Queries clients' stub resolvers sent to resolvers (every name tried and
+        /// record type; the resolvers' load, docs/domain.md §3).
+        DnsQueries,
+        /// Those queries answered NXDOMAIN.
+        DnsNxDomain,
     }
 }
 
@@ -100,6 +105,8 @@ impl Counter {
             Counter::Origin(s) => format!("origin_{}", s.label()),
             Counter::InvalidationPaths => "invalidation_paths".into(),
             Counter::InvalidationMicroUsd => "invalidation_micro_usd".into(),
+            Counter::DnsQueries => "dns_queries".into(),
+            Counter::DnsNxDomain => "dns_nxdomain".into(),
         }
     }
 }
@@ -249,6 +256,14 @@ impl Recorder {
             self.add(bin, class, Counter::ResolverQueries, 1);
             self.add(bin, class, Counter::ResolverHits, u64::from(hit));
         }
+    }
+
+    /// Count the `queries` a lookup of a client of `class` sent to its resolver,
+    /// `nxdomain` of them answered NXDOMAIN.
+    pub fn dns_queries(&mut self, class: usize, now: SimTime, queries: u32, nxdomain: u32) {
+        let bin = self.bin_of(now);
+        self.add(bin, class, Counter::DnsQueries, u64::from(queries));
+        self.add(bin, class, Counter::DnsNxDomain, u64::from(nxdomain));
     }
 
     fn advance_to(&mut self, bin: usize) {
@@ -419,6 +434,11 @@ dense_enum! {
         LatencyP50,
         /// 99th percentile request latency, ms.
         LatencyP99,
+        /// DNS queries per lookup that reached a resolver (1 without search domains
+        /// and AAAA; 8 for a Kubernetes pod's S3 lookup, docs/domain.md §3).
+        DnsQueriesPerLookup,
+        /// Share of DNS queries answered NXDOMAIN.
+        NxDomainShare,
     }
 }
 
@@ -446,6 +466,8 @@ impl Metric {
             Metric::InvalidationCostUsd => "invalidation_cost_usd".into(),
             Metric::LatencyP50 => "latency_p50_ms".into(),
             Metric::LatencyP99 => "latency_p99_ms".into(),
+            Metric::DnsQueriesPerLookup => "dns_queries_per_lookup".into(),
+            Metric::NxDomainShare => "nxdomain_share".into(),
         }
     }
 
@@ -489,6 +511,10 @@ impl Metric {
             }
             Metric::InvalidationCostUsd => get(Counter::InvalidationMicroUsd) / 1e6,
             Metric::LatencyP50 | Metric::LatencyP99 => f64::NAN,
+            Metric::DnsQueriesPerLookup => {
+                ratio(get(Counter::DnsQueries), get(Counter::ResolverQueries))
+            }
+            Metric::NxDomainShare => ratio(get(Counter::DnsNxDomain), get(Counter::DnsQueries)),
         }
     }
 
@@ -534,7 +560,11 @@ mod tests {
                 .map(String::from),
         );
         counters.extend(per_status("origin_"));
-        counters.extend(["invalidation_paths".into(), "invalidation_micro_usd".into()]);
+        counters.extend(
+            "invalidation_paths,invalidation_micro_usd,dns_queries,dns_nxdomain"
+                .split(',')
+                .map(String::from),
+        );
         assert_eq!(
             Counter::all().map(Counter::name).collect::<Vec<_>>(),
             counters
@@ -545,12 +575,13 @@ mod tests {
         metrics.extend(
             "stale_dns_share,resolver_hit_ratio,extra_round_trips_per_request,\
              retry_amplification,gave_up_rate,redirect_loop_rate,edge_hit_ratio,\
-             cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms"
+             cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms,\
+             dns_queries_per_lookup,nxdomain_share"
                 .split(',')
                 .map(String::from),
         );
         assert_eq!(Metric::all().map(Metric::name).collect::<Vec<_>>(), metrics);
-        assert_eq!((COUNTERS, Metric::LEN), (45, 72));
+        assert_eq!((COUNTERS, Metric::LEN), (47, 76));
     }
 
     #[test]

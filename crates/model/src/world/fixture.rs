@@ -47,6 +47,7 @@ pub(crate) fn class(count: u32, every: SimDuration) -> ClientClass {
         region: None,
         sigv4: false,
         methods: MethodMix::default(),
+        stub: Default::default(),
     }
 }
 

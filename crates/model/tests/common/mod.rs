@@ -101,6 +101,7 @@ pub fn class(count: u32, every: SimDuration, redirects: RedirectPolicy) -> Clien
         region: None,
         sigv4: false,
         methods: MethodMix::default(),
+        stub: Default::default(),
     }
 }
 

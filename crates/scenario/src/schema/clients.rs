@@ -75,6 +75,11 @@ pub struct ClientSpec {
     /// `(get: 0.8, head: 0.2)`. Default: every request a GET.
     #[serde(default)]
     pub methods: Option<MethodsSpec>,
+    /// The host's stub resolver: search domains, `ndots`, A or A + AAAA. Default: one
+    /// A query per lookup.
+    /// Left out when absent, so that the scenario `report.html` shows reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stub_resolver: Option<super::stub::StubSpec>,
 }
 
 /// Relative weights of the HTTP methods of a class's requests; absent ones weigh 0.
