@@ -5,8 +5,14 @@
 #
 # Usage: scripts/mutants.sh [FILE...]          e.g. scripts/mutants.sh crates/model/src/fault.rs
 # Environment: JOBS (parallel mutants, default 1), TIMEOUT (seconds per test run, default
-# 600), OUT (output directory, default a fresh `mktemp -d`; never committed).
+# 600), OUT (output directory, default a fresh `mktemp -d`; never committed),
+# MUTANTS_TARGET (the build directory every mutant shares, default target/mutants).
 # Equivalent mutants are excluded in .cargo/mutants.toml, each with its reason.
+#
+# Each mutant rebuilds the model crate and its test binaries: with the release profile
+# at opt-level 1, incremental, no debug info, in one build directory shared by every
+# mutant and every run (with JOBS=1; not a copy of target/ per run), that is 20-30 s a
+# mutant instead of about 4 min on two busy cores; the tests still run optimised.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +53,15 @@ for f in "${files[@]}"; do
     args+=(--file "$f")
 done
 out=${OUT:-$(mktemp -d)}
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=${CARGO_PROFILE_RELEASE_OPT_LEVEL:-1}
+export CARGO_PROFILE_RELEASE_INCREMENTAL=${CARGO_PROFILE_RELEASE_INCREMENTAL:-true}
+export CARGO_PROFILE_RELEASE_DEBUG=${CARGO_PROFILE_RELEASE_DEBUG:-0}
+shared=()
+if [ "${JOBS:-1}" = 1 ]; then
+    # One build directory for every mutant (parallel jobs each need their own copy).
+    export CARGO_TARGET_DIR=${MUTANTS_TARGET:-$PWD/target/mutants}
+    shared=(--copy-target=false)
+fi
 echo "== cargo mutants on ${#files[@]} file(s), output in $out/mutants.out"
 cargo mutants --package s3sim-model --test-package s3sim-model --no-shuffle \
-    --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-600}" --output "$out" "${args[@]}"
+    --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-600}" "${shared[@]}" --output "$out" "${args[@]}"

@@ -4,9 +4,10 @@
 use crate::bucket::{Bucket, BucketId, KeyId};
 use crate::cdn::network::Distribution;
 use crate::dns::Host;
+use crate::learning::Learning;
 use crate::objects::{Objects, WebAnswer};
 use crate::response::{Hop, Method, Response, Status};
-use crate::topology::{RegionId, Topology};
+use crate::topology::{FacilityId, RegionId, Topology};
 use s3sim_engine::SimTime;
 
 /// Configure the parts of S3's behaviour that sources disagree on.
@@ -111,9 +112,28 @@ pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
     topology.regions.iter().map(|r| r.opt_in).collect()
 }
 
+/// Say who sends a request, as far as S3's permission checks care.
+///
+/// ```
+/// use s3sim_model::facility::Caller;
+/// let viewer = Caller { origin_fetch: false, list_bucket: true };
+/// assert!(!viewer.origin_fetch && viewer.list_bucket);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// An edge's signed origin fetch, which origin access control lets through.
+    pub origin_fetch: bool,
+    /// The caller holds `s3:ListBucket`: a missing key is then 404 NoSuchKey, else
+    /// 403 AccessDenied (docs/domain.md §1, *GetObject*).
+    pub list_bucket: bool,
+}
+
 /// Answer requests that reached a facility, as S3's front end does: the website
 /// endpoint from the bucket's website table, 403 to direct requests for a bucket behind
-/// origin access control, else the table of docs/domain.md §1 ([`answer`]).
+/// origin access control, 307 from a facility that has not learned of the bucket's
+/// latest creation or deletion yet ([`Learning`]), else the table of docs/domain.md §1
+/// ([`answer`]), then 404 NoSuchKey (or 403 without `s3:ListBucket`) for a GET or HEAD
+/// of a key the bucket does not hold.
 ///
 /// Everything it reads is fixed for a run (rules, regions, buckets, website tables), so
 /// an answer is a pure function of the hop, the facility's region and the time; the
@@ -126,7 +146,7 @@ pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
 /// use s3sim_model::cdn::policy::CachePolicy;
 /// use s3sim_model::distribution::Delay;
 /// use s3sim_model::dns::Host;
-/// use s3sim_model::facility::{FacilityRules, FrontEnd};
+/// use s3sim_model::facility::{Caller, FacilityRules, FrontEnd};
 /// use s3sim_model::objects::Objects;
 /// use s3sim_model::response::{Hop, Method, Status};
 /// use s3sim_model::topology::{Facility, Region, Topology};
@@ -140,16 +160,21 @@ pub fn opt_in_flags(topology: &Topology) -> Vec<bool> {
 ///     location_constraint: true, recreated: None };
 /// let cdn_only = Distribution { name: "d".into(), bucket: 0, origin: Origin::Regional,
 ///     policy: CachePolicy::default(), cache_control: OriginCacheControl::default(),
-///     access_control: true };
+///     access_control: true, list_bucket: true };
 /// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
 /// let buckets = [bucket];
-/// let objects = Objects::default();
+/// let objects = Objects::build(vec![vec!["index.html".into()]], &[None], &["nope".into()], 0);
 /// let s3 = FrontEnd::new(rules, &topology, &buckets, &objects, &[cdn_only]);
-/// let hop = Hop { host: Host::BucketRegional(0, 1), bucket: 0, key: 0,
+/// let hop = |key| Hop { host: Host::BucketRegional(0, 1), bucket: 0, key,
 ///     method: Method::Get, signed_for: None };
-/// let at_euw1 = |signed| s3.answer(hop, signed, 1, SimTime::ZERO).status;
-/// assert_eq!(at_euw1(false), Status::Forbidden, "only the CDN may read it");
-/// assert_eq!(at_euw1(true), Status::Ok, "an edge's signed origin fetch");
+/// let at_euw1 = |key, origin_fetch, list_bucket| {
+///     s3.answer(hop(key), Caller { origin_fetch, list_bucket }, 1, SimTime::ZERO).status
+/// };
+/// let (index, missing) = (objects.id("index.html").unwrap(), objects.id("nope").unwrap());
+/// assert_eq!(at_euw1(index, false, true), Status::Forbidden, "only the CDN may read it");
+/// assert_eq!(at_euw1(index, true, true), Status::Ok, "an edge's signed origin fetch");
+/// assert_eq!(at_euw1(missing, true, true), Status::NotFound, "NoSuchKey");
+/// assert_eq!(at_euw1(missing, true, false), Status::Forbidden, "no s3:ListBucket");
 /// ```
 #[derive(Clone, Debug)]
 pub struct FrontEnd<'a> {
@@ -162,6 +187,10 @@ pub struct FrontEnd<'a> {
     cdn_only: Vec<bool>,
     /// Regions whose redirect endpoints are retired, and from when.
     retired: Vec<(RegionId, SimTime)>,
+    /// Per facility: its region.
+    regions: Vec<RegionId>,
+    /// When each facility learns of each bucket change.
+    learning: Learning,
 }
 
 impl<'a> FrontEnd<'a> {
@@ -186,7 +215,14 @@ impl<'a> FrontEnd<'a> {
             objects,
             cdn_only,
             retired: Vec::new(),
+            regions: topology.facilities.iter().map(|f| f.region).collect(),
+            learning: Learning::default(),
         }
+    }
+
+    /// Let each facility learn of bucket changes when `learning` says (default: at once).
+    pub fn with_learning(self, learning: Learning) -> Self {
+        FrontEnd { learning, ..self }
     }
 
     /// Retire the redirect endpoints of `region` from `at` on: a later temporary
@@ -196,14 +232,14 @@ impl<'a> FrontEnd<'a> {
         self.retired.push((region, at));
     }
 
-    /// Answer `hop` at a facility of `region` at `now`; `signed` marks an edge's origin
-    /// fetch, which origin access control lets through.
-    pub fn answer(&self, hop: Hop, signed: bool, region: RegionId, now: SimTime) -> Response {
+    /// Answer `hop` sent by `caller` at facility `facility` at `now`.
+    pub fn answer(&self, hop: Hop, caller: Caller, facility: FacilityId, now: SimTime) -> Response {
+        let region = self.regions[usize::from(facility)];
         if let Host::Website(b) = hop.host {
             return self.website(b, hop.key, region, now);
         }
         let bucket = &self.buckets[hop.bucket as usize];
-        if !signed && self.cdn_only[hop.bucket as usize] && bucket.exists_at(now) {
+        if !caller.origin_fetch && self.cdn_only[hop.bucket as usize] && bucket.exists_at(now) {
             return Response::bare(Status::Forbidden);
         }
         let mut response = answer(
@@ -215,6 +251,22 @@ impl<'a> FrontEnd<'a> {
             region,
             now,
         );
+        // A redirect endpoint reaches a facility that has learned: that is where the
+        // 307 of one that has not sends the request.
+        let unlearned = !matches!(hop.host, Host::RedirectEndpoint(..))
+            && !self.learning.knows(hop.bucket, facility, now);
+        if unlearned && matches!(response.status, Status::Ok | Status::NotFound) {
+            response = self.not_learned_yet(hop, bucket, now);
+        } else if response.status == Status::Ok {
+            response = self.signature_check(hop, region);
+        }
+        if response.status == Status::Ok && self.key_missing(hop) {
+            response = Response::bare(if caller.list_bucket {
+                Status::NotFound
+            } else {
+                Status::Forbidden
+            });
+        }
         let retired = |r| {
             self.retired
                 .iter()
@@ -224,13 +276,33 @@ impl<'a> FrontEnd<'a> {
             Host::RedirectEndpoint(b, r) if retired(r) => Host::BucketRegional(b, r),
             other => other,
         });
-        if response.status == Status::Ok {
-            response = self.signature_check(hop, region);
-        }
         if !hop.method.has_body() {
             response.body_region = None;
         }
         response
+    }
+
+    /// The answer of a facility that has not learned of the bucket's latest change: 307
+    /// to the redirect endpoint of the region that holds it (or held it, if deleted),
+    /// where a facility that has learned answers (docs/domain.md §1).
+    fn not_learned_yet(&self, hop: Hop, bucket: &Bucket, now: SimTime) -> Response {
+        let home = bucket.region_at(now);
+        let target = home
+            .or_else(|| self.learning.region_before(hop.bucket, now))
+            .unwrap_or(bucket.region);
+        Response {
+            location: Some(Host::RedirectEndpoint(hop.bucket, target)),
+            bucket_region: home,
+            ..Response::bare(self.rules.temporary_redirect)
+        }
+    }
+
+    /// Tell whether `hop` reads an object (GET or HEAD) its bucket does not hold; a
+    /// bucket outside the object table (a model built in code without one) holds every key.
+    fn key_missing(&self, hop: Hop) -> bool {
+        let held = self.objects.per_bucket.get(hop.bucket as usize);
+        matches!(hop.method, Method::Get | Method::Head)
+            && held.is_some_and(|keys| keys.binary_search(&hop.key).is_err())
     }
 
     /// The answer of the bucket's own region to a request that reached it: 400
@@ -449,7 +521,11 @@ mod tests {
                 method: Method::Get,
                 signed_for: None,
             };
-            s3.answer(hop, false, region, SimTime::ZERO)
+            let viewer = Caller {
+                origin_fetch: false,
+                list_bucket: true,
+            };
+            s3.answer(hop, viewer, region, SimTime::ZERO)
         };
         assert_eq!(ask("", 1), Response::bare(Status::Ok));
         assert_eq!(ask("", 0), Response::bare(Status::NotFound), "wrong region");

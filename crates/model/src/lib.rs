@@ -5,7 +5,8 @@
 //! records, recursive resolvers), [`response`] (the status and headers of one hop, which
 //! every other module speaks), [`facility`] (how S3 answers at a facility: the table of
 //! docs/domain.md §1, the website endpoint, origin access control), [`endpoints`] (the live
-//! IPs behind the names), [`rate_limit`] (S3's request-rate limits per partitioned
+//! IPs behind the names), [`learning`] (when each facility learns of a bucket's creation
+//! or deletion), [`rate_limit`] (S3's request-rate limits per partitioned
 //! prefix, docs/domain.md §7), [`fault`] (outages, drains, rotations), [`client`] (client
 //! classes and their DNS, redirect, retry and lifetime policies), [`objects`] (the key
 //! table and the precomputed website answers), [`website`] (the static-website endpoint
@@ -24,6 +25,7 @@ pub mod dns;
 pub mod endpoints;
 pub mod facility;
 pub mod fault;
+pub mod learning;
 pub mod metrics;
 pub mod objects;
 pub mod rate_limit;

@@ -278,7 +278,8 @@ patchable!(Redirect {
 patchable!(S3Spec {
     temporary_redirect_code,
     website_redirect_code,
-    rate_limits
+    rate_limits,
+    learning_delay
 });
 patchable!(RateLimitSpec {
     enabled,
@@ -325,6 +326,7 @@ patchable!(ClientSpec {
     region,
     sigv4,
     methods,
+    list_bucket,
     stub_resolver,
 });
 patchable!(StubSpec {
@@ -363,7 +365,8 @@ patchable!(DistributionSpec {
     origin,
     cache,
     origin_cache_control,
-    access_control
+    access_control,
+    list_bucket
 });
 patchable!(CachePolicySpec {
     min_ttl,

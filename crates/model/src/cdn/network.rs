@@ -110,7 +110,7 @@ impl OriginCacheControl {
 /// use s3sim_model::cdn::policy::CachePolicy;
 /// let d = Distribution { name: "site".into(), bucket: 0, origin: Origin::Regional,
 ///     policy: CachePolicy::default(), cache_control: OriginCacheControl::default(),
-///     access_control: true };
+///     access_control: true, list_bucket: true };
 /// assert!(d.access_control);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +127,9 @@ pub struct Distribution {
     pub cache_control: OriginCacheControl,
     /// Origin access control: the bucket answers 403 to anyone but the edges.
     pub access_control: bool,
+    /// The edges' origin fetches hold `s3:ListBucket`: a missing key is 404 NoSuchKey
+    /// (cached per the error rules, docs/domain.md §4), else 403 AccessDenied.
+    pub list_bucket: bool,
 }
 
 /// Describe one invalidation request.

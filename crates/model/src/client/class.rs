@@ -42,11 +42,12 @@ use s3sim_engine::{SimDuration, SimRng, SimTime};
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), stub: Default::default() }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
+/// #     learning_delay: s3sim_model::distribution::Delay::Fixed(s3sim_engine::SimDuration::ZERO),
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -108,11 +109,12 @@ pub enum Lifetime {
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), stub: Default::default() }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
+/// #     learning_delay: s3sim_model::distribution::Delay::Fixed(s3sim_engine::SimDuration::ZERO),
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -171,11 +173,12 @@ pub enum Popularity {
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), stub: Default::default() }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
+/// #     learning_delay: s3sim_model::distribution::Delay::Fixed(s3sim_engine::SimDuration::ZERO),
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -274,7 +277,7 @@ impl Arrivals {
 /// #   redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
 /// #   retry: None, connect_timeout: SimDuration::from_secs(10),
 /// #   keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), stub: Default::default(),
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default(),
 ///     // ...
 /// };
 /// let resolvers: Vec<u32> = (0..4).map(|client| class.resolver_of(client)).collect();
@@ -324,6 +327,9 @@ pub struct ClientClass {
     pub sigv4: bool,
     /// The operations its requests perform (GET, HEAD, PUT).
     pub methods: MethodMix,
+    /// The clients hold `s3:ListBucket`: a GET or HEAD of a missing key gets 404
+    /// NoSuchKey, else 403 AccessDenied (docs/domain.md §1, *GetObject*).
+    pub list_bucket: bool,
     /// The host's stub resolver: search domains, `ndots`, A or A + AAAA
     /// (docs/domain.md §3); the default sends one A query per lookup.
     pub stub: crate::dns::StubResolver,

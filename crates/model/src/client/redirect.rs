@@ -44,11 +44,12 @@ use s3sim_engine::{SimDuration, SimTime};
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), stub: Default::default() }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
+/// #     learning_delay: s3sim_model::distribution::Delay::Fixed(s3sim_engine::SimDuration::ZERO),
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,
@@ -128,11 +129,12 @@ impl RegionCache {
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), stub: Default::default() }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
 /// #     trace_limit: 10_000,
+/// #     learning_delay: s3sim_model::distribution::Delay::Fixed(s3sim_engine::SimDuration::ZERO),
 /// # };
 /// // `config`: a world like the one in `run_replica`'s example: bucket 0 created in
 /// // eu-west-1 at t = 60 s, seen by the only resolver from t = 660 s; one client,

@@ -112,13 +112,45 @@ pub struct Authoritative {
 }
 
 impl Authoritative {
-    /// Build the zone for the given buckets.
+    /// Build the zone for the given buckets, no region being opt-in.
     pub fn new(
         config: DnsConfig,
         default_region: RegionId,
         buckets: &[Bucket],
         streams: RandomStreams,
     ) -> Self {
+        Self::with_opt_in(config, default_region, &[], buckets, streams)
+    }
+
+    /// Build the zone for the given buckets; `opt_in[r]` marks an opt-in region, which
+    /// the global name never routes to: it stays on the default region for ever
+    /// (docs/domain.md §1, *Virtual hosting*), so it has no change to propagate.
+    ///
+    /// ```
+    /// # use s3sim_engine::{RandomStreams, SimDuration, SimTime};
+    /// # use s3sim_model::bucket::Bucket;
+    /// # use s3sim_model::distribution::Delay;
+    /// # use s3sim_model::dns::*;
+    /// # let s = SimDuration::from_secs;
+    /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
+    ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+    /// let hk = Bucket { name: "hk".into(), region: 1,
+    ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
+    /// let zone = Authoritative::with_opt_in(dns, 0, &[false, true], &[hk], RandomStreams::new(1));
+    /// let global = Host::BucketGlobal(0);
+    /// assert_eq!(zone.truth(global, SimTime::from_secs(7200)), (Target::Region(0), 0));
+    /// ```
+    pub fn with_opt_in(
+        config: DnsConfig,
+        default_region: RegionId,
+        opt_in: &[bool],
+        buckets: &[Bucket],
+        streams: RandomStreams,
+    ) -> Self {
+        let global_target = |r: RegionId| {
+            let never_routed = opt_in.get(usize::from(r)).copied().unwrap_or(false);
+            Target::Region(if never_routed { default_region } else { r })
+        };
         let missing = if config.missing_bucket_nxdomain {
             Target::NxDomain
         } else {
@@ -126,7 +158,7 @@ impl Authoritative {
         };
         let timelines = buckets
             .iter()
-            .map(|b| global_timeline(b, missing))
+            .map(|b| global_timeline(b, missing, global_target))
             .collect();
         Authoritative {
             config,
@@ -221,8 +253,12 @@ impl Authoritative {
     }
 }
 
-fn global_timeline(bucket: &Bucket, missing: Target) -> Vec<(SimTime, Target)> {
-    let present = Target::Region(bucket.region);
+fn global_timeline(
+    bucket: &Bucket,
+    missing: Target,
+    global_target: impl Fn(RegionId) -> Target,
+) -> Vec<(SimTime, Target)> {
+    let present = global_target(bucket.region);
     let mut timeline = vec![(
         SimTime::ZERO,
         if bucket.created_at.is_some() {
@@ -243,7 +279,7 @@ fn global_timeline(bucket: &Bucket, missing: Target) -> Vec<(SimTime, Target)> {
         push(deleted, missing);
     }
     if let Some(again) = bucket.recreated {
-        push(again.at, Target::Region(again.region));
+        push(again.at, global_target(again.region));
     }
     timeline
 }

@@ -3,6 +3,7 @@
 use crate::bucket::Bucket;
 use crate::cdn::network::CdnConfig;
 use crate::client::ClientClass;
+use crate::distribution::Delay;
 use crate::dns::{DnsConfig, ResolverConfig};
 use crate::facility::FacilityRules;
 use crate::fault::Fault;
@@ -63,4 +64,8 @@ pub struct WorldConfig {
     pub rate_limits: RateLimits,
     /// Keep the full status sequence of the first this-many completed requests.
     pub trace_limit: usize,
+    /// How long each facility takes to learn of a bucket's creation or deletion; until
+    /// then it answers 307 (docs/domain.md §1, [`Learning`](crate::learning::Learning)).
+    /// Zero: every facility learns at once.
+    pub learning_delay: Delay,
 }

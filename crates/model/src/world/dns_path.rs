@@ -62,9 +62,10 @@ pub(crate) struct Resolution {
 impl<'a> DnsPath<'a> {
     /// The zone of `config` (with its faults' DNS changes) and empty resolvers.
     pub(crate) fn new(config: &'a WorldConfig, streams: RandomStreams) -> Self {
-        let mut zone = Authoritative::new(
+        let mut zone = Authoritative::with_opt_in(
             config.dns.clone(),
             config.topology.default_region,
+            &crate::facility::opt_in_flags(&config.topology),
             &config.buckets,
             streams,
         );

@@ -359,6 +359,7 @@ mod tests {
             },
             cache_control: OriginCacheControl::default(),
             access_control: false,
+            list_bucket: true,
         }];
         config.objects = Objects::build(vec![vec!["index.html".into()]], &[None], &[], 0);
         config

@@ -47,6 +47,7 @@ pub(crate) fn class(count: u32, every: SimDuration) -> ClientClass {
         region: None,
         sigv4: false,
         methods: MethodMix::default(),
+        list_bucket: true,
         stub: Default::default(),
     }
 }
@@ -111,6 +112,7 @@ pub(crate) fn world(classes: Vec<ClientClass>) -> WorldConfig {
         objects: Default::default(),
         rate_limits: Default::default(),
         trace_limit: 100,
+        learning_delay: crate::distribution::Delay::Fixed(SimDuration::ZERO),
     }
 }
 

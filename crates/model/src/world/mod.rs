@@ -37,8 +37,9 @@ pub use output::{ReplicaOutput, RequestTrace, TracedHop, TracedLookup};
 
 use crate::dns::{Answer, Host};
 use crate::endpoints::{Connect, Endpoints};
-use crate::facility::FrontEnd;
+use crate::facility::{Caller, FrontEnd};
 use crate::fault::Fault;
+use crate::learning::Learning;
 use crate::metrics::{Completion, Counter, Recorder};
 use crate::rate_limit::{Access, PrefixBudgets};
 use crate::response::{Response, Status};
@@ -101,12 +102,13 @@ use station::{Admission, Stations};
 ///             codes: vec![Status::TemporaryRedirect], max_hops: 5 },
 ///         retry: None, connect_timeout: s(10),
 ///         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-///         methods: MethodMix::default(), stub: Default::default(),
+///         methods: MethodMix::default(), list_bucket: true, stub: Default::default(),
 ///     }],
 ///     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 ///     faults: vec![], cdn: Default::default(), objects: Default::default(),
 ///     rate_limits: Default::default(),
 ///     trace_limit: 10,
+///     learning_delay: Delay::Fixed(SimDuration::ZERO),
 /// };
 /// let out = run_replica(&config, RandomStreams::new(1));
 /// let first = &out.traces[0]; // t = 120 s: the global name still points at us-east-1
@@ -172,13 +174,20 @@ pub struct World<'a> {
 impl<'a> World<'a> {
     /// Build the initial state: empty caches, no requests in flight.
     pub fn new(config: &'a WorldConfig, streams: RandomStreams) -> Self {
+        let learning = Learning::new(
+            &config.learning_delay,
+            &config.buckets,
+            config.topology.facilities.len(),
+            streams,
+        );
         let mut front_end = FrontEnd::new(
             config.rules,
             &config.topology,
             &config.buckets,
             &config.objects,
             &config.cdn.distributions,
-        );
+        )
+        .with_learning(learning);
         for fault in &config.faults {
             if let Fault::EndpointRetired { region, at } = *fault {
                 front_end.retire_endpoint(region, at);
@@ -371,9 +380,17 @@ impl<'a> World<'a> {
         let f = usize::from(facility);
         let r = &self.requests[id];
         let region = self.config.topology.facilities[f].region;
-        let response = self
-            .front_end
-            .answer(r.hop(), r.fetch.is_some(), region, now);
+        let caller = match r.fetch {
+            Some(d) => Caller {
+                origin_fetch: true,
+                list_bucket: self.config.cdn.distributions[usize::from(d)].list_bucket,
+            },
+            None => Caller {
+                origin_fetch: false,
+                list_bucket: self.config.classes[usize::from(r.class)].list_bucket,
+            },
+        };
+        let response = self.front_end.answer(r.hop(), caller, facility, now);
         self.requests[id].response = response;
         if self.over_budget(id, region, now) {
             self.stations.turned_away(f, now);

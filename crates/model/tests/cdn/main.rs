@@ -25,6 +25,7 @@ mod closed_form;
 mod common;
 mod edge_choice;
 mod invalidations;
+mod missing_key;
 mod run_end;
 mod website_origin;
 
@@ -165,6 +166,7 @@ fn distribution(origin: Origin) -> Distribution {
         policy: CachePolicy::default(),
         cache_control: OriginCacheControl::default(),
         access_control: false,
+        list_bucket: true,
     }
 }
 
@@ -214,6 +216,7 @@ fn cdn_world(b: Bucket, d: Distribution) -> WorldConfig {
         objects: plain_objects(&["index.html"]),
         rate_limits: Default::default(),
         trace_limit: 1_000_000,
+        learning_delay: s3sim_model::distribution::Delay::Fixed(s3sim_engine::SimDuration::ZERO),
     }
 }
 

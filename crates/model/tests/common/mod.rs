@@ -101,6 +101,7 @@ pub fn class(count: u32, every: SimDuration, redirects: RedirectPolicy) -> Clien
         region: None,
         sigv4: false,
         methods: MethodMix::default(),
+        list_bucket: true,
         stub: Default::default(),
     }
 }
@@ -138,6 +139,7 @@ pub fn world(buckets: Vec<Bucket>, propagation: Delay, classes: Vec<ClientClass>
         objects: Objects::default(),
         rate_limits: Default::default(),
         trace_limit: 1_000,
+        learning_delay: s3sim_model::distribution::Delay::Fixed(s3sim_engine::SimDuration::ZERO),
     }
 }
 

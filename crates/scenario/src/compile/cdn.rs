@@ -70,6 +70,7 @@ fn distribution(d: &DistributionSpec, s: &Scenario) -> Distribution {
             error: d.origin_cache_control.error.as_ref().map(cache_control),
         },
         access_control: d.access_control,
+        list_bucket: d.list_bucket,
     }
 }
 

@@ -101,6 +101,7 @@ pub(crate) fn class(c: &ClientSpec, s: &Scenario, objects: &Objects) -> ClientCl
             .as_deref()
             .map(|r| index_of(&s.regions, r, |x| &x.name) as u16),
         sigv4: c.sigv4,
+        list_bucket: c.list_bucket,
         methods: c.methods.as_ref().map_or_else(MethodMix::default, methods),
         stub: c
             .stub_resolver

@@ -64,6 +64,7 @@ pub(crate) fn compile(s: &Scenario) -> WorldConfig {
         objects,
         rate_limits: rate_limits::rate_limits(s),
         trace_limit: 0,
+        learning_delay: delay::delay(&s.s3.learning_delay),
     }
 }
 

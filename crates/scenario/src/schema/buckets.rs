@@ -1,5 +1,6 @@
 //! Buckets, their objects and websites, and the S3 behaviour sources disagree on.
 
+use super::delay::DelaySpec;
 use super::rate_limits::RateLimitSpec;
 use crate::units::Dur;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,12 @@ pub struct S3Spec {
     /// Request-rate limits per partitioned prefix. Default: S3's (see [`RateLimitSpec`]).
     #[serde(default)]
     pub rate_limits: RateLimitSpec,
+    /// How long each facility takes to learn that a bucket was created or deleted
+    /// (drawn per bucket, change and facility); until then it answers 307 to one that
+    /// has (docs/domain.md §1). Unpublished, so a parameter; default `fixed("0s")`:
+    /// every facility learns at once.
+    #[serde(default = "defaults::learning_delay")]
+    pub learning_delay: DelaySpec,
 }
 
 impl Default for S3Spec {
@@ -75,11 +82,13 @@ impl Default for S3Spec {
             temporary_redirect_code: defaults::temporary_redirect_code(),
             website_redirect_code: defaults::website_redirect_code(),
             rate_limits: RateLimitSpec::default(),
+            learning_delay: defaults::learning_delay(),
         }
     }
 }
 
 mod defaults {
+    use super::{DelaySpec, Dur};
     pub fn index_document() -> String {
         "index.html".into()
     }
@@ -88,5 +97,8 @@ mod defaults {
     }
     pub fn website_redirect_code() -> u16 {
         301
+    }
+    pub fn learning_delay() -> DelaySpec {
+        DelaySpec::Fixed(Dur::secs(0))
     }
 }

@@ -56,6 +56,12 @@ pub struct DistributionSpec {
     /// Origin access control: direct requests to the bucket get 403. Default false.
     #[serde(default)]
     pub access_control: bool,
+    /// The edges' origin fetches hold `s3:ListBucket`: a missing key is 404 NoSuchKey,
+    /// which the edge caches (always, for `cache.error_min_ttl` at least); `false` gives
+    /// 403 AccessDenied, cached only with the origin's `max-age` (docs/domain.md §1, §4).
+    /// Default `true`.
+    #[serde(default = "defaults::yes")]
+    pub list_bucket: bool,
 }
 
 /// The origin domain of a distribution.
@@ -149,6 +155,10 @@ pub struct CacheControlSpec {
 mod defaults {
     use crate::schema::delay::DelaySpec;
     use crate::units::Dur;
+
+    pub fn yes() -> bool {
+        true
+    }
 
     pub fn invalidation_delay() -> DelaySpec {
         DelaySpec::Uniform {

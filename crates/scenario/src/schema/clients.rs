@@ -75,6 +75,11 @@ pub struct ClientSpec {
     /// `(get: 0.8, head: 0.2)`. Default: every request a GET.
     #[serde(default)]
     pub methods: Option<MethodsSpec>,
+    /// The clients hold `s3:ListBucket` on the bucket: a GET or HEAD of a key that does
+    /// not exist gets 404 NoSuchKey; `false` gets 403 AccessDenied instead
+    /// (docs/domain.md §1). Default `true`.
+    #[serde(default = "defaults::yes")]
+    pub list_bucket: bool,
     /// The host's stub resolver: search domains, `ndots`, A or A + AAAA. Default: one
     /// A query per lookup.
     /// Left out when absent, so that the scenario `report.html` shows reads as before.
@@ -280,6 +285,10 @@ pub enum RegionCacheSpec {
 mod defaults {
     use crate::schema::clients::RedirectSpec;
     use crate::units::Dur;
+
+    pub fn yes() -> bool {
+        true
+    }
 
     pub fn one() -> u64 {
         1

@@ -61,6 +61,7 @@ pub fn check(scenario: &Scenario) -> Result<(), Vec<Issue>> {
     let keys = c.objects(scenario);
     c.cdn(scenario, keys);
     c.temporary_redirect(&scenario.s3);
+    c.delay("s3.learning_delay", &scenario.s3.learning_delay);
     c.rate_limits(scenario);
     // The estimates assume the sizes and rates are within their bounds.
     if c.is_clean() {
