@@ -33,6 +33,9 @@ pub struct Aggregate {
     pub has_retries: bool,
     /// Some client class goes through a CDN.
     pub has_cdn: bool,
+    /// Some client class has a stub resolver that sends more than one A query per
+    /// lookup (search domains, AAAA).
+    pub has_stub_resolvers: bool,
     values: Vec<Estimate>,
     totals: Vec<Estimate>,
     facility_values: Vec<Estimate>,
@@ -150,6 +153,7 @@ pub struct Reducer {
     has_capacity: bool,
     has_retries: bool,
     has_cdn: bool,
+    has_stub_resolvers: bool,
     probes: Vec<Probe>,
     /// (bin width, bins, facility rows) of the first output.
     shape: Option<(SimDuration, usize, usize)>,
@@ -173,6 +177,7 @@ impl Reducer {
             has_capacity: facilities.iter().any(|f| f.capacity.is_some()),
             has_retries: world.classes.iter().any(|c| c.retry.is_some()),
             has_cdn: world.classes.iter().any(|c| c.cdn.is_some()),
+            has_stub_resolvers: world.classes.iter().any(|c| !c.stub.is_plain()),
             probes: probes.to_vec(),
             shape: None,
             values: Vec::new(),
@@ -300,6 +305,7 @@ impl Reducer {
             has_capacity: self.has_capacity,
             has_retries: self.has_retries,
             has_cdn: self.has_cdn,
+            has_stub_resolvers: self.has_stub_resolvers,
             values: estimates(self.values),
             totals: estimates(self.totals),
             facility_values: estimates(self.facility_values),

@@ -128,6 +128,7 @@ leaves!(
     OriginSpec,
     RedirectCachingSpec,
     Protocol,
+    QueryTypesSpec,
 );
 
 impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
@@ -326,6 +327,13 @@ patchable!(ClientSpec {
     sigv4,
     methods,
     list_bucket,
+    stub_resolver,
+});
+patchable!(StubSpec {
+    search,
+    ndots,
+    queries,
+    trailing_dot
 });
 patchable!(MethodsSpec { get, head, put });
 patchable!(RetrySpec {

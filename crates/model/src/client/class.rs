@@ -42,7 +42,7 @@ use s3sim_engine::{SimDuration, SimRng, SimTime};
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), list_bucket: true }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -109,7 +109,7 @@ pub enum Lifetime {
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), list_bucket: true }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -173,7 +173,7 @@ pub enum Popularity {
 /// #         dns: DnsCachePolicy::None, redirects: RedirectPolicy::None, retry: None,
 /// #         connect_timeout: SimDuration::from_secs(10),
 /// #         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), list_bucket: true }],
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default() }],
 /// #     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 /// #     faults: vec![], cdn: Default::default(), objects: Default::default(),
 /// #     rate_limits: Default::default(),
@@ -277,7 +277,7 @@ impl Arrivals {
 /// #   redirects: RedirectPolicy::SdkRegion { cache: RegionCache::Forever },
 /// #   retry: None, connect_timeout: SimDuration::from_secs(10),
 /// #   keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-/// #         methods: MethodMix::default(), list_bucket: true,
+/// #         methods: MethodMix::default(), list_bucket: true, stub: Default::default(),
 ///     // ...
 /// };
 /// let resolvers: Vec<u32> = (0..4).map(|client| class.resolver_of(client)).collect();
@@ -330,6 +330,9 @@ pub struct ClientClass {
     /// The clients hold `s3:ListBucket`: a GET or HEAD of a missing key gets 404
     /// NoSuchKey, else 403 AccessDenied (docs/domain.md §1, *GetObject*).
     pub list_bucket: bool,
+    /// The host's stub resolver: search domains, `ndots`, A or A + AAAA
+    /// (docs/domain.md §3); the default sends one A query per lookup.
+    pub stub: crate::dns::StubResolver,
 }
 
 /// Spread a class's requests over HTTP methods.

@@ -66,6 +66,11 @@ dense_enum! {
         InvalidationPaths,
         /// What invalidation requests cost, in millionths of a dollar (group `all` only).
         InvalidationMicroUsd,
+        /// Queries clients' stub resolvers sent to resolvers (every name tried and
+        /// record type; the resolvers' load, docs/domain.md §3).
+        DnsQueries,
+        /// Those queries answered NXDOMAIN.
+        DnsNxDomain,
     }
 }
 
@@ -100,6 +105,8 @@ impl Counter {
             Counter::Origin(s) => format!("origin_{}", s.label()),
             Counter::InvalidationPaths => "invalidation_paths".into(),
             Counter::InvalidationMicroUsd => "invalidation_micro_usd".into(),
+            Counter::DnsQueries => "dns_queries".into(),
+            Counter::DnsNxDomain => "dns_nxdomain".into(),
         }
     }
 
@@ -138,6 +145,10 @@ impl Counter {
                 "paths in CDN invalidation requests (class all only)".into()
             }
             Counter::InvalidationMicroUsd => "cost of CDN invalidations (class all only)".into(),
+            Counter::DnsQueries => {
+                "queries stub resolvers sent to resolvers (every name and record type tried)".into()
+            }
+            Counter::DnsNxDomain => "of those queries, the ones answered NXDOMAIN".into(),
         }
     }
 
@@ -155,7 +166,10 @@ impl Counter {
             | Counter::EdgeCached3xx => "requests",
             Counter::ExtraRoundTrips => "round trips",
             Counter::Lookups | Counter::StaleLookups => "lookups",
-            Counter::ResolverQueries | Counter::ResolverHits => "queries",
+            Counter::ResolverQueries
+            | Counter::ResolverHits
+            | Counter::DnsQueries
+            | Counter::DnsNxDomain => "queries",
             Counter::Attempts => "tries",
             Counter::OriginFetches | Counter::Origin(_) => "fetches",
             Counter::InvalidationPaths => "paths",
@@ -309,6 +323,14 @@ impl Recorder {
             self.add(bin, class, Counter::ResolverQueries, 1);
             self.add(bin, class, Counter::ResolverHits, u64::from(hit));
         }
+    }
+
+    /// Count the `queries` a lookup of a client of `class` sent to its resolver,
+    /// `nxdomain` of them answered NXDOMAIN.
+    pub fn dns_queries(&mut self, class: usize, now: SimTime, queries: u32, nxdomain: u32) {
+        let bin = self.bin_of(now);
+        self.add(bin, class, Counter::DnsQueries, u64::from(queries));
+        self.add(bin, class, Counter::DnsNxDomain, u64::from(nxdomain));
     }
 
     fn advance_to(&mut self, bin: usize) {
@@ -479,6 +501,11 @@ dense_enum! {
         LatencyP50,
         /// 99th percentile request latency, ms.
         LatencyP99,
+        /// DNS queries per lookup that reached a resolver (1 without search domains
+        /// and AAAA; 8 for a Kubernetes pod's S3 lookup, docs/domain.md §3).
+        DnsQueriesPerLookup,
+        /// Share of DNS queries answered NXDOMAIN.
+        NxDomainShare,
     }
 }
 
@@ -506,6 +533,8 @@ impl Metric {
             Metric::InvalidationCostUsd => "invalidation_cost_usd".into(),
             Metric::LatencyP50 => "latency_p50_ms".into(),
             Metric::LatencyP99 => "latency_p99_ms".into(),
+            Metric::DnsQueriesPerLookup => "dns_queries_per_lookup".into(),
+            Metric::NxDomainShare => "nxdomain_share".into(),
         }
     }
 
@@ -535,6 +564,10 @@ impl Metric {
             Metric::LatencyP99 => {
                 "99th percentile request latency, DNS and every hop included".into()
             }
+            Metric::DnsQueriesPerLookup => {
+                "DNS queries per lookup that reached a resolver (search domains, AAAA)".into()
+            }
+            Metric::NxDomainShare => "share of DNS queries answered NXDOMAIN".into(),
         }
     }
 
@@ -550,7 +583,9 @@ impl Metric {
             | Metric::GaveUpRate
             | Metric::RedirectLoopRate
             | Metric::EdgeHitRatio
-            | Metric::Cached3xxShare => "share",
+            | Metric::Cached3xxShare
+            | Metric::NxDomainShare => "share",
+            Metric::DnsQueriesPerLookup => "queries/lookup",
             Metric::ExtraRoundTripsPerRequest => "round trips/request",
             Metric::RetryAmplification => "tries/request",
             Metric::InvalidationCostUsd => "USD",
@@ -598,6 +633,10 @@ impl Metric {
             }
             Metric::InvalidationCostUsd => get(Counter::InvalidationMicroUsd) / 1e6,
             Metric::LatencyP50 | Metric::LatencyP99 => f64::NAN,
+            Metric::DnsQueriesPerLookup => {
+                ratio(get(Counter::DnsQueries), get(Counter::ResolverQueries))
+            }
+            Metric::NxDomainShare => ratio(get(Counter::DnsNxDomain), get(Counter::DnsQueries)),
         }
     }
 
@@ -643,7 +682,11 @@ mod tests {
                 .map(String::from),
         );
         counters.extend(per_status("origin_"));
-        counters.extend(["invalidation_paths".into(), "invalidation_micro_usd".into()]);
+        counters.extend(
+            "invalidation_paths,invalidation_micro_usd,dns_queries,dns_nxdomain"
+                .split(',')
+                .map(String::from),
+        );
         assert_eq!(
             Counter::all().map(Counter::name).collect::<Vec<_>>(),
             counters
@@ -654,12 +697,13 @@ mod tests {
         metrics.extend(
             "stale_dns_share,resolver_hit_ratio,extra_round_trips_per_request,\
              retry_amplification,gave_up_rate,redirect_loop_rate,edge_hit_ratio,\
-             cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms"
+             cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms,\
+             dns_queries_per_lookup,nxdomain_share"
                 .split(',')
                 .map(String::from),
         );
         assert_eq!(Metric::all().map(Metric::name).collect::<Vec<_>>(), metrics);
-        assert_eq!((COUNTERS, Metric::LEN), (45, 72));
+        assert_eq!((COUNTERS, Metric::LEN), (47, 76));
     }
 
     #[test]

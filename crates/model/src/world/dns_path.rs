@@ -7,7 +7,8 @@ use super::query_rates::QueryRates;
 use crate::client::{ClientMemory, DnsCachePolicy};
 use crate::dns::stationary_remaining_ttl;
 use crate::dns::{
-    Answer, Authoritative, Host, HostSpace, Record, Resolver, ResolverReply, Upstream,
+    Answer, Authoritative, Host, HostSpace, NegativeCache, QueriesSent, Record, Resolver,
+    ResolverReply, StubResolver, Upstream, bucket_name_of, name_dots,
 };
 use crate::endpoints::Endpoints;
 use crate::fault;
@@ -28,6 +29,8 @@ pub(crate) struct DnsPath<'a> {
     rng: SimRng,
     /// For groups with a warm start: what their caches held before the run.
     warm: Option<WarmStart>,
+    /// The negative answers of stub resolvers' extra queries (`lookup`).
+    negative: NegativeCache,
 }
 
 /// What a warm start draws a cache entry's state from, when a resolver is first asked
@@ -52,6 +55,8 @@ pub(crate) struct Resolution {
     pub(crate) stale: bool,
     /// `None` if the client's cache answered, else whether the resolver's cache did.
     pub(crate) resolver_hit: Option<bool>,
+    /// Queries the lookup sent to its resolver (none from the client's cache).
+    pub(crate) sent: QueriesSent,
 }
 
 impl<'a> DnsPath<'a> {
@@ -91,15 +96,19 @@ impl<'a> DnsPath<'a> {
                     initial: Endpoints::new(&config.topology),
                     streams,
                 }),
+            negative: NegativeCache::default(),
         }
     }
 
     /// Resolve `host` for a client: from its process cache if `memory` has it, else
-    /// through `resolver`, keeping the answer in the process as `policy` says.
+    /// through its `stub` and `resolver`, keeping the answer in the process as `policy`
+    /// says.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn resolve(
         &mut self,
         memory: &mut ClientMemory,
         policy: DnsCachePolicy,
+        stub: &StubResolver,
         resolver: u32,
         host: Host,
         now: SimTime,
@@ -112,9 +121,10 @@ impl<'a> DnsPath<'a> {
                 latency: SimDuration::ZERO,
                 stale: version < truth,
                 resolver_hit: None,
+                sent: QueriesSent::default(),
             };
         }
-        let reply = self.query(resolver, host, now, endpoints);
+        let (reply, sent) = self.lookup(stub, resolver, host, now, endpoints);
         let record = reply.record;
         let negative = record.answer == Answer::NxDomain;
         let cacheable = record.answer != Answer::ServFail;
@@ -129,6 +139,7 @@ impl<'a> DnsPath<'a> {
             latency: reply.latency,
             stale: record.version < truth,
             resolver_hit: Some(reply.hit),
+            sent,
         }
     }
 
@@ -153,6 +164,38 @@ impl<'a> DnsPath<'a> {
             now,
             &mut self.rng,
         )
+    }
+
+    /// Look `host` up through the client host's `stub` at `resolver` (docs/domain.md
+    /// §3): one A query for the plain stub, else every name and record type it tries.
+    fn lookup(
+        &mut self,
+        stub: &StubResolver,
+        resolver: u32,
+        host: Host,
+        now: SimTime,
+        endpoints: &Endpoints,
+    ) -> (ResolverReply, QueriesSent) {
+        if stub.is_plain() {
+            let reply = self.query(resolver, host, now, endpoints);
+            let nxdomain = u32::from(reply.record.answer == Answer::NxDomain);
+            return (
+                reply,
+                QueriesSent {
+                    queries: 1,
+                    nxdomain,
+                },
+            );
+        }
+        let world: &WorldConfig = self.config;
+        let dots = name_dots(host, bucket_name_of(host, &world.buckets));
+        let group = usize::from(self.group_of[resolver as usize]);
+        let config = &world.resolver_groups[group].config;
+        let mut negative = std::mem::take(&mut self.negative);
+        let ask = || self.query(resolver, host, now, endpoints);
+        let looked_up = stub.lookup(dots, resolver, host, now, config, &mut negative, ask);
+        self.negative = negative;
+        looked_up
     }
 
     /// Give `resolver` the copy of `host` it held at t = 0, the first time it is asked
@@ -262,7 +305,15 @@ mod tests {
         let mut resolve = |t: u64| {
             let now = SimTime::from_secs(t);
             let policy = DnsCachePolicy::HonorTtl;
-            dns.resolve(&mut memory, policy, 0, Host::PathGlobal, now, &endpoints)
+            dns.resolve(
+                &mut memory,
+                policy,
+                &StubResolver::default(),
+                0,
+                Host::PathGlobal,
+                now,
+                &endpoints,
+            )
         };
         let first = resolve(0);
         assert_eq!(first.resolver_hit, Some(false));
@@ -290,8 +341,16 @@ mod tests {
             let (mut memory, now) = (ClientMemory::default(), SimTime::from_secs(t));
             let policy = DnsCachePolicy::None;
             let host = Host::BucketGlobal(0);
-            dns.resolve(&mut memory, policy, 0, host, now, &endpoints)
-                .stale
+            dns.resolve(
+                &mut memory,
+                policy,
+                &StubResolver::default(),
+                0,
+                host,
+                now,
+                &endpoints,
+            )
+            .stale
         };
         assert_eq!(
             [stale_at(30), stale_at(100), stale_at(700)],

@@ -48,6 +48,7 @@ pub(crate) fn class(count: u32, every: SimDuration) -> ClientClass {
         sigv4: false,
         methods: MethodMix::default(),
         list_bucket: true,
+        stub: Default::default(),
     }
 }
 

@@ -102,7 +102,7 @@ use station::{Admission, Stations};
 ///             codes: vec![Status::TemporaryRedirect], max_hops: 5 },
 ///         retry: None, connect_timeout: s(10),
 ///         keys: KeyChoice::Objects(Popularity::Uniform), cdn: None, region: None, sigv4: false,
-///         methods: MethodMix::default(), list_bucket: true,
+///         methods: MethodMix::default(), list_bucket: true, stub: Default::default(),
 ///     }],
 ///     rules: FacilityRules { temporary_redirect: Status::TemporaryRedirect },
 ///     faults: vec![], cdn: Default::default(), objects: Default::default(),
@@ -320,17 +320,29 @@ impl<'a> World<'a> {
                 latency: reply.latency,
                 stale: false,
                 resolver_hit: Some(reply.hit),
+                sent: Default::default(),
             };
         }
         let class = usize::from(r.class);
         let c = &self.config.classes[class];
         let memory = self.clients.memory(class, r.client);
         let resolver = c.resolver_of(r.client);
-        let lookup = self
-            .dns
-            .resolve(memory, c.dns, resolver, r.host, now, &self.endpoints);
+        let lookup = self.dns.resolve(
+            memory,
+            c.dns,
+            &c.stub,
+            resolver,
+            r.host,
+            now,
+            &self.endpoints,
+        );
         self.recorder
             .lookup(class, now, lookup.stale, lookup.resolver_hit);
+        let sent = lookup.sent;
+        if sent.queries > 0 {
+            self.recorder
+                .dns_queries(class, now, sent.queries, sent.nxdomain);
+        }
         lookup
     }
 

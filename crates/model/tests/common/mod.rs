@@ -102,6 +102,7 @@ pub fn class(count: u32, every: SimDuration, redirects: RedirectPolicy) -> Clien
         sigv4: false,
         methods: MethodMix::default(),
         list_bucket: true,
+        stub: Default::default(),
     }
 }
 

@@ -9,8 +9,8 @@ use super::load_charts::{capacity_vs_load, retries, utilisation, wait_vs_load};
 use super::spec::ChartSpec;
 use super::sweep_charts::{curves, replicas, summary_chart};
 use super::time_charts::{
-    dns_staleness, edge_hit_ratio, error_rate_by_class, note, outcomes, redirect_rate,
-    redirect_rate_by_class,
+    dns_queries_per_lookup, dns_staleness, edge_hit_ratio, error_rate_by_class,
+    latency_p50_by_class, note, outcomes, redirect_rate, redirect_rate_by_class,
 };
 use crate::aggregate::Aggregate;
 use crate::markers::Marker;
@@ -36,6 +36,8 @@ enum Needs {
     Cdn,
     /// Runs where some facility has a limited number of servers.
     Capacity,
+    /// Runs where some client class's stub resolver sends extra queries.
+    StubResolvers,
 }
 
 /// How a chart is built: on the run's time axis (and marked with the scenario's
@@ -56,7 +58,7 @@ struct RunChart {
 }
 
 /// Every chart a run can get, in the order they are written.
-const RUN_CHARTS: [RunChart; 10] = [
+const RUN_CHARTS: [RunChart; 12] = [
     RunChart {
         files: &["redirect_rate.png"],
         needs: Needs::Always,
@@ -107,6 +109,16 @@ const RUN_CHARTS: [RunChart; 10] = [
         needs: Needs::Capacity,
         build: Build::Other(wait_vs_load),
     },
+    RunChart {
+        files: &["dns_queries_per_lookup.png"],
+        needs: Needs::StubResolvers,
+        build: Build::Time(dns_queries_per_lookup),
+    },
+    RunChart {
+        files: &["latency_p50_by_class.png"],
+        needs: Needs::StubResolvers,
+        build: Build::Time(latency_p50_by_class),
+    },
 ];
 
 impl Needs {
@@ -117,6 +129,7 @@ impl Needs {
             Needs::Retries => aggregate.has_retries,
             Needs::Cdn => aggregate.has_cdn,
             Needs::Capacity => aggregate.has_capacity,
+            Needs::StubResolvers => aggregate.has_stub_resolvers,
         }
     }
 }

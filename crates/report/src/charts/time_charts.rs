@@ -202,6 +202,38 @@ pub(crate) fn error_rate_by_class(
     spec
 }
 
+/// Chart the DNS queries each lookup sent, per class: the search domains and AAAA
+/// queries of the classes' stub resolvers (docs/domain.md §3).
+pub(crate) fn dns_queries_per_lookup(
+    aggregate: &Aggregate,
+    axis: &TimeAxis,
+    title: &str,
+) -> ChartSpec {
+    let mut spec = ChartSpec::new(
+        axis,
+        format!("{title}: DNS queries per lookup by client class"),
+        "queries sent to the resolver per lookup",
+    );
+    add_by_class(&mut spec, aggregate, axis, Metric::DnsQueriesPerLookup);
+    spec
+}
+
+/// Chart the median request latency per class (a lookup's extra round trips show
+/// here).
+pub(crate) fn latency_p50_by_class(
+    aggregate: &Aggregate,
+    axis: &TimeAxis,
+    title: &str,
+) -> ChartSpec {
+    let mut spec = ChartSpec::new(
+        axis,
+        format!("{title}: median latency by client class"),
+        "median request latency, ms",
+    );
+    add_by_class(&mut spec, aggregate, axis, Metric::LatencyP50);
+    spec
+}
+
 /// Add one line per class and a bold all-clients line of `metric`, then fit y.
 fn add_by_class(spec: &mut ChartSpec, aggregate: &Aggregate, axis: &TimeAxis, metric: Metric) {
     add_class_lines(spec, aggregate, axis, metric);

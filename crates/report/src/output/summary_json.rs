@@ -24,7 +24,7 @@ enum ClassField {
 }
 
 /// The entries of every class in `summary.json`, after its name, in order.
-const CLASS_FIELDS: [ClassField; 15] = [
+const CLASS_FIELDS: [ClassField; 17] = [
     ClassField::Total(Metric::Count(Counter::Requests)),
     ClassField::FirstStatus,
     ClassField::Total(Metric::Count(Counter::Succeeded)),
@@ -40,6 +40,8 @@ const CLASS_FIELDS: [ClassField; 15] = [
     ClassField::Total(Metric::EdgeHitRatio),
     ClassField::Total(Metric::Cached3xxShare),
     ClassField::Total(Metric::Count(Counter::OriginFetches)),
+    ClassField::Total(Metric::DnsQueriesPerLookup),
+    ClassField::Total(Metric::NxDomainShare),
 ];
 
 /// The whole-run metrics of group `all` reported at the top level, in order.

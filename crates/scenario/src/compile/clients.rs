@@ -4,12 +4,13 @@ use super::ids::{index_of, places, resolver_range};
 use super::objects::listed_keys;
 use crate::schema::{
     AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec,
-    PopularitySpec, RedirectSpec, RegionCacheSpec, Scenario,
+    PopularitySpec, QueryTypesSpec, RedirectSpec, RegionCacheSpec, Scenario, StubSpec,
 };
 use s3sim_model::client::{
     Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, MethodMix, Popularity,
     RedirectPolicy, RegionCache, RetryPolicy, RetryQuota,
 };
+use s3sim_model::dns::{QueryTypes, StubResolver};
 use s3sim_model::objects::Objects;
 use s3sim_model::response::{Method, Status};
 
@@ -102,6 +103,37 @@ pub(crate) fn class(c: &ClientSpec, s: &Scenario, objects: &Objects) -> ClientCl
         sigv4: c.sigv4,
         list_bucket: c.list_bucket,
         methods: c.methods.as_ref().map_or_else(MethodMix::default, methods),
+        stub: c
+            .stub_resolver
+            .as_ref()
+            .map_or_else(StubResolver::default, |stub| stub_resolver(stub, s)),
+    }
+}
+
+/// The stub resolver `stub` describes; a search domain's id is its place among the
+/// distinct domains of every class, in order of first mention, so classes that list
+/// the same domain share its cached negative answers.
+fn stub_resolver(stub: &StubSpec, s: &Scenario) -> StubResolver {
+    let mut all: Vec<&str> = Vec::new();
+    for c in &s.clients {
+        for d in c.stub_resolver.iter().flat_map(|x| &x.search) {
+            if !all.contains(&d.as_str()) {
+                all.push(d);
+            }
+        }
+    }
+    StubResolver {
+        search: stub
+            .search
+            .iter()
+            .map(|d| all.iter().position(|x| x == d).expect("listed above") as u16)
+            .collect(),
+        ndots: stub.ndots,
+        types: match stub.queries {
+            QueryTypesSpec::AOnly => QueryTypes::AOnly,
+            QueryTypesSpec::AAndAaaa => QueryTypes::AAndAaaa,
+        },
+        trailing_dot: stub.trailing_dot,
     }
 }
 

@@ -80,6 +80,11 @@ pub struct ClientSpec {
     /// (docs/domain.md §1). Default `true`.
     #[serde(default = "defaults::yes")]
     pub list_bucket: bool,
+    /// The host's stub resolver: search domains, `ndots`, A or A + AAAA. Default: one
+    /// A query per lookup.
+    /// Left out when absent, so that the scenario `report.html` shows reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stub_resolver: Option<super::stub::StubSpec>,
 }
 
 /// Relative weights of the HTTP methods of a class's requests; absent ones weigh 0.

@@ -7,7 +7,7 @@
 //! One module per section of the file: [`Scenario`] and its sweep in `scenario`,
 //! then `topology` (regions, facilities, round trips), `buckets` (buckets, websites,
 //! S3 switches) with `rate_limits` (the `s3.rate_limits` section), `dns` (authoritative DNS, resolvers), `clients` (populations and
-//! their policies), `events` (timed faults and changes), `cdn` (edges and
+//! their policies) with `stub` (a class's stub resolver), `events` (timed faults and changes), `cdn` (edges and
 //! distributions) and `expectations` (`expect`); `delay` holds the delay
 //! distributions several sections use.
 
@@ -20,6 +20,7 @@ mod events;
 mod expectations;
 mod rate_limits;
 mod scenario;
+mod stub;
 mod topology;
 
 pub use buckets::{BucketSpec, S3Spec, WebsiteSpec};
@@ -37,6 +38,7 @@ pub use events::{EventSpec, OutageModeSpec};
 pub use expectations::Expectation;
 pub use rate_limits::RateLimitSpec;
 pub use scenario::{Scenario, SweepField, SweepMode, SweepSpec, SweepValue};
+pub use stub::{QueryTypesSpec, StubSpec};
 pub use topology::{FacilitySpec, RegionSpec, RttPair, RttSpec};
 
 use crate::error::{ScenarioError, syntax_error};

@@ -94,6 +94,9 @@ impl Checker {
         if let Some(m) = &c.methods {
             self.methods(&format!("{path}.methods"), m);
         }
+        if let Some(stub) = &c.stub_resolver {
+            self.stub_resolver(&format!("{path}.stub_resolver"), stub);
+        }
     }
 
     fn methods(&mut self, path: &str, m: &MethodsSpec) {

@@ -8,6 +8,10 @@
 pub const MAX_NAME_BYTES: usize = 100;
 /// Largest number of clients over all classes (each costs about 32 bytes per replica).
 pub const MAX_CLIENTS: u64 = 20_000_000;
+/// Largest `ndots` (resolv.conf(5) caps it at 15).
+pub const MAX_NDOTS: u8 = 15;
+/// Most search domains of one stub resolver (each adds queries to every lookup).
+pub const MAX_SEARCH_DOMAINS: usize = 32;
 /// Largest number of resolvers over all groups.
 pub const MAX_RESOLVERS: u64 = 1_000_000;
 /// Largest number of buckets.

@@ -11,6 +11,7 @@ mod events;
 mod full_file;
 mod rate_limits;
 mod retries;
+mod stub_resolver;
 mod sweeps;
 mod syntax;
 
