@@ -18,7 +18,7 @@ fn run_into(dir: &Path, name: &str, text: &str, seed: u64) -> PathBuf {
         replicas: 6,
         progress: false,
     };
-    let results = s3sim_report::run_points(&loaded.points, options);
+    let results = s3sim_report::run_points(&loaded, options);
     let out = dir.join(name);
     s3sim_report::write_results(&OutDir::new(&out), &loaded, options, &results).unwrap();
     out
