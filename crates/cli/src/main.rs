@@ -20,6 +20,7 @@ use s3sim_scenario::LoadedScenario;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 use stdout::{say, sayln};
 
@@ -152,10 +153,22 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(code) => code,
+        Err(_) if INTERRUPTED.load(Ordering::SeqCst) => wait_for_the_signal_handler(),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Set by the signal handler before it removes the staging directories.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Let the signal handler finish and exit 130: an error raised because it removed
+/// the staging directory under a writer is its consequence, not the run's outcome.
+fn wait_for_the_signal_handler() -> ExitCode {
+    loop {
+        std::thread::park();
     }
 }
 
@@ -164,6 +177,7 @@ fn main() -> ExitCode {
 /// feature adds SIGTERM to Ctrl-C).
 fn remove_staging_on_signals() {
     let installed = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
         s3sim_report::remove_live_staging();
         eprintln!("interrupted: nothing was written; earlier results are untouched");
         std::process::exit(130);
