@@ -38,9 +38,19 @@ pub(crate) fn metric_runs(
     group: usize,
     metric: Metric,
 ) -> Vec<Vec<Point>> {
-    step_runs(aggregate, axis, 1.0, |bin| {
+    step_runs(aggregate, axis, value_limit(metric), |bin| {
         aggregate.get(bin, group, metric)
     })
+}
+
+/// The largest value `metric` can take on a chart: 1 for a share, none otherwise
+/// (queries per lookup, latencies in ms).
+pub(crate) fn value_limit(metric: Metric) -> f64 {
+    if metric.unit() == "share" {
+        1.0
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// Every bin's estimate drawn as a step over the whole bin (the same point at its

@@ -145,6 +145,16 @@ impl ChartSpec {
         let top = self.series.iter().map(Series::top).fold(0.0, f64::max);
         self.y_max = y_top(top);
     }
+
+    /// Fit the y axis to the lines of a quantity that is not a share (no top at 1).
+    pub(crate) fn fit_y_unbounded(&mut self) {
+        let top = self.series.iter().map(Series::top).fold(0.0, f64::max);
+        self.y_max = if top.is_finite() && top > 0.0 {
+            top * 1.1
+        } else {
+            1.0
+        };
+    }
 }
 
 impl Series {

@@ -6,7 +6,7 @@
 
 use super::axis::TimeAxis;
 use super::palette::{ALL_BLACK, class_color, class_dash};
-use super::points::{metric_runs, share, split_runs};
+use super::points::{metric_runs, share, split_runs, value_limit};
 use super::spec::{ChartSpec, Layer, LegendEntry, Point, Series, Swatch};
 use crate::aggregate::Aggregate;
 use plotters::prelude::*;
@@ -242,7 +242,11 @@ fn add_by_class(spec: &mut ChartSpec, aggregate: &Aggregate, axis: &TimeAxis, me
         ALL_BLACK,
         4,
     ));
-    spec.fit_y();
+    if value_limit(metric).is_finite() {
+        spec.fit_y();
+    } else {
+        spec.fit_y_unbounded();
+    }
 }
 
 /// Opacity of a class line's confidence band: light, as several may overlap.
@@ -423,5 +427,34 @@ mod tests {
             .fold(0.0, f64::max);
         assert!((highest - 1.0).abs() < 1e-9, "stack tops out at {highest}");
         assert_eq!(spec.legend.len(), spec.layers.len());
+    }
+
+    #[test]
+    fn charts_of_quantities_that_are_not_shares_are_not_cut_at_one() {
+        let (aggregate, _) = short_run();
+        let axis = TimeAxis::of(&aggregate);
+        let spec = latency_p50_by_class(&aggregate, &axis, "t");
+        let all = spec.series.last().unwrap();
+        let drawn = all
+            .runs
+            .iter()
+            .flatten()
+            .map(|p| p.mean)
+            .fold(0.0, f64::max);
+        let measured = (0..aggregate.bins)
+            .map(|bin| aggregate.get(bin, 0, Metric::LatencyP50).mean)
+            .filter(|m| m.is_finite())
+            .fold(0.0, f64::max);
+        assert!(
+            measured > 10.0,
+            "the default's median latency is tens of ms"
+        );
+        assert_eq!(drawn, measured);
+        assert!(
+            spec.y_max > measured,
+            "axis top {} below {measured}",
+            spec.y_max
+        );
+        assert_eq!(value_limit(Metric::RedirectRate), 1.0);
     }
 }
