@@ -117,11 +117,16 @@ pub(crate) fn syntax_error(
     let mut out = Vec::new();
     let report = ariadne::Report::build(ariadne::ReportKind::Error, (origin, offset..end))
         .with_config(ariadne::Config::default().with_color(false))
-        .with_message(&message)
-        .with_label(ariadne::Label::new((origin, offset..end)).with_message(&message))
+        .with_label(ariadne::Label::new((origin, offset..end)).with_message("here"))
         .finish();
+    // The message is printed once, on the `file:line:col:` line before the snippet:
+    // drop ariadne's own `Error:` header line.
     let snippet = match report.write((origin, ariadne::Source::from(source)), &mut out) {
-        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Ok(()) => {
+            let text = String::from_utf8_lossy(&out);
+            text.split_once('\n')
+                .map_or(String::new(), |(_, rest)| rest.to_string())
+        }
         Err(_) => String::new(),
     };
     ScenarioError::Syntax {

@@ -45,6 +45,18 @@ fn syntax_error_points_at_file_line_and_column_with_a_snippet() {
 }
 
 #[test]
+fn a_syntax_error_states_its_message_once_above_the_snippet() {
+    let (_, _, message) = syntax(&MINIMAL.replace("count: 100,", "count: -500,"));
+    let said = "clients[0].count: -500 is negative";
+    assert_eq!(message.matches(said).count(), 1, "{message}");
+    assert!(message.starts_with("test.ron:"), "{message}");
+    assert!(
+        message.contains("count: -500,") && message.contains("here"),
+        "{message}"
+    );
+}
+
+#[test]
 fn unknown_field_is_a_located_error_naming_the_field() {
     let (line, _, message) = syntax(&MINIMAL.replace("count: 10,", "count: 10, colour: \"red\","));
     assert_eq!(line, 8);
