@@ -312,7 +312,7 @@ fn status_look(status: Status) -> StatusLook {
         ),
         Status::BadRequest => same("BadRequest", RGBColor(203, 24, 29)),
         Status::Forbidden => same("AccessDenied", RGBColor(165, 15, 21)),
-        Status::NotFound => same("NoSuchBucket", RGBColor(136, 65, 157)),
+        Status::NotFound => same("NoSuchBucket or NoSuchKey", RGBColor(136, 65, 157)),
         Status::InternalError => same("InternalError", RGBColor(106, 81, 163)),
         Status::SlowDown => same("SlowDown", RGBColor(8, 81, 156)),
         Status::ConnectionError => same("(connection refused)", RGBColor(150, 150, 150)),
