@@ -9,7 +9,8 @@
 # S3SIM_TIME (default 01:00:00), S3SIM_PARTITION (default: the cluster's). The binary:
 # S3SIM_BIN, else `s3sim` on PATH, else target/release/s3sim here. Submit from the
 # directory you would run `s3sim run` from, so that the merged results equal an
-# unsharded run's byte for byte. Prints the two job ids.
+# unsharded run's byte for byte. Prints the two job ids. A task's log is appended to,
+# so a requeued or preempted task keeps the log of its earlier run.
 set -euo pipefail
 usage="usage: submit.sh SCENARIO.ron N [RUN_DIR] [-- s3sim run options]"
 scenario="${1:?$usage}"
@@ -32,7 +33,7 @@ mkdir -p "$run_dir/shards" "$run_dir/logs"
 resources=(--cpus-per-task="${S3SIM_CPUS:-1}" --mem="${S3SIM_MEM:-1G}" --time="${S3SIM_TIME:-01:00:00}")
 [ -n "${S3SIM_PARTITION:-}" ] && resources+=(--partition="$S3SIM_PARTITION")
 array=$(sbatch --parsable --array="0-$((shards - 1))" "${resources[@]}" \
-    --output="$run_dir/logs/shard-%A_%a.log" \
+    --output="$run_dir/logs/shard-%A_%a.log" --open-mode=append \
     "$here/sweep-array.sbatch" "$scenario" "$shards" "$run_dir/shards" "$@")
 array="${array%%;*}"
 merge=$(sbatch --parsable --dependency="afterany:$array" --kill-on-invalid-dep=no \

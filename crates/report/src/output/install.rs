@@ -73,6 +73,7 @@ pub fn remove_live_staging() {
     for path in paths {
         let _ = std::fs::remove_dir_all(&path);
     }
+    crate::shard::remove_partial_jobs();
 }
 
 impl<'a> Staging<'a> {

@@ -226,11 +226,9 @@ fn write_point(
             "summary.json",
             summary_json::summary_json(loaded, point, page.options, result)?.as_bytes(),
         )?,
-        write_file(
-            dir,
-            "replicas.csv",
-            replicas_csv::replicas_csv(result)?.as_bytes(),
-        )?,
+        stream_file(dir, "replicas.csv", |out| {
+            replicas_csv::write_replicas_csv(result, out)
+        })?,
         write_file(dir, "scenario.ron", source.as_bytes())?,
     ];
     let markers = markers(&point.world());

@@ -20,6 +20,21 @@ pub const REPLICAS_HEADER: [&str; 4] = ["replica", "class", "metric", "value"];
 ///
 /// [`OutputError::Encode`] if the CSV writer fails.
 pub fn replicas_csv(result: &RunResult) -> Result<String, OutputError> {
+    let bytes = write_replicas_csv(result, Vec::new())?;
+    String::from_utf8(bytes).map_err(|e| OutputError::Encode {
+        path: "replicas.csv".into(),
+        message: e.to_string(),
+    })
+}
+
+/// Write `replicas.csv` of one run into `out` row by row and give `out` back: the
+/// table grows with the replicas (some 12 kB each with four classes), so it is
+/// streamed to its file rather than held whole.
+///
+/// # Errors
+///
+/// [`OutputError::Encode`] if the CSV writer fails.
+pub fn write_replicas_csv<W: std::io::Write>(result: &RunResult, out: W) -> Result<W, OutputError> {
     let encode = |e: &dyn std::fmt::Display| OutputError::Encode {
         path: "replicas.csv".into(),
         message: e.to_string(),
@@ -27,7 +42,7 @@ pub fn replicas_csv(result: &RunResult) -> Result<String, OutputError> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new());
+        .from_writer(out);
     writer
         .write_record(REPLICAS_HEADER)
         .map_err(|e| encode(&e))?;
@@ -57,8 +72,7 @@ pub fn replicas_csv(result: &RunResult) -> Result<String, OutputError> {
             }
         }
     }
-    let bytes = writer.into_inner().map_err(|e| encode(&e))?;
-    String::from_utf8(bytes).map_err(|e| encode(&e))
+    writer.into_inner().map_err(|e| encode(&e))
 }
 
 #[cfg(test)]

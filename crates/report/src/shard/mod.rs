@@ -17,7 +17,9 @@ mod store;
 pub use merge::{MergeError, merge_shards};
 pub use run::{ShardRun, run_shard};
 pub use status::{LISTED, ShardStatus, StatusReport, shard_status};
-pub use store::{MAX_JOB_BYTES, ShardManifest, build_id, decode_payload, encode_payload};
+pub use store::{
+    MAX_JOB_BYTES, ShardManifest, build_id, decode_payload, encode_payload, remove_partial_jobs,
+};
 
 use crate::runner::Job;
 use serde::{Deserialize, Serialize};

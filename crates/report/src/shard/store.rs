@@ -13,7 +13,7 @@ use s3sim_model::world::ReplicaOutput;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The shard format this build writes and reads.
 pub(crate) const FORMAT: &str = "s3sim-shard-3";
@@ -166,11 +166,58 @@ pub(crate) fn write_job(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder.tempfile_in(&parent).map_err(io(&parent))?;
+    let (mut temp, _listed) = Partial::create(&builder, &parent)?;
     temp.write_all(&bytes).map_err(io(&path))?;
     temp.as_file().sync_all().map_err(io(&path))?;
     temp.persist(&path).map_err(|e| io(&path)(e.error))?;
     Ok(())
+}
+
+/// The `.partial-*` job files being written now, and whether a signal handler has
+/// removed them (then no new one may start): what [`remove_partial_jobs`] removes.
+static PARTIAL: Mutex<(bool, Vec<PathBuf>)> = Mutex::new((false, Vec::new()));
+
+/// Keep a `.partial-*` file listed in [`PARTIAL`] while it is being written.
+struct Partial(PathBuf);
+
+impl Partial {
+    /// Create a temporary job file in `parent` and list it, unless the process is
+    /// being interrupted.
+    fn create(
+        builder: &tempfile::Builder<'_, '_>,
+        parent: &Path,
+    ) -> Result<(tempfile::NamedTempFile, Partial), OutputError> {
+        let mut partial = PARTIAL.lock().unwrap_or_else(|e| e.into_inner());
+        if partial.0 {
+            return Err(io(parent)(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted",
+            )));
+        }
+        let temp = builder.tempfile_in(parent).map_err(io(parent))?;
+        let path = temp.path().to_path_buf();
+        partial.1.push(path.clone());
+        Ok((temp, Partial(path)))
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        let mut partial = PARTIAL.lock().unwrap_or_else(|e| e.into_inner());
+        partial.1.retain(|p| p != &self.0);
+    }
+}
+
+/// Remove the job files being written now and let no new one start: for a signal
+/// handler that ends the process (SIGINT, SIGTERM) and so skips the destructors that
+/// remove them. Jobs already renamed into place are whole and stay; a job being
+/// written is lost and runs again when the shard is run again.
+pub fn remove_partial_jobs() {
+    let mut partial = PARTIAL.lock().unwrap_or_else(|e| e.into_inner());
+    partial.0 = true;
+    for path in partial.1.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Read the header of `job`'s file in `dir` and check the payload against it; `Ok(None)`
