@@ -64,7 +64,8 @@ impl Drop for Live {
 /// ends the process (SIGINT, SIGTERM) and so skips the destructors that remove them
 /// on the ordinary paths. The output directory itself is never listed: after the
 /// exchange the staging path holds the old results just replaced, which the install
-/// was about to delete anyway.
+/// was about to delete anyway. Shard job files being written (`.partial-*`) go too
+/// ([`crate::shard::remove_partial_jobs`]).
 pub fn remove_live_staging() {
     let paths = match LIVE.lock() {
         Ok(live) => live.clone(),
