@@ -38,9 +38,12 @@ bin="$PWD/target/release/s3sim"
 scratch=$(mktemp -d)
 pids=()
 state="$scratch/slurm"
+# Set once SLURM_CONF names this script's cluster: only then may cleanup cancel jobs
+# (never on a cluster the caller's environment points at).
+our_cluster=0
 cleanup() {
     status=$?
-    if [ -n "${SLURM_CONF:-}" ] && [ -f "${SLURM_CONF}" ]; then
+    if [ "$our_cluster" = 1 ]; then
         # Cancel what is left so that no job step outlives slurmd.
         scancel --quiet --full --user="$(id -un)" 2>/dev/null || true
         for _ in $(seq 100); do
@@ -60,7 +63,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # A timeout's SIGTERM (or Ctrl-C) ends the script through the EXIT trap too.
-trap 'exit 143' TERM
+trap 'echo "local-cluster: stopped by SIGTERM (a timeout?); stopping the cluster" >&2; exit 143' TERM
 trap 'exit 130' INT
 
 # Say something, with the seconds since the stage started.
@@ -105,6 +108,7 @@ fi
 
 mkdir -p "$state/ctld" "$state/d"
 export SLURM_CONF="$state/slurm.conf"
+our_cluster=1
 host=$(hostname -s)
 node=$(slurmd -C | head -1)
 # Two free TCP ports, so that this cluster does not meet another one on this machine.
