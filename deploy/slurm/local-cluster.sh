@@ -132,6 +132,8 @@ SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/filetxt
+JobCompLoc=$state/jobcomp.txt
 MpiDefault=none
 ReturnToService=2
 JobRequeue=1
@@ -237,7 +239,9 @@ partial=$(count "$run_dir/shards/1-of-$shards/jobs" '.partial-*')
 wait_job "$array"
 say "array ended"
 wait_job "$merge"
-say "merge job ended"
+say "merge job ended; Slurm's job completion records of the array (jobcomp/filetxt; no slurmdbd, so no sacct):"
+grep 'Name=s3sim-shard' "$state/jobcomp.txt" | tr ' ' '\n' \
+    | grep -E '^(JobId|JobState|StartTime|EndTime)=' | paste -d ' ' - - - - || true
 requeued=$(task_state "${array}_0")
 say "requeued task at the end: $requeued"
 [[ "$requeued" == *Restarts=1* && "$requeued" == *JobState=COMPLETED* ]] \
