@@ -8,13 +8,13 @@ use super::layout::{AxisLabels, CategoryLabels, Chart, MarkerLabel, Placing, bui
 use super::legend::{LegendLayout, free_corner};
 use super::spec::{ChartSpec, Swatch};
 use super::style::{
-    AXIS_DESC_PX, FONT, LEGEND_PX, MARKER_GREY, MARKER_PX, MARKER_TEXT, NOTE_GREY, NOTE_PX, TEXT,
-    TICK_PX, TITLE_PX, font, heading_font,
+    AXIS_DESC_PX, LEGEND_PX, MARKER_GREY, MARKER_PX, MARKER_TEXT, NOTE_GREY, NOTE_PX, TEXT,
+    TICK_PX, TITLE_PX, bold, font, heading_font, room,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontStyle, FontTransform};
 
 /// Draw `spec` on `root`; `vector` backends get plain polylines (their renderer joins
 /// wide lines well), bitmaps get [`thick_polyline`].
@@ -66,8 +66,8 @@ fn draw_titles<DB: DrawingBackend>(
     spec: &ChartSpec,
 ) -> Result<DrawingArea<DB, Shift>, String> {
     let (width, _) = root.dim_in_pixel();
-    let page = root.margin(12, 10, 12, 16);
-    let title_style = |px: f64| (FONT, px, FontStyle::Bold).into_font().color(&TEXT);
+    let page = root.margin(room(12), room(10), room(12), room(16));
+    let title_style = |px: f64| bold(px, &TEXT);
     let mut title_px = TITLE_PX;
     while title_px > 12.0
         && page
@@ -83,7 +83,7 @@ fn draw_titles<DB: DrawingBackend>(
         .titled(&spec.title, title_style(title_px))
         .map_err(msg)?;
     if !spec.note.is_empty() {
-        let note_style = |px: f64| (FONT, px).into_font().color(&NOTE_GREY);
+        let note_style = |px: f64| font(px).color(&NOTE_GREY);
         let mut note_px = NOTE_PX;
         while note_px > 11.0
             && page
