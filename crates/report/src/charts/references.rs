@@ -94,18 +94,27 @@ const REFERENCE_GREY: RGBColor = RGBColor(120, 120, 120);
 /// Points of a reference curve across the load axis.
 const CURVE_POINTS: usize = 200;
 
-/// Draw, for each facility of `refs` in the chart, the least share of arrivals that
-/// cannot be served at load x: 0 up to the capacity c, then 1 − c/x; drawn under the
-/// measured lines, listed last in the legend.
+/// Draw, for each capacity of the facilities of `refs` in the chart, the least share
+/// of arrivals that cannot be served at load x: 0 up to the capacity c, then 1 − c/x;
+/// one curve for facilities of equal capacity; drawn under the measured lines, listed
+/// last in the legend.
 pub(crate) fn add_capacity_curves(spec: &mut ChartSpec, refs: &References, facilities: &[String]) {
+    // (capacity, facilities), in the order of their first facility.
+    let mut groups: Vec<(f64, Vec<&str>)> = Vec::new();
     for (name, capacity) in &refs.capacities {
         if !facilities.contains(name) || capacity.is_nan() || *capacity <= 0.0 {
             continue;
         }
+        match groups.iter_mut().find(|(c, _)| c == capacity) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((*capacity, vec![name])),
+        }
+    }
+    for (k, (capacity, names)) in groups.into_iter().enumerate() {
         let points = (0..=CURVE_POINTS)
-            .map(|k| {
-                let x = spec.x_end * k as f64 / CURVE_POINTS as f64;
-                let y = if x > *capacity {
+            .map(|i| {
+                let x = spec.x_end * i as f64 / CURVE_POINTS as f64;
+                let y = if x > capacity {
                     1.0 - capacity / x
                 } else {
                     0.0
@@ -118,14 +127,20 @@ pub(crate) fn add_capacity_curves(spec: &mut ChartSpec, refs: &References, facil
                 }
             })
             .collect();
-        let label = format!("{name}: 1 − capacity/load (capacity {capacity:.0}/s)");
+        let label = match names.as_slice() {
+            [one] => format!("{one}: 1 − capacity/load (capacity {capacity:.0}/s)"),
+            many => format!(
+                "1 − capacity/load (capacity {capacity:.0}/s, {} facilities)",
+                many.len()
+            ),
+        };
         let series = Series::line(vec![points], REFERENCE_GREY, 2).dashed(&[10, 6]);
         // Listed last, drawn first: the measured lines stay on top of the reference.
         spec.legend.push(LegendEntry {
             label,
             swatch: series.swatch(),
         });
-        spec.series.insert(0, series);
+        spec.series.insert(k, series);
     }
 }
 
@@ -183,5 +198,30 @@ mod tests {
         assert_eq!(at(800.0), 0.0);
         assert_eq!(at(1600.0), 0.5);
         assert_eq!(at(1000.0), 0.19999999999999996);
+    }
+
+    #[test]
+    fn facilities_of_equal_capacity_share_one_curve() {
+        let mut spec = ChartSpec::new(&TimeAxis::new(3600.0), "t".into(), "share");
+        spec.x_end = 900.0;
+        let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let refs = References {
+            markers: Vec::new(),
+            capacities: vec![
+                ("a".into(), 200.0),
+                ("b".into(), 300.0),
+                ("c".into(), 200.0),
+            ],
+            redirects_settled_s: None,
+        };
+        add_capacity_curves(&mut spec, &refs, &names);
+        let labels: Vec<&str> = spec.legend.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "1 − capacity/load (capacity 200/s, 2 facilities)",
+                "b: 1 − capacity/load (capacity 300/s)"
+            ]
+        );
     }
 }
