@@ -399,6 +399,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         replicas: args.replicas,
         max_replicas: args.quick.then_some(QUICK_REPLICAS),
         seed: args.seed,
+        progress: true,
     };
     let files = scenario_files(&paths)?;
     if files.is_empty() && !args.allow_empty {

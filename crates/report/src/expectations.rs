@@ -274,6 +274,8 @@ pub struct CheckOptions {
     pub max_replicas: Option<u32>,
     /// Master seed (`--seed`); the scenario's when `None`.
     pub seed: Option<u64>,
+    /// Show progress on stderr ([`RunOptions::progress`]).
+    pub progress: bool,
 }
 
 impl CheckOptions {
@@ -284,7 +286,7 @@ impl CheckOptions {
         RunOptions {
             seed: self.seed.unwrap_or(loaded.scenario.seed),
             replicas,
-            progress: false,
+            progress: self.progress,
         }
     }
 }
