@@ -13,11 +13,11 @@ mod trace_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use s3sim_report::charts::ChartSize;
 use s3sim_report::console::{self, CheckTally};
-use s3sim_report::expectations::{FileReport, check_file};
-use s3sim_report::{Kind, OutDir, RunOptions, Shard};
+use s3sim_report::expectations::{CheckOptions, FileReport, check_file_with};
+use s3sim_report::{Kind, OutDir, ResultsTree, RunOptions, Shard};
 use s3sim_scenario::LoadedScenario;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -65,6 +65,8 @@ enum Command {
         /// is deleted).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        charts: ChartArgs,
     },
     /// Say which shards and jobs of sharded runs are done; exit 1 unless all are.
     Status {
@@ -85,9 +87,27 @@ const QUICK_REPLICAS: u32 = 3;
 struct CheckArgs {
     /// Scenario files, or directories whose *.ron files are checked (default: scenarios/).
     paths: Vec<PathBuf>,
-    /// Run 3 replicas per point instead of the scenario's count.
-    #[arg(long)]
+    /// Run 3 replicas per point instead of the scenario's count (fewer if it has fewer).
+    #[arg(long, conflicts_with = "replicas")]
     quick: bool,
+    /// Run this many replicas per point instead of the scenario's count.
+    #[arg(long)]
+    replicas: Option<u32>,
+    /// Master seed of every scenario (default: each scenario's own).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Write the results of every scenario checked (charts, report.html, tables) into
+    /// a sub-directory of this directory named after the scenario, e.g. to keep them as
+    /// a CI artefact; replaced whole, so it must be new, empty or written by s3sim
+    /// (see --force).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the --out directory even if s3sim did not write it (everything in it is
+    /// deleted).
+    #[arg(long, requires = "out")]
+    force: bool,
+    #[command(flatten)]
+    charts: ChartArgs,
     /// Write a JUnit XML report here.
     #[arg(long)]
     junit: Option<PathBuf>,
@@ -135,6 +155,39 @@ struct RunArgs {
     /// array of its points' summaries, in sweep order).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    charts: ChartArgs,
+}
+
+/// The size of the charts written (`run`, `check --out`, `merge`).
+#[derive(clap::Args, Default)]
+struct ChartArgs {
+    /// Chart width in pixels, 480 to 7680 (default 1280); text scales with the chart.
+    #[arg(long, conflicts_with = "chart_scale")]
+    chart_width: Option<u32>,
+    /// Chart height in pixels, 270 to 4320 (default 720).
+    #[arg(long, conflicts_with = "chart_scale")]
+    chart_height: Option<u32>,
+    /// Chart size as a multiple of 1280 × 720, 0.375 to 6 (e.g. 0.5 for 640 × 360).
+    #[arg(long)]
+    chart_scale: Option<f64>,
+}
+
+impl ChartArgs {
+    /// The chart size asked for, checked.
+    fn size(&self) -> Result<ChartSize> {
+        let size = match self.chart_scale {
+            Some(scale) => ChartSize::scaled(scale),
+            None => {
+                let (width, height) = ChartSize::default().pixels();
+                ChartSize::new(
+                    self.chart_width.unwrap_or(width),
+                    self.chart_height.unwrap_or(height),
+                )
+            }
+        };
+        size.map_err(anyhow::Error::msg)
+    }
 }
 
 fn main() -> ExitCode {
@@ -144,7 +197,12 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
         Command::Check(args) => check(args),
-        Command::Merge { shards, out, force } => merge(&shards, out, force),
+        Command::Merge {
+            shards,
+            out,
+            force,
+            charts,
+        } => merge(&shards, out, force, &charts),
         Command::Status { dirs } => status(&dirs),
         Command::Trace(args) => trace_cmd::trace_cmd(args),
         Command::Compare(args) => compare_cmd::compare_cmd(args),
@@ -241,6 +299,7 @@ fn set_threads(threads: Option<u32>) -> Result<()> {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     set_threads(args.threads)?;
+    let chart_size = args.charts.size()?;
     let loaded = match load(args.scenario.as_deref()) {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -251,7 +310,8 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let options = RunOptions {
         seed: args.seed.unwrap_or(loaded.scenario.seed),
         replicas: args.replicas.unwrap_or(loaded.scenario.replicas),
-        progress: std::io::stderr().is_terminal(),
+        // A bar on a terminal, else a plain line every few seconds (see README).
+        progress: !args.quiet,
     };
     if options.replicas == 0 || options.replicas > s3sim_scenario::validate::MAX_REPLICAS {
         bail!(
@@ -272,7 +332,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         Some(shard) => (s3sim_report::shard::shard_dir(name, shard), Kind::Shard),
         None => (s3sim_report::results_dir(name), Kind::Results),
     };
-    let out = OutDir::new(args.out.unwrap_or(out)).force(args.force);
+    let out = OutDir::new(args.out.unwrap_or(out))
+        .force(args.force)
+        .chart_size(chart_size);
     out.check(kind)?;
     let chatty = !args.quiet && !args.json;
     if chatty {
@@ -323,12 +385,22 @@ fn summaries_json(files: &[PathBuf]) -> Result<String> {
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
     set_threads(args.threads)?;
+    let chart_size = args.charts.size()?;
+    let max = s3sim_scenario::validate::MAX_REPLICAS;
+    if args.replicas.is_some_and(|n| n == 0 || n > max) {
+        bail!("--replicas must be between 1 and {max}");
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
         args.paths
     };
-    let max_replicas = args.quick.then_some(QUICK_REPLICAS);
+    let options = CheckOptions {
+        replicas: args.replicas,
+        max_replicas: args.quick.then_some(QUICK_REPLICAS),
+        seed: args.seed,
+        progress: true,
+    };
     let files = scenario_files(&paths)?;
     if files.is_empty() && !args.allow_empty {
         bail!(
@@ -336,10 +408,27 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
             list(&paths)
         );
     }
-    let reports: Vec<FileReport> = files
-        .iter()
-        .map(|file| check_file(file, max_replicas, |line| sayln!("{line}")))
-        .collect();
+    // Checked before anything runs, so that a refused --out costs no simulation.
+    let out = args
+        .out
+        .map(|dir| OutDir::new(dir).force(args.force).chart_size(chart_size));
+    let mut tree = match &out {
+        Some(out) => Some(ResultsTree::new(out)?),
+        None => None,
+    };
+    let mut reports: Vec<FileReport> = Vec::new();
+    for file in &files {
+        let (report, run) = check_file_with(file, &options, |line| sayln!("{line}"));
+        if let (Some(tree), Some(run)) = (tree.as_mut(), run) {
+            let dir = tree.add(&run.loaded, run.options, &run.results)?;
+            sayln!("  results: {dir}/");
+        }
+        reports.push(report);
+    }
+    if let (Some(tree), Some(out)) = (tree, &out) {
+        tree.install()?;
+        sayln!("results of the scenarios checked: {}", out.path().display());
+    }
     if let Some(junit) = &args.junit {
         s3sim_report::junit::write_junit(junit, &reports)?;
         sayln!("JUnit report: {}", junit.display());
@@ -384,7 +473,13 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn merge(shards: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<ExitCode> {
+fn merge(
+    shards: &[PathBuf],
+    out: Option<PathBuf>,
+    force: bool,
+    charts: &ChartArgs,
+) -> Result<ExitCode> {
+    let chart_size = charts.size()?;
     let check = |out: &OutDir| {
         out.check_apart_from(shards)?;
         out.check(Kind::Results)
@@ -396,7 +491,8 @@ fn merge(shards: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<ExitCo
     }
     let (loaded, options, results) = s3sim_report::shard::merge_shards(shards)?;
     let out = OutDir::new(out.unwrap_or_else(|| s3sim_report::results_dir(&loaded.scenario.name)))
-        .force(force);
+        .force(force)
+        .chart_size(chart_size);
     check(&out)?;
     let files = s3sim_report::write_results(&out, &loaded, options, &results)?;
     sayln!(

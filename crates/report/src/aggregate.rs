@@ -69,18 +69,21 @@ impl Aggregate {
             .expect("every metric is aggregated")
     }
 
-    /// Look up the estimate of `metric` in `bin` for `group` (0 = all).
+    /// Look up the estimate of `metric` in `bin` for `group` (0 = all); a share's
+    /// interval is clamped to [0, 1] ([`Estimate::of`]).
     pub fn get(&self, bin: usize, group: usize, metric: Metric) -> Estimate {
         self.values
             [(bin * self.groups.len() + group) * self.metrics.len() + self.metric_index(metric)]
+        .of(metric)
     }
 
-    /// Look up the estimate of `metric` over the whole run for `group`.
+    /// Look up the estimate of `metric` over the whole run for `group` (a share's
+    /// interval clamped to [0, 1]).
     ///
     /// Rates are ratios of the run's totals per replica, so a busy bin weighs more than
     /// a quiet one, as in a whole-run measurement.
     pub fn total(&self, group: usize, metric: Metric) -> Estimate {
-        self.totals[group * self.metrics.len() + self.metric_index(metric)]
+        self.totals[group * self.metrics.len() + self.metric_index(metric)].of(metric)
     }
 
     /// Give the start of `bin`, in seconds since the start of the run.

@@ -61,11 +61,7 @@ fn num(v: f64) -> String {
 
 /// Seconds as a duration rounded to the second, like `1h 11m 5s`; `-` when undefined.
 fn duration(v: f64) -> String {
-    if v.is_nan() {
-        return "-".into();
-    }
-    let seconds = v.max(0.0).round() as u64;
-    s3sim_engine::SimDuration::from_secs(seconds).to_string()
+    crate::fmt::duration(v).unwrap_or_else(|| "-".into())
 }
 
 fn window_label(from: Option<Dur>, to: Option<Dur>) -> String {
@@ -139,7 +135,11 @@ fn per_replica(result: &RunResult, i: usize, probe: &Probe) -> Vec<f64> {
 fn single(i: usize, e: &Expectation, result: &RunResult, probe: &Probe) -> Verdict {
     let verdict =
         |name: String, samples: &[f64], passes: &dyn Fn(&Estimate) -> bool, note: String| {
-            let measured = Estimate::from_samples(samples);
+            // A share's interval is clamped to [0, 1], as in every output.
+            let measured = match probe {
+                Probe::Window { metric, .. } => Estimate::from_samples(samples).of(*metric),
+                Probe::Settle { .. } => Estimate::from_samples(samples),
+            };
             let complete = measured.n as usize == samples.len() && measured.n > 0;
             Verdict {
                 name,
@@ -264,53 +264,107 @@ pub struct FileReport {
     pub outcome: Result<Vec<Verdict>, String>,
 }
 
+/// Say how `s3sim check` runs each scenario file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Run exactly this many replicas per point (`--replicas`); the scenario's count
+    /// when `None`.
+    pub replicas: Option<u32>,
+    /// Run at most this many replicas per point (`--quick`).
+    pub max_replicas: Option<u32>,
+    /// Master seed (`--seed`); the scenario's when `None`.
+    pub seed: Option<u64>,
+    /// Show progress on stderr ([`RunOptions::progress`]).
+    pub progress: bool,
+}
+
+impl CheckOptions {
+    /// The run options of `loaded` under these settings.
+    pub fn run_options(&self, loaded: &LoadedScenario) -> RunOptions {
+        let replicas = self.replicas.unwrap_or(loaded.scenario.replicas);
+        let replicas = self.max_replicas.map_or(replicas, |max| max.min(replicas));
+        RunOptions {
+            seed: self.seed.unwrap_or(loaded.scenario.seed),
+            replicas,
+            progress: self.progress,
+        }
+    }
+}
+
+/// Hold a checked scenario's run, for writing its results (`check --out`).
+pub struct CheckedRun {
+    /// The scenario as loaded.
+    pub loaded: LoadedScenario,
+    /// How it ran.
+    pub options: RunOptions,
+    /// One result per sweep point.
+    pub results: Vec<RunResult>,
+}
+
 /// Load, run and check one scenario file, passing each line worth printing to `say`.
 ///
 /// Lines go out as soon as they are known (a long file's verdicts need not wait for
 /// the next file), and a file that does not load becomes an error report rather than
 /// stopping the check. The scenario runs with its own seed and at most `max_replicas`
 /// replicas per point (all of its replicas when `None`).
-pub fn check_file(file: &Path, max_replicas: Option<u32>, mut say: impl FnMut(&str)) -> FileReport {
+pub fn check_file(file: &Path, max_replicas: Option<u32>, say: impl FnMut(&str)) -> FileReport {
+    let options = CheckOptions {
+        max_replicas,
+        ..CheckOptions::default()
+    };
+    check_file_with(file, &options, say).0
+}
+
+/// [`check_file`] under `options`; also gives back the run (`None` when the file did
+/// not load or has no expectations, so nothing ran), for writing its results.
+pub fn check_file_with(
+    file: &Path,
+    options: &CheckOptions,
+    mut say: impl FnMut(&str),
+) -> (FileReport, Option<CheckedRun>) {
     let name = file.display().to_string();
     let loaded = match s3sim_scenario::load(file) {
         Ok(loaded) => loaded,
         Err(error) => {
             say(&format!("ERROR {name}: {error}"));
-            return FileReport {
+            let report = FileReport {
                 file: name.clone(),
                 scenario: name,
                 outcome: Err(error.to_string()),
             };
+            return (report, None);
         }
     };
     let scenario = loaded.scenario.name.clone();
     if loaded.scenario.expect.is_empty() {
         say(&format!("{name}: no expectations"));
-        return FileReport {
+        let report = FileReport {
             file: name,
             scenario,
             outcome: Ok(Vec::new()),
         };
+        return (report, None);
     }
-    let replicas = max_replicas.map_or(loaded.scenario.replicas, |max| {
-        max.min(loaded.scenario.replicas)
-    });
-    let options = RunOptions {
-        seed: loaded.scenario.seed,
-        replicas,
-        progress: false,
-    };
-    let verdicts = evaluate(&loaded, &run_points(&loaded, options));
+    let run_options = options.run_options(&loaded);
+    let results = run_points(&loaded, run_options);
+    let verdicts = evaluate(&loaded, &results);
     say(&format!(
-        "{name} ({} point(s) x {replicas} replicas):",
-        loaded.points.len()
+        "{name} ({} point(s) x {} replicas):",
+        loaded.points.len(),
+        run_options.replicas
     ));
     verdicts
         .iter()
         .for_each(|v| say(&format!("  {}", v.line())));
-    FileReport {
+    let report = FileReport {
         file: name,
         scenario,
         outcome: Ok(verdicts),
-    }
+    };
+    let run = CheckedRun {
+        loaded,
+        options: run_options,
+        results,
+    };
+    (report, Some(run))
 }

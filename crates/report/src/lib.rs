@@ -8,20 +8,24 @@
 //! The modules, from the numbers up:
 //! - `stats`, `aggregate`, `measure`: estimates across replicas, per bin and per window;
 //! - `runner`, `shard`: running (point, replica) jobs, here or split across machines;
+//!   `progress`: how far they are, on stderr;
 //! - `sweep_summary`, `markers`: what a sweep and a scenario's events contribute to outputs;
 //! - `output` (CSV tables, `summary.json`, atomic files) and `charts`: the result files;
 //! - `compare`: two runs' results read back and compared (`s3sim compare`);
-//! - `expectations`, `junit`, `console`: what `s3sim check` and `s3sim run` report.
+//! - `expectations`, `junit`, `console`: what `s3sim check` and `s3sim run` report;
+//! - `fmt`: durations and rate intervals written the same way by all of them.
 
 pub mod aggregate;
 pub mod charts;
 pub mod compare;
 pub mod console;
 pub mod expectations;
+pub mod fmt;
 pub mod junit;
 pub mod markers;
 pub mod measure;
 pub mod output;
+mod progress;
 mod runner;
 pub mod shard;
 mod spool;
@@ -35,6 +39,6 @@ pub use output::csv_tables::{facilities_csv, sweep_csv, timeseries_csv};
 pub use output::files::OutputError;
 pub use output::install::remove_live_staging;
 pub use output::outdir::{Kind, OutDir};
-pub use output::{results_dir, write_results};
+pub use output::{ResultsTree, results_dir, write_results};
 pub use runner::{Job, RunOptions, RunResult, all_jobs, run, run_jobs, run_outputs, run_points};
 pub use shard::{SHARD_INDEX_VARIABLES, Shard};

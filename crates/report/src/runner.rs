@@ -2,12 +2,12 @@
 
 use crate::aggregate::{Aggregate, Reducer, ReplicaScalars};
 use crate::measure::{Probe, expectation_probes};
+use crate::progress::Progress;
 use crate::spool::Spool;
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use s3sim_engine::RandomStreams;
 use s3sim_model::WorldConfig;
-use s3sim_model::world::{ReplicaOutput, run_replica};
+use s3sim_model::world::ReplicaOutput;
 use s3sim_scenario::{LoadedScenario, SweepPoint};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -89,33 +89,27 @@ fn run_jobs_with(
     let bar = progress_bar(jobs.len() as u64, progress);
     let outputs = jobs
         .par_iter()
-        .map(|&job| {
-            let output = run_job(&world_of(job.point), job, seed);
-            bar.inc(1);
-            output
-        })
+        .map(|&job| run_job(&world_of(job.point), job, seed, &bar))
         .collect();
     bar.finish_and_clear();
     outputs
 }
 
 /// Run one job: replica `job.replica` (random streams of (`seed`, replica)) of
-/// `world`, the world of point `job.point`.
-pub(crate) fn run_job(world: &WorldConfig, job: Job, seed: u64) -> ReplicaOutput {
+/// `world`, the world of point `job.point`, advancing `progress` as it goes.
+pub(crate) fn run_job(
+    world: &WorldConfig,
+    job: Job,
+    seed: u64,
+    progress: &Progress,
+) -> ReplicaOutput {
     let streams = RandomStreams::for_replica(seed, u64::from(job.replica));
-    run_replica(world, streams)
+    progress.run(world, streams)
 }
 
-pub(crate) fn progress_bar(len: u64, show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    let template = "{spinner} runs {pos}/{len} (point × replica) [{bar:30}] {elapsed} (eta {eta})";
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
+/// Progress of `len` jobs on stderr, if `show` (see [`Progress`]).
+pub(crate) fn progress_bar(len: u64, show: bool) -> Progress {
+    Progress::new(len, show)
 }
 
 /// Hold one sweep point's finished run: the aggregate and a few scalars per replica.
@@ -179,8 +173,10 @@ pub fn run_points(loaded: &LoadedScenario, options: RunOptions) -> Vec<RunResult
     let spool = Spool::new(jobs.len());
     let bar = progress_bar(jobs.len() as u64, options.progress);
     jobs.par_iter().enumerate().for_each(|(k, &job)| {
-        spool.put(k, &run_job(&points[job.point].world(), job, options.seed));
-        bar.inc(1);
+        spool.put(
+            k,
+            &run_job(&points[job.point].world(), job, options.seed, &bar),
+        );
     });
     bar.finish_and_clear();
     let replicas = options.replicas as usize;
@@ -214,8 +210,7 @@ pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
     let spool = Spool::new(jobs.len());
     let bar = progress_bar(jobs.len() as u64, options.progress);
     jobs.par_iter().enumerate().for_each(|(k, &job)| {
-        spool.put(k, &run_job(world, job, options.seed));
-        bar.inc(1);
+        spool.put(k, &run_job(world, job, options.seed, &bar));
     });
     bar.finish_and_clear();
     let spooled = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(k)));

@@ -1,5 +1,6 @@
 //! Means and Student-t confidence intervals across replicas.
 
+use s3sim_model::metrics::Metric;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -38,6 +39,27 @@ impl Estimate {
         let mean = moments.mean();
         samples.iter().for_each(|&v| moments.add_deviation(v, mean));
         moments.estimate()
+    }
+
+    /// Give the estimate of `metric`: a share's interval (unit `share`, see
+    /// [`Metric::unit`]) clamped to [0, 1], which a normal-approximation interval
+    /// around a mean near 0 or 1 can leave; any other metric's unchanged.
+    ///
+    /// ```
+    /// use s3sim_model::metrics::Metric;
+    /// use s3sim_report::stats::Estimate;
+    /// let e = Estimate::from_samples(&[0.0, 0.0, 0.003]);
+    /// assert!(e.low < 0.0);
+    /// assert_eq!(e.of(Metric::RedirectRate).low, 0.0);
+    /// assert_eq!(e.of(Metric::RedirectRate).high, e.high);
+    /// assert_eq!(e.of(Metric::ExtraRoundTripsPerRequest).low, e.low);
+    /// ```
+    pub fn of(self, metric: Metric) -> Estimate {
+        if metric.unit() != "share" {
+            return self;
+        }
+        let (low, high) = crate::fmt::clamp_share(self.low, self.high);
+        Estimate { low, high, ..self }
     }
 
     /// Tell whether `value` lies inside the interval.

@@ -64,6 +64,77 @@ pub fn settled(result: &RunResult, group: usize) -> Estimate {
     Estimate::from_samples(&samples)
 }
 
+/// Write a swept RON value as a plain number in SI units, for `sweep.csv`: a duration
+/// (`"30s"`) in seconds, a rate (`"30/min"`) per second, a number as written; `true`
+/// and `false` and a bare name (`global`) as they are; anything else (a list, a call
+/// like `fixed("0s")`) as an empty field, which the point's label shows instead.
+///
+/// ```
+/// use s3sim_report::sweep_summary::si_value;
+/// assert_eq!(si_value("\"1h\""), "3600");
+/// assert_eq!(si_value("\"250ms\""), "0.25");
+/// assert_eq!(si_value("\"30/min\""), "0.5");
+/// assert_eq!(si_value("12"), "12");
+/// assert_eq!(si_value("0.25"), "0.25");
+/// assert_eq!(si_value("legacy"), "legacy");
+/// assert_eq!(si_value("false"), "false");
+/// assert_eq!(si_value("fixed(\"0s\")"), "");
+/// assert_eq!(si_value("[]"), "");
+/// ```
+pub fn si_value(ron_value: &str) -> String {
+    use s3sim_scenario::units::{Dur, Rate};
+    let text = ron_value.trim();
+    if let Ok(d) = ron::from_str::<Dur>(text) {
+        return d.0.as_secs_f64().to_string();
+    }
+    if let Ok(r) = ron::from_str::<Rate>(text) {
+        return r.per_sec().to_string();
+    }
+    if let Ok(n) = ron::from_str::<f64>(text) {
+        return n.to_string();
+    }
+    let bare = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if bare {
+        text.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// The label of `point` in `sweep.csv`: its name when the sweep names its points, else
+/// `path=value` per swept path, joined by `; `, with a plain RON string written bare
+/// (`resolvers[0].max_ttl=1h; resolvers[0].min_ttl=1h`), so that the field needs no
+/// CSV quotes unless a value is itself a list or a call.
+///
+/// ```
+/// use s3sim_report::sweep_summary::csv_label;
+/// let paths = ["a.ttl".to_string(), "b.mode".to_string()];
+/// let values = ["\"1h\"".to_string(), "legacy".to_string()];
+/// assert_eq!(csv_label(None, &paths, &values), "a.ttl=1h; b.mode=legacy");
+/// assert_eq!(csv_label(Some("fast"), &paths, &values), "fast");
+/// let call = ["fixed(\"0s\")".to_string()];
+/// assert_eq!(csv_label(None, &paths[..1], &call), "a.ttl=fixed(\"0s\")");
+/// ```
+pub fn csv_label(name: Option<&str>, paths: &[String], values: &[String]) -> String {
+    if let Some(name) = name {
+        return name.to_string();
+    }
+    let bare = |v: &str| -> String {
+        let inner = v.strip_prefix('"').and_then(|v| v.strip_suffix('"'));
+        match inner {
+            Some(inner) if !inner.contains(['"', '\\']) => inner.to_string(),
+            _ => v.to_string(),
+        }
+    };
+    paths
+        .iter()
+        .zip(values)
+        .map(|(p, v)| format!("{p}={}", bare(v)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Hold every point's summary estimates, with the swept paths and values.
 ///
 /// ```

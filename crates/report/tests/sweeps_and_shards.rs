@@ -118,14 +118,22 @@ fn sweep_csv_has_one_row_per_point_class_and_metric() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("point,resolvers[0].max_ttl,class,metric,mean,ci95_low,ci95_high,n")
+        Some("point,label,resolvers[0].max_ttl,class,metric,mean,ci95_low,ci95_high,n")
     );
+    // The swept value in seconds, the RON value (unquoted) in the label only: no field
+    // needs CSV quotes.
+    assert!(!csv.contains('"'), "{}", &csv[..300]);
     let row = csv
         .lines()
-        .find(|l| l.starts_with("1,\"\"\"1m\"\"\",all,redirect_rate,"))
-        .expect("quoted value");
-    assert_eq!(row.split(',').count(), 8, "{row}");
+        .find(|l| l.starts_with("1,resolvers[0].max_ttl=1m,60,all,redirect_rate,"))
+        .expect("a row of point 1 with its TTL in seconds");
     assert!(row.ends_with(",3"), "all 3 replicas had a value: {row}");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let ttl: Vec<f64> = reader
+        .records()
+        .map(|r| r.unwrap()[2].parse().unwrap())
+        .collect();
+    assert!(ttl.iter().all(|&t| t == 3600.0 || t == 60.0), "{ttl:?}");
 }
 
 #[test]

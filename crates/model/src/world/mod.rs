@@ -128,6 +128,33 @@ pub fn run_replica(config: &WorldConfig, streams: RandomStreams) -> ReplicaOutpu
     world.into_output(report.events, end)
 }
 
+/// Run a replica as [`run_replica`] does, telling `progress` after each of `slices`
+/// equal spans of simulated time how many are done (1 to `slices`): progress inside
+/// one long replica, for a progress bar.
+///
+/// The scheduler stops at each span's end and goes on from there; no event runs in
+/// between, so the output is [`run_replica`]'s, bit for bit.
+pub fn run_replica_in_slices(
+    config: &WorldConfig,
+    streams: RandomStreams,
+    slices: u32,
+    mut progress: impl FnMut(u32),
+) -> ReplicaOutput {
+    let mut world = World::new(config, streams);
+    let mut sched = Scheduler::new();
+    world.prime(&mut sched);
+    let end = config.duration.after_start();
+    let slices = slices.max(1);
+    let mut events = 0;
+    for k in 1..=slices {
+        let until = u128::from(end.as_nanos()) * u128::from(k) / u128::from(slices);
+        let until = SimTime::from_nanos(u64::try_from(until).unwrap_or(u64::MAX));
+        events += sched.run(&mut world, StopAt::time(until)).events;
+        progress(k);
+    }
+    world.into_output(events, end)
+}
+
 /// Follow one request through a replica of `config`: the `nth` (from 0) request of
 /// class `class` that starts at or after `from`, every hop in detail (its DNS lookup,
 /// the facility it reached, its status and times; see [`TracedHop`]).

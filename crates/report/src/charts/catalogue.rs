@@ -6,6 +6,7 @@
 
 use super::axis::TimeAxis;
 use super::load_charts::{capacity_vs_load, retries, utilisation, wait_vs_load};
+use super::references::{References, add_capacity_curves, mark_settle_time};
 use super::spec::ChartSpec;
 use super::sweep_charts::{curves, replicas, summary_chart};
 use super::time_charts::{
@@ -55,6 +56,18 @@ struct RunChart {
     files: &'static [&'static str],
     needs: Needs,
     build: Build,
+    reference: Reference,
+}
+
+/// What a chart draws of the run's [`References`] besides the scenario's events.
+#[derive(Clone, Copy, PartialEq)]
+enum Reference {
+    /// Nothing more.
+    None,
+    /// When the redirect rate settled, as a marker.
+    SettleTime,
+    /// Each limited facility's 1 − capacity/load curve.
+    CapacityLimit,
 }
 
 /// Every chart a run can get, in the order they are written.
@@ -63,61 +76,73 @@ const RUN_CHARTS: [RunChart; 12] = [
         files: &["redirect_rate.png"],
         needs: Needs::Always,
         build: Build::Time(redirect_rate),
+        reference: Reference::SettleTime,
     },
     RunChart {
         files: &["outcomes.png"],
         needs: Needs::Always,
         build: Build::Time(outcomes),
+        reference: Reference::None,
     },
     RunChart {
         files: &["dns_staleness.png"],
         needs: Needs::Always,
         build: Build::Time(dns_staleness),
+        reference: Reference::None,
     },
     RunChart {
         files: &["redirect_rate_by_class.png"],
         needs: Needs::Always,
         build: Build::Time(redirect_rate_by_class),
+        reference: Reference::None,
     },
     RunChart {
         files: &["error_rate_by_class.png"],
         needs: Needs::Always,
         build: Build::Time(error_rate_by_class),
+        reference: Reference::None,
     },
     RunChart {
         files: &["retries.png"],
         needs: Needs::Retries,
         build: Build::Time(retries),
+        reference: Reference::None,
     },
     RunChart {
         files: &["edge_hit_ratio.png"],
         needs: Needs::Cdn,
         build: Build::Time(edge_hit_ratio),
+        reference: Reference::None,
     },
     RunChart {
         files: &["facility_utilisation.png"],
         needs: Needs::Capacity,
         build: Build::Time(utilisation),
+        reference: Reference::None,
     },
     RunChart {
         files: &["capacity_vs_load.png"],
         needs: Needs::Capacity,
         build: Build::Other(capacity_vs_load),
+        reference: Reference::CapacityLimit,
     },
     RunChart {
         files: &["wait_vs_load.png"],
         needs: Needs::Capacity,
         build: Build::Other(wait_vs_load),
+        reference: Reference::None,
     },
     RunChart {
         files: &["dns_queries_per_lookup.png"],
         needs: Needs::StubResolvers,
         build: Build::Time(dns_queries_per_lookup),
+        reference: Reference::None,
     },
     RunChart {
         files: &["latency_p50_by_class.png"],
         needs: Needs::StubResolvers,
         build: Build::Time(latency_p50_by_class),
+        reference: Reference::None,
     },
 ];
 
@@ -135,10 +160,11 @@ impl Needs {
 }
 
 /// Every chart of a run, in [`RUN_CHARTS`] order: time charts with the scenario's
-/// `markers`, and each with the note that says what its lines and bands are.
-pub(crate) fn of_run(aggregate: &Aggregate, markers: &[Marker], title: &str) -> Vec<Planned> {
+/// events (`refs.markers`), the reference values of [`Reference`], and each with the
+/// note that says what its lines and bands are.
+pub(crate) fn of_run(aggregate: &Aggregate, refs: &References, title: &str) -> Vec<Planned> {
     let axis = TimeAxis::of(aggregate);
-    let markers = axis.markers(markers);
+    let markers = axis.markers(&refs.markers);
     RUN_CHARTS
         .iter()
         .filter(|chart| chart.needs.met(aggregate))
@@ -151,6 +177,13 @@ pub(crate) fn of_run(aggregate: &Aggregate, markers: &[Marker], title: &str) -> 
                 }
                 Build::Other(build) => build(aggregate, title),
             };
+            match chart.reference {
+                Reference::None => {}
+                Reference::SettleTime => mark_settle_time(&mut spec, refs, &axis),
+                Reference::CapacityLimit => {
+                    add_capacity_curves(&mut spec, refs, &aggregate.facilities);
+                }
+            }
             spec.note = note(aggregate, spec.series.iter().any(|s| s.band.is_some()));
             Planned {
                 files: with_svg(chart.files),

@@ -8,13 +8,13 @@ use super::layout::{AxisLabels, CategoryLabels, Chart, MarkerLabel, Placing, bui
 use super::legend::{LegendLayout, free_corner};
 use super::spec::{ChartSpec, Swatch};
 use super::style::{
-    AXIS_DESC_PX, FONT, LEGEND_PX, MARKER_GREY, MARKER_PX, MARKER_TEXT, NOTE_GREY, NOTE_PX, TEXT,
-    TICK_PX, TITLE_PX, font, heading_font,
+    AXIS_DESC_PX, LEGEND_PX, MARKER_GREY, MARKER_PX, MARKER_TEXT, NOTE_GREY, NOTE_PX, TEXT,
+    TICK_PX, TITLE_PX, bold, font, heading_font, px, room,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontStyle, FontTransform};
 
 /// Draw `spec` on `root`; `vector` backends get plain polylines (their renderer joins
 /// wide lines well), bitmaps get [`thick_polyline`].
@@ -59,45 +59,70 @@ fn draw_with_legend_below<DB: DrawingBackend>(
     draw_legend(&bottom, &legend, (left, 4))
 }
 
-/// Draw the title (bold) and the note under it in grey, each shrunk until it fits;
-/// returns the area below them.
+/// The smallest text of the title and of the note under it, in pixels of the chart
+/// drawn whatever its size: below it a half-size chart's note is no longer readable.
+const MIN_TITLE_PX: f64 = 13.0;
+const MIN_NOTE_PX: f64 = 11.0;
+
+/// Draw the title (bold) and the note under it in grey, each shrunk until it fits
+/// (down to [`MIN_TITLE_PX`] and [`MIN_NOTE_PX`]; a note that does not fit even then
+/// goes on two lines); returns the area below them.
 fn draw_titles<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &ChartSpec,
 ) -> Result<DrawingArea<DB, Shift>, String> {
     let (width, _) = root.dim_in_pixel();
-    let page = root.margin(12, 10, 12, 16);
-    let title_style = |px: f64| (FONT, px, FontStyle::Bold).into_font().color(&TEXT);
+    let page = root.margin(room(12), room(10), room(12), room(16));
+    let fits = |text: &str, style: &TextStyle<'_>| -> Result<bool, String> {
+        Ok(page.estimate_text_size(text, style).map_err(msg)?.0 + 40 <= width)
+    };
+    // Sizes are of the default canvas (`font` scales them); the floors are not.
+    let scale = px(1.0);
+    let title_style = |size: f64| bold(size, &TEXT);
     let mut title_px = TITLE_PX;
-    while title_px > 12.0
-        && page
-            .estimate_text_size(&spec.title, &title_style(title_px))
-            .map_err(msg)?
-            .0
-            + 40
-            > width
-    {
-        title_px -= 1.0;
+    while title_px * scale > MIN_TITLE_PX && !fits(&spec.title, &title_style(title_px))? {
+        title_px -= 0.5;
     }
     let mut body = page
         .titled(&spec.title, title_style(title_px))
         .map_err(msg)?;
     if !spec.note.is_empty() {
-        let note_style = |px: f64| (FONT, px).into_font().color(&NOTE_GREY);
+        let note_style = |size: f64| font(size).color(&NOTE_GREY);
         let mut note_px = NOTE_PX;
-        while note_px > 11.0
-            && page
-                .estimate_text_size(&spec.note, &note_style(note_px))
-                .map_err(msg)?
-                .0
-                + 40
-                > width
-        {
-            note_px -= 1.0;
+        while note_px * scale > MIN_NOTE_PX && !fits(&spec.note, &note_style(note_px))? {
+            note_px -= 0.5;
         }
-        body = body.titled(&spec.note, note_style(note_px)).map_err(msg)?;
+        let style = note_style(note_px);
+        let lines = if fits(&spec.note, &style)? {
+            vec![spec.note.clone()]
+        } else {
+            in_two_lines(&spec.note)
+        };
+        for line in &lines {
+            body = body.titled(line, style.clone()).map_err(msg)?;
+        }
     }
     Ok(body)
+}
+
+/// Split `text` in two lines at the `; ` (else the space) nearest its middle.
+fn in_two_lines(text: &str) -> Vec<String> {
+    let middle = text.len() / 2;
+    let nearest = |sep: &str| {
+        text.match_indices(sep)
+            .map(|(at, _)| at)
+            .min_by_key(|&at| at.abs_diff(middle))
+    };
+    match nearest("; ")
+        .map(|at| (at, 2))
+        .or(nearest(" ").map(|at| (at, 1)))
+    {
+        Some((at, len)) => vec![
+            text[..at + len - 1].to_string(),
+            text[at + len..].to_string(),
+        ],
+        None => vec![text.to_string()],
+    }
 }
 
 /// Everything but the titles and the legend, bottom layer first.
@@ -154,7 +179,8 @@ fn draw_mesh<DB: DrawingBackend>(
 }
 
 const AXIS_GREY: RGBColor = RGBColor(90, 90, 90);
-/// The smallest text an axis description shrinks to before it is shortened.
+/// The smallest text an axis description shrinks to before it is shortened, on the
+/// default canvas; at least 11 pixels of the chart drawn.
 const MIN_DESC_PX: f64 = 14.0;
 
 /// The axis descriptions and their (common) text size: the largest, down to
@@ -175,10 +201,12 @@ fn fit_axis_descs<DB: DrawingBackend>(
             .map_err(msg)?;
         Ok(x.0 as i32 <= room(plot_w) && y.0 as i32 <= room(plot_h))
     };
-    let mut px = AXIS_DESC_PX;
-    while px > MIN_DESC_PX && !fits(px)? {
-        px -= 1.0;
+    let floor = MIN_DESC_PX.max(MIN_NOTE_PX / px(1.0));
+    let mut size = AXIS_DESC_PX;
+    while size > floor && !fits(size)? {
+        size -= 0.5;
     }
+    let px = size;
     let style = font(px);
     Ok((
         ellipsize(&plot, &spec.x_desc, &style, room(plot_w))?,
@@ -567,5 +595,23 @@ fn draw_swatch<DB: DrawingBackend>(
             area.draw(&Rectangle::new(rect, border)).map_err(msg)
         }
         Swatch::Heading => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_two_lines;
+
+    #[test]
+    fn a_long_note_splits_at_the_clause_nearest_its_middle() {
+        assert_eq!(
+            in_two_lines("mean of 2 replicas; gaps: bins without data; one line per point"),
+            [
+                "mean of 2 replicas; gaps: bins without data;",
+                "one line per point"
+            ]
+        );
+        assert_eq!(in_two_lines("no clauses here"), ["no clauses", "here"]);
+        assert_eq!(in_two_lines("word"), ["word"]);
     }
 }

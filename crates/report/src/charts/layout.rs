@@ -6,7 +6,7 @@
 
 use super::error::msg;
 use super::spec::ChartSpec;
-use super::style::{MARKER_PX, font};
+use super::style::{MARKER_PX, font, room};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -67,12 +67,12 @@ fn build_with_margins<'a, DB: DrawingBackend>(
         1.0
     };
     ChartBuilder::on(area)
-        .margin_top(10 + extra_top)
-        .margin_right(28)
+        .margin_top(room(10) + extra_top)
+        .margin_right(room(28))
         .margin_left(6)
         .margin_bottom(4)
-        .x_label_area_size(62 + extra_bottom)
-        .y_label_area_size(84)
+        .x_label_area_size(room(62) + extra_bottom)
+        .y_label_area_size(room(84))
         .build_cartesian_2d(x_start..x_end, 0f64..y_max)
         .map_err(msg)
 }

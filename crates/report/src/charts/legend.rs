@@ -7,7 +7,7 @@
 use super::error::msg;
 use super::layout::Chart;
 use super::spec::{ChartSpec, LegendEntry, Swatch};
-use super::style::{LEGEND_PX, font, heading_font};
+use super::style::{LEGEND_PX, font, heading_font, room};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -115,7 +115,7 @@ impl<'e> LegendLayout<'e> {
         let (titles, items) = entries.split_at(headings);
         let (text_w, text_h) = largest_label(area, items, font(LEGEND_PX))?;
         let (title_w, title_h) = largest_label(area, titles, heading_font())?;
-        let row_h = text_h.max(title_h).max(LEGEND_PX as i32) + 10;
+        let row_h = text_h.max(title_h).max(room(LEGEND_PX as i32)) + room(10);
         // As many rows as fit in the area's height (less room for the x axis and the
         // title); more entries go into further columns.
         let (_, area_h) = area.dim_in_pixel();

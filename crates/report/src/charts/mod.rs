@@ -13,9 +13,11 @@
 //! - `time_charts`, `load_charts`, `sweep_charts`: what each chart plots, as a spec;
 //! - `spec`, `points`, `axis`, `palette`, `point_labels`: the spec's data types, points
 //!   from estimates, the time axis and ticks, shared colours, sweep point names;
+//! - `references`: the scenario's events and reference values (capacity, settle time);
 //! - `layout`, `legend`: where labels and the legend go;
 //! - `draw`, `dash`: painting a spec onto a plotters backend, dashed lines;
-//! - `style`: fonts, text sizes and text colours;
+//! - `style`: fonts, text sizes and text colours; `size`: the canvas size and how
+//!   text scales with it;
 //! - `crisp`: the bitmap backend wrapper that draws text at exact glyph positions.
 //!
 //! A new chart: a builder in `time_charts`, `load_charts` or `sweep_charts`, and its row
@@ -34,7 +36,9 @@ mod load_charts;
 mod palette;
 mod point_labels;
 mod points;
+mod references;
 mod sequence;
+mod size;
 mod spec;
 mod style;
 mod sweep_charts;
@@ -42,7 +46,9 @@ mod time_charts;
 
 pub use compare_charts::CompareCurve;
 pub use error::ChartError;
+pub use references::References;
 pub use sequence::{Sequence, SequenceArrow, sequence_svg};
+pub use size::ChartSize;
 
 use crate::aggregate::Aggregate;
 use crate::markers::Marker;
@@ -59,8 +65,9 @@ use std::path::{Path, PathBuf};
 /// Writes `redirect_rate`, `outcomes`, `dns_staleness`, `redirect_rate_by_class` and
 /// `error_rate_by_class`; with retries, `retries`; with a CDN, `edge_hit_ratio`; with
 /// limited facility servers, `facility_utilisation`, `capacity_vs_load` and
-/// `wait_vs_load`: each as `.png` and as `.svg` (the same picture). Time charts mark
-/// `markers`.
+/// `wait_vs_load`: each as `.png` and as `.svg` (the same picture), `size` pixels. Time
+/// charts mark the scenario's events; the redirect chart marks when the redirect rate
+/// settled and `capacity_vs_load` draws 1 − capacity/load ([`References`]).
 ///
 /// # Errors
 ///
@@ -68,10 +75,11 @@ use std::path::{Path, PathBuf};
 pub fn render_all(
     dir: &Path,
     aggregate: &Aggregate,
-    markers: &[Marker],
+    refs: &References,
     title: &str,
+    size: ChartSize,
 ) -> Result<Vec<PathBuf>, ChartError> {
-    write_charts(dir, &catalogue::of_run(aggregate, markers, title))
+    write_charts(dir, &catalogue::of_run(aggregate, refs, title), size)
 }
 
 /// Draw the charts of a sweep into `dir`; returns the files written.
@@ -92,10 +100,12 @@ pub fn render_sweep(
     aggregates: &[&Aggregate],
     markers: &[Marker],
     title: &str,
+    size: ChartSize,
 ) -> Result<Vec<PathBuf>, ChartError> {
     write_charts(
         dir,
         &catalogue::of_sweep(summary, aggregates, markers, title),
+        size,
     )
 }
 
@@ -110,10 +120,11 @@ pub fn render_sweep(
 /// [`ChartError`] when a chart cannot be drawn.
 pub fn svg_all(
     aggregate: &Aggregate,
-    markers: &[Marker],
+    refs: &References,
     title: &str,
+    size: ChartSize,
 ) -> Result<Vec<InlineChart>, ChartError> {
-    inline(&catalogue::of_run(aggregate, markers, title))
+    inline(&catalogue::of_run(aggregate, refs, title), size)
 }
 
 /// Draw the charts of a sweep as SVG documents in memory (see [`render_sweep`]).
@@ -126,8 +137,12 @@ pub fn svg_sweep(
     aggregates: &[&Aggregate],
     markers: &[Marker],
     title: &str,
+    size: ChartSize,
 ) -> Result<Vec<InlineChart>, ChartError> {
-    inline(&catalogue::of_sweep(summary, aggregates, markers, title))
+    inline(
+        &catalogue::of_sweep(summary, aggregates, markers, title),
+        size,
+    )
 }
 
 /// Draw the overlay charts of two runs into `dir`: `compare_redirect_rate` and
@@ -148,7 +163,7 @@ pub fn render_compare(
             spec: compare_charts::overlay(a, b, metric, what),
         })
         .collect();
-    write_charts(dir, &planned)
+    write_charts(dir, &planned, ChartSize::default())
 }
 
 /// Hold one chart drawn as SVG text: what [`svg_all`] and [`svg_sweep`] give.
@@ -163,13 +178,13 @@ pub struct InlineChart {
 }
 
 /// Draw each planned chart into an SVG string.
-fn inline(charts: &[Planned]) -> Result<Vec<InlineChart>, ChartError> {
+fn inline(charts: &[Planned], size: ChartSize) -> Result<Vec<InlineChart>, ChartError> {
     charts
         .iter()
         .map(|chart| {
             let file = &chart.files[0];
             let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
-            let svg = svg_string(&chart.spec).map_err(|message| ChartError {
+            let svg = svg_string(&chart.spec, size).map_err(|message| ChartError {
                 file: file.clone(),
                 message,
             })?;
@@ -183,11 +198,12 @@ fn inline(charts: &[Planned]) -> Result<Vec<InlineChart>, ChartError> {
 }
 
 /// Draw `spec` into an SVG document in memory.
-fn svg_string(spec: &ChartSpec) -> Result<String, String> {
+fn svg_string(spec: &ChartSpec, size: ChartSize) -> Result<String, String> {
     style::register_fonts()?;
+    let _scale = style::TextScale::set(size.text_scale());
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut text, size.pixels()).into_drawing_area();
         draw::draw(&root, spec, true)?;
         root.present().map_err(msg)?;
     }
@@ -196,7 +212,11 @@ fn svg_string(spec: &ChartSpec) -> Result<String, String> {
 
 /// Create `dir` and draw each planned chart into each of its files; returns the files
 /// written.
-fn write_charts(dir: &Path, charts: &[Planned]) -> Result<Vec<PathBuf>, ChartError> {
+fn write_charts(
+    dir: &Path,
+    charts: &[Planned],
+    size: ChartSize,
+) -> Result<Vec<PathBuf>, ChartError> {
     std::fs::create_dir_all(dir).map_err(|e| ChartError {
         file: dir.display().to_string(),
         message: e.to_string(),
@@ -205,7 +225,7 @@ fn write_charts(dir: &Path, charts: &[Planned]) -> Result<Vec<PathBuf>, ChartErr
     for chart in charts {
         for file in &chart.files {
             let path = dir.join(file);
-            render_file(&path, &chart.spec).map_err(|message| ChartError {
+            render_file(&path, &chart.spec, size).map_err(|message| ChartError {
                 file: file.clone(),
                 message,
             })?;
@@ -215,22 +235,19 @@ fn write_charts(dir: &Path, charts: &[Planned]) -> Result<Vec<PathBuf>, ChartErr
     Ok(written)
 }
 
-/// Canvas size of every chart, in pixels.
-const WIDTH: u32 = 1280;
-const HEIGHT: u32 = 720;
-
-/// Draw `spec` into `path`: SVG if the extension says so, PNG otherwise.
-fn render_file(path: &Path, spec: &ChartSpec) -> Result<(), String> {
+/// Draw `spec` into `path`, `size` pixels: SVG if the extension says so, PNG otherwise.
+fn render_file(path: &Path, spec: &ChartSpec, size: ChartSize) -> Result<(), String> {
     style::register_fonts()?;
+    let _scale = style::TextScale::set(size.text_scale());
     let svg = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     if svg {
-        let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::new(path, size.pixels()).into_drawing_area();
         draw::draw(&root, spec, true)?;
         root.present().map_err(msg)
     } else {
-        let root = CrispText::new(BitMapBackend::new(path, (WIDTH, HEIGHT)))?.into_drawing_area();
+        let root = CrispText::new(BitMapBackend::new(path, size.pixels()))?.into_drawing_area();
         draw::draw(&root, spec, false)?;
         root.present().map_err(msg)
     }
@@ -280,7 +297,14 @@ mod tests {
     fn renders_every_chart() {
         let (aggregate, markers) = short_run();
         let dir = tempfile::tempdir().unwrap();
-        let files = render_all(dir.path(), &aggregate, &markers, "short-run").unwrap();
+        let files = render_all(
+            dir.path(),
+            &aggregate,
+            &References::events(markers.clone()),
+            "short-run",
+            ChartSize::default(),
+        )
+        .unwrap();
         let names: Vec<String> = files
             .iter()
             .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
@@ -312,7 +336,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blocker = dir.path().join("file");
         std::fs::write(&blocker, b"x").unwrap();
-        let err = render_all(&blocker.join("sub"), &aggregate, &markers, "t").unwrap_err();
+        let err = render_all(
+            &blocker.join("sub"),
+            &aggregate,
+            &References::events(markers.clone()),
+            "t",
+            ChartSize::default(),
+        )
+        .unwrap_err();
         assert!(!err.message.is_empty());
     }
 
@@ -347,7 +378,14 @@ mod tests {
             .collect();
         let title = "a very long scenario name that goes on and on & on <and> keeps going well past the width";
         let dir = tempfile::tempdir().unwrap();
-        let files = render_all(dir.path(), &result.aggregate, &markers, title).unwrap();
+        let files = render_all(
+            dir.path(),
+            &result.aggregate,
+            &References::events(markers.clone()),
+            title,
+            ChartSize::default(),
+        )
+        .unwrap();
         assert_eq!(files.len(), 10);
         let svg = std::fs::read_to_string(dir.path().join("redirect_rate.svg")).unwrap();
         assert!(svg.contains("&amp; on &lt;and&gt;"));
@@ -371,7 +409,14 @@ mod tests {
         let result = crate::run(&world, options);
         let dir = tempfile::tempdir().unwrap();
         let markers = crate::markers::markers(&world);
-        let files = render_all(dir.path(), &result.aggregate, &markers, "storm").unwrap();
+        let files = render_all(
+            dir.path(),
+            &result.aggregate,
+            &References::events(markers.clone()),
+            "storm",
+            ChartSize::default(),
+        )
+        .unwrap();
         let names: Vec<String> = files
             .iter()
             .skip(10)
@@ -421,7 +466,14 @@ mod tests {
             let result = crate::run(&loaded.world, options);
             let out = Path::new("/tmp/charts-preview").join(&loaded.scenario.name);
             let markers = crate::markers::markers(&loaded.world);
-            render_all(&out, &result.aggregate, &markers, &loaded.scenario.name).unwrap();
+            render_all(
+                &out,
+                &result.aggregate,
+                &References::events(markers.clone()),
+                &loaded.scenario.name,
+                ChartSize::default(),
+            )
+            .unwrap();
             println!("{}", out.display());
         }
     }

@@ -140,15 +140,19 @@ impl ChartSpec {
         self.series.push(series);
     }
 
+    /// The highest point of any line or band; 0 without lines.
+    fn top(&self) -> f64 {
+        self.series.iter().map(Series::top).fold(0.0, f64::max)
+    }
+
     /// Fit the y axis to the lines (and their bands).
     pub(crate) fn fit_y(&mut self) {
-        let top = self.series.iter().map(Series::top).fold(0.0, f64::max);
-        self.y_max = y_top(top);
+        self.y_max = y_top(self.top());
     }
 
     /// Fit the y axis to the lines of a quantity that is not a share (no top at 1).
     pub(crate) fn fit_y_unbounded(&mut self) {
-        let top = self.series.iter().map(Series::top).fold(0.0, f64::max);
+        let top = self.top();
         self.y_max = if top.is_finite() && top > 0.0 {
             top * 1.1
         } else {
@@ -210,7 +214,7 @@ impl Series {
             .fold(0.0, f64::max)
     }
 
-    fn swatch(&self) -> Swatch {
+    pub(crate) fn swatch(&self) -> Swatch {
         Swatch::Line {
             color: self.color,
             width: self.width,

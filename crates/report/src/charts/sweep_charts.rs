@@ -359,8 +359,15 @@ mod tests {
         let (summary, results) = run(&loaded, 3);
         let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
         let dir = tempfile::tempdir().unwrap();
-        let files =
-            super::super::render_sweep(dir.path(), &summary, &aggregates, &[], "s").unwrap();
+        let files = super::super::render_sweep(
+            dir.path(),
+            &summary,
+            &aggregates,
+            &[],
+            "s",
+            super::super::ChartSize::default(),
+        )
+        .unwrap();
         let names: Vec<String> = files
             .iter()
             .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
@@ -415,8 +422,15 @@ mod tests {
         assert_eq!(settled.n, 0, "expected no settle time in 20 minutes");
         let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
         let dir = tempfile::tempdir().unwrap();
-        let files = super::super::render_sweep(dir.path(), &summary, &aggregates, &[], "one point")
-            .unwrap();
+        let files = super::super::render_sweep(
+            dir.path(),
+            &summary,
+            &aggregates,
+            &[],
+            "one point",
+            super::super::ChartSize::default(),
+        )
+        .unwrap();
         assert_eq!(files.len(), 12);
         super::super::tests::assert_pngs(files.iter().filter(|f| f.extension().unwrap() == "png"));
 
@@ -431,7 +445,15 @@ mod tests {
         assert_eq!(settle.annotations[0].text, "missing");
 
         // No aggregates at all, and one point too few: still charts.
-        let files = super::super::render_sweep(dir.path(), &summary, &[], &[], "none").unwrap();
+        let files = super::super::render_sweep(
+            dir.path(),
+            &summary,
+            &[],
+            &[],
+            "none",
+            super::super::ChartSize::default(),
+        )
+        .unwrap();
         assert_eq!(files.len(), 12);
     }
 
@@ -507,8 +529,15 @@ mod tests {
             let aggregates: Vec<&Aggregate> = results.iter().map(|r| &r.aggregate).collect();
             let out = std::path::Path::new("/tmp/sweep-preview").join(name);
             let title = &loaded.scenario.name;
-            let files =
-                super::super::render_sweep(&out, &summary, &aggregates, &[], title).unwrap();
+            let files = super::super::render_sweep(
+                &out,
+                &summary,
+                &aggregates,
+                &[],
+                title,
+                super::super::ChartSize::default(),
+            )
+            .unwrap();
             println!("{}: {} files in {}", name, files.len(), out.display());
             for point in 0..summary.points() {
                 let row: Vec<String> = SUMMARY_CHARTS

@@ -8,7 +8,7 @@
 use super::files::OutputError;
 use crate::aggregate::Aggregate;
 use crate::stats::Estimate;
-use crate::sweep_summary::SweepSummary;
+use crate::sweep_summary::{SweepSummary, csv_label, si_value};
 use s3sim_model::metrics::facility::FacilityMetric;
 use std::io::Write;
 
@@ -83,25 +83,32 @@ pub fn write_facilities_csv<W: Write>(aggregate: &Aggregate, out: W) -> Result<W
     table.finish()
 }
 
-/// Write `sweep.csv`: `point,<path>…,class,metric,mean,ci95_low,ci95_high,n`, one row
-/// per point × class × defined summary metric.
+/// Write `sweep.csv`: `point,label,<path>…,class,metric,mean,ci95_low,ci95_high,n`, one
+/// row per point × class × defined summary metric.
+///
+/// `label` names the point ([`csv_label`]: its name, or `path=value; …`); each `<path>`
+/// column holds the swept value as a plain number in SI units ([`si_value`]: seconds,
+/// per second), so that a plotting tool reads it without parsing RON.
 ///
 /// # Errors
 ///
 /// [`OutputError::Encode`] if the CSV writer fails, e.g. when a point does not set
 /// every swept path.
 pub fn sweep_csv(summary: &SweepSummary) -> Result<String, OutputError> {
-    let mut keys = vec!["point"];
+    let mut keys = vec!["point", "label"];
     keys.extend(summary.paths.iter().map(String::as_str));
     keys.extend(["class", "metric"]);
     let mut table = Table::new("sweep.csv", &keys, true, Vec::new())?;
     for point in 0..summary.points() {
         let index = point.to_string();
+        let values: Vec<String> = summary.values[point].iter().map(|v| si_value(v)).collect();
+        let name = summary.names.get(point).map(String::as_str);
+        let label = csv_label(name, &summary.paths, &summary.values[point]);
         for (group, class) in summary.groups.iter().enumerate() {
             for &metric in &summary.metrics {
                 let name = metric.name();
-                let mut keys = vec![index.as_str()];
-                keys.extend(summary.values[point].iter().map(String::as_str));
+                let mut keys = vec![index.as_str(), label.as_str()];
+                keys.extend(values.iter().map(String::as_str));
                 keys.extend([class.as_str(), name.as_str()]);
                 table.row(&keys, summary.get(point, group, metric))?;
             }

@@ -17,7 +17,6 @@ use crate::runner::{RunOptions, RunResult};
 use crate::stats::Estimate;
 use crate::sweep_summary::{SETTLE_THRESHOLD, SummaryMetric, SweepSummary, settled};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
-use s3sim_engine::SimDuration;
 use s3sim_model::metrics::{Counter, Metric};
 use s3sim_scenario::LoadedScenario;
 use std::fmt::Write;
@@ -131,10 +130,7 @@ fn number(value: f64, shown: Shown) -> String {
 
 /// Write `seconds` as a duration: `1h 11m`, `45s`, `2m 30s`.
 pub(crate) fn duration(seconds: f64) -> String {
-    if !seconds.is_finite() || seconds < 0.0 {
-        return "–".into();
-    }
-    SimDuration::from_secs(seconds.round() as u64).to_string()
+    crate::fmt::duration(seconds).unwrap_or_else(|| "–".into())
 }
 
 /// One table cell of an estimate: the mean, its 95 % interval under it, and the mean

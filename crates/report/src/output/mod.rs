@@ -87,7 +87,97 @@ fn write_staged(
     options: RunOptions,
     results: &[RunResult],
 ) -> Result<Vec<PathBuf>, OutputError> {
+    let size = staging.out().charts();
+    let files = write_into(staging.path(), size, loaded, options, results)?;
+    install(staging, files)
+}
+
+/// Install `staging` and name `files` (written inside it) where they now are.
+fn install(staging: Staging<'_>, files: Vec<PathBuf>) -> Result<Vec<PathBuf>, OutputError> {
     let out = staging.out();
+    let staged = staging.path().to_path_buf();
+    staging.install()?;
+    Ok(files
+        .iter()
+        .map(|f| {
+            out.path()
+                .join(f.strip_prefix(&staged).expect("inside staging"))
+        })
+        .collect())
+}
+
+/// Collect the results of several scenarios under one output directory, one
+/// sub-directory each (`s3sim check --out`), and install them together.
+///
+/// The directory follows the rules of [`write_results`]: it must be new, empty or
+/// written by s3sim (or forced), and it is replaced whole, atomically, by
+/// [`ResultsTree::install`]; dropped before that, nothing under it changes.
+pub struct ResultsTree<'a> {
+    staging: Staging<'a>,
+    files: Vec<PathBuf>,
+}
+
+impl<'a> ResultsTree<'a> {
+    /// Start collecting results for `out`.
+    ///
+    /// # Errors
+    ///
+    /// [`OutputError::Refused`] when `out` may not be replaced; [`OutputError::Io`]
+    /// when the staging directory cannot be created.
+    pub fn new(out: &'a OutDir) -> Result<Self, OutputError> {
+        Ok(ResultsTree {
+            staging: Staging::new(out, Kind::Results)?,
+            files: Vec::new(),
+        })
+    }
+
+    /// Write the outputs of a run (as [`write_results`] would) into the sub-directory
+    /// named after the scenario (`-2`, `-3`, … added when a name repeats); returns
+    /// the sub-directory's name.
+    ///
+    /// # Errors
+    ///
+    /// As [`write_results`].
+    pub fn add(
+        &mut self,
+        loaded: &LoadedScenario,
+        options: RunOptions,
+        results: &[RunResult],
+    ) -> Result<String, OutputError> {
+        let base = &loaded.scenario.name;
+        let mut name = base.clone();
+        let mut k = 1;
+        while self.staging.path().join(&name).exists() {
+            k += 1;
+            name = format!("{base}-{k}");
+        }
+        let dir = self.staging.path().join(&name);
+        std::fs::create_dir(&dir).map_err(io(&dir))?;
+        let size = self.staging.out().charts();
+        self.files
+            .extend(write_into(&dir, size, loaded, options, results)?);
+        Ok(name)
+    }
+
+    /// Install the collected results in place of the output directory; returns the
+    /// files written.
+    ///
+    /// # Errors
+    ///
+    /// As [`write_results`].
+    pub fn install(self) -> Result<Vec<PathBuf>, OutputError> {
+        install(self.staging, self.files)
+    }
+}
+
+/// Write every output of a run into `dir`, charts `size` pixels; returns the files.
+fn write_into(
+    dir: &Path,
+    size: charts::ChartSize,
+    loaded: &LoadedScenario,
+    options: RunOptions,
+    results: &[RunResult],
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut files = Vec::new();
     // Verdicts need one result per point; a caller that runs fewer (tests that
     // shorten a scenario to one point) gets a page without them.
@@ -107,21 +197,18 @@ fn write_staged(
             verdicts: &verdicts,
         };
         files.extend(write_point(
-            staging.path(),
+            dir,
             &page,
             &loaded.points[0],
             &loaded.source,
             &results[0],
+            size,
         )?);
     } else {
-        files.push(write_file(
-            staging.path(),
-            "scenario.ron",
-            loaded.source.as_bytes(),
-        )?);
+        files.push(write_file(dir, "scenario.ron", loaded.source.as_bytes())?);
         let summary = SweepSummary::new(loaded, results);
         files.push(write_file(
-            staging.path(),
+            dir,
             "sweep.csv",
             sweep_csv(&summary)?.as_bytes(),
         )?);
@@ -129,11 +216,12 @@ fn write_staged(
         let markers = sweep_markers(loaded);
         let name = &loaded.scenario.name;
         files.extend(charts::render_sweep(
-            staging.path(),
+            dir,
             &summary,
             &aggregates,
             &markers,
             name,
+            size,
         )?);
         let point_dirs: Vec<String> = loaded
             .points
@@ -148,14 +236,14 @@ fn write_staged(
             ron: &filled,
             verdicts: &verdicts,
         };
-        let inline = charts::svg_sweep(&summary, &aggregates, &markers, name)?;
+        let inline = charts::svg_sweep(&summary, &aggregates, &markers, name, size)?;
         files.push(write_file(
-            staging.path(),
+            dir,
             "report.html",
             html::sweep_page(&page, &inline).as_bytes(),
         )?);
-        for ((point, result), dir) in loaded.points.iter().zip(results).zip(&point_dirs) {
-            let sub = staging.path().join(dir);
+        for ((point, result), point_dir) in loaded.points.iter().zip(results).zip(&point_dirs) {
+            let sub = dir.join(point_dir);
             std::fs::create_dir(&sub).map_err(io(&sub))?;
             let ron = point_ron(loaded, point)?;
             let title = format!("{name} [{}]", point.label());
@@ -167,18 +255,10 @@ fn write_staged(
                 ron: &ron,
                 verdicts: &[],
             };
-            files.extend(write_point(&sub, &page, point, &ron, result)?);
+            files.extend(write_point(&sub, &page, point, &ron, result, size)?);
         }
     }
-    let staged = staging.path().to_path_buf();
-    staging.install()?;
-    Ok(files
-        .iter()
-        .map(|f| {
-            out.path()
-                .join(f.strip_prefix(&staged).expect("inside staging"))
-        })
-        .collect())
+    Ok(files)
 }
 
 /// A sweep point's scenario as RON that runs on its own (no sweep, no expectations).
@@ -205,13 +285,14 @@ pub fn scenario_ron(scenario: &Scenario, header: &str) -> Result<String, OutputE
 }
 
 /// Write one point's files into `dir`: CSV tables, `summary.json`, `source` as
-/// `scenario.ron`, its charts, then `report.html`.
+/// `scenario.ron`, its charts (`size` pixels), then `report.html`.
 fn write_point(
     dir: &Path,
     page: &html::PointPage<'_>,
     point: &SweepPoint,
     source: &str,
     result: &RunResult,
+    size: charts::ChartSize,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let loaded = page.loaded;
     let mut files = vec![
@@ -231,14 +312,16 @@ fn write_point(
         })?,
         write_file(dir, "scenario.ron", source.as_bytes())?,
     ];
-    let markers = markers(&point.world());
+    let world = point.world();
+    let refs = charts::References::of(&world, result, markers(&world));
     files.extend(charts::render_all(
         dir,
         &result.aggregate,
-        &markers,
+        &refs,
         page.title,
+        size,
     )?);
-    let inline = charts::svg_all(&result.aggregate, &markers, page.title)?;
+    let inline = charts::svg_all(&result.aggregate, &refs, page.title, size)?;
     files.push(write_file(
         dir,
         "report.html",

@@ -9,6 +9,7 @@
 //! and a path under a file are never replaced.
 
 use super::files::{OutputError, io};
+use crate::charts::ChartSize;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -81,6 +82,7 @@ impl Kind {
 pub struct OutDir {
     path: PathBuf,
     force: bool,
+    chart_size: ChartSize,
 }
 
 impl OutDir {
@@ -89,6 +91,7 @@ impl OutDir {
         OutDir {
             path: path.into(),
             force: false,
+            chart_size: ChartSize::default(),
         }
     }
 
@@ -98,6 +101,17 @@ impl OutDir {
     /// the home directory are refused even so.
     pub fn force(self, force: bool) -> Self {
         OutDir { force, ..self }
+    }
+
+    /// Draw the charts written here `size` pixels (the CLI's `--chart-width`,
+    /// `--chart-height`, `--chart-scale`; default 1280 × 720).
+    pub fn chart_size(self, chart_size: ChartSize) -> Self {
+        OutDir { chart_size, ..self }
+    }
+
+    /// The size of the charts written here.
+    pub fn charts(&self) -> ChartSize {
+        self.chart_size
     }
 
     /// The directory results go to.

@@ -81,9 +81,8 @@ pub fn run_shard(
     let bar = progress_bar(pending.len() as u64, options.progress);
     pending.par_iter().try_for_each(|&job| {
         let started = Instant::now();
-        let output = run_job(&loaded.points[job.point].world(), job, options.seed);
+        let output = run_job(&loaded.points[job.point].world(), job, options.seed, &bar);
         let wall_ms = started.elapsed().as_millis() as u64;
-        bar.inc(1);
         write_job(out.path(), job, &output, wall_ms)
     })?;
     bar.finish_and_clear();
