@@ -55,6 +55,9 @@ pub struct EventQueue<E> {
     /// `buckets[b]`: entries whose time's highest bit differing from `last` is bit `b`,
     /// each bucket's equal times in insertion order.
     buckets: [Vec<Entry<E>>; BITS],
+    /// `mins[b]`: the earliest time in `buckets[b]` (`u64::MAX` when empty), kept on
+    /// every push so that a pop finds the next `last` without scanning the bucket.
+    mins: [u64; BITS],
     /// Bit `b` set when `buckets[b]` is not empty.
     occupied: u64,
     /// The time of the last pop (0 before the first), in nanoseconds.
@@ -88,6 +91,7 @@ impl<E> EventQueue<E> {
         EventQueue {
             due: VecDeque::new(),
             buckets: std::array::from_fn(|_| Vec::new()),
+            mins: [u64::MAX; BITS],
             occupied: 0,
             last: 0,
             len: 0,
@@ -110,6 +114,7 @@ impl<E> EventQueue<E> {
         if time > self.last {
             let b = bucket_of(time, self.last);
             self.buckets[b].push(Entry { time, event });
+            self.mins[b] = self.mins[b].min(time);
             self.occupied |= 1 << b;
         } else {
             if time < self.last {
@@ -137,9 +142,7 @@ impl<E> EventQueue<E> {
                 return None;
             }
             let b = self.occupied.trailing_zeros() as usize;
-            let earliest = self.buckets[b]
-                .iter()
-                .fold(u64::MAX, |min, entry| min.min(entry.time));
+            let earliest = self.mins[b];
             if earliest > until {
                 return None;
             }
@@ -157,6 +160,7 @@ impl<E> EventQueue<E> {
     fn redistribute(&mut self, b: usize, earliest: u64) {
         self.last = earliest;
         self.occupied &= !(1 << b);
+        self.mins[b] = u64::MAX;
         // Every entry goes to a lower bucket (its times agree with `earliest` above
         // bit `b`), and those are empty, so each receives bucket `b`'s order.
         let mut moving = std::mem::take(&mut self.buckets[b]);
@@ -174,6 +178,7 @@ impl<E> EventQueue<E> {
             self.due.push_back(entry);
         } else {
             let b = bucket_of(entry.time, self.last);
+            self.mins[b] = self.mins[b].min(entry.time);
             self.buckets[b].push(entry);
             self.occupied |= 1 << b;
         }
@@ -189,6 +194,7 @@ impl<E> EventQueue<E> {
         let due = std::mem::take(&mut self.due);
         let mut buckets = std::mem::replace(&mut self.buckets, std::array::from_fn(|_| Vec::new()));
         self.occupied = 0;
+        self.mins = [u64::MAX; BITS];
         for entry in due {
             self.place(entry);
         }
@@ -201,8 +207,7 @@ impl<E> EventQueue<E> {
 
     /// When the earliest event is due, if any.
     ///
-    /// O(1) when events are due at the time of the last pop, else a scan of the
-    /// lowest non-empty bucket (the run loop does not call this).
+    /// O(1): the earliest time of each bucket is kept as entries arrive.
     pub fn peek_time(&self) -> Option<SimTime> {
         if !self.due.is_empty() {
             return Some(SimTime::from_nanos(self.last));
@@ -211,11 +216,7 @@ impl<E> EventQueue<E> {
             return None;
         }
         let b = self.occupied.trailing_zeros() as usize;
-        self.buckets[b]
-            .iter()
-            .map(|entry| entry.time)
-            .min()
-            .map(SimTime::from_nanos)
+        Some(SimTime::from_nanos(self.mins[b]))
     }
 
     /// Number of pending events.

@@ -202,6 +202,11 @@ impl<'a> PrefixBudgets<'a> {
     /// on the fly for keys it does not hold.
     fn partition(&self, bucket: BucketId, key: KeyId) -> usize {
         let b = bucket as usize;
+        // A bucket without partitioned prefixes has one partition: no search, and no
+        // read of `of_object` (a cache miss per request on large buckets).
+        if self.limits.prefixes.get(b).is_none_or(Vec::is_empty) {
+            return self.first[b] as usize;
+        }
         let local = match self
             .objects
             .per_bucket

@@ -1,5 +1,6 @@
 //! Per-facility load: arrivals, 503s, utilisation, queue length and waiting time per bin.
 
+use super::BinIndex;
 use crate::dense::dense_enum;
 use hdrhistogram::Histogram;
 use s3sim_engine::{SimDuration, SimTime};
@@ -87,6 +88,7 @@ pub struct FacilityRecorder {
     waits: Vec<Option<[u64; 2]>>,
     open_bin: usize,
     open: Vec<Histogram<u32>>,
+    index: BinIndex,
 }
 
 const WAIT_RANGE_US: (u64, u64) = (1, 24 * 3_600 * 1_000_000);
@@ -108,11 +110,12 @@ impl FacilityRecorder {
             waits: vec![None; bins * facilities],
             open_bin: 0,
             open: vec![histogram; facilities],
+            index: BinIndex::new(bin_width, bins),
         }
     }
 
-    fn bin_of(&self, t: SimTime) -> usize {
-        ((t.as_nanos() / self.bin_width.as_nanos()) as usize).min(self.bins - 1)
+    fn bin_of(&mut self, t: SimTime) -> usize {
+        self.index.of(t)
     }
 
     fn add(&mut self, bin: usize, facility: usize, counter: FacilityCounter, n: u64) {
@@ -122,17 +125,20 @@ impl FacilityRecorder {
 
     /// Count a request reaching `facility` at `now`.
     pub fn arrived(&mut self, facility: usize, now: SimTime) {
-        self.add(self.bin_of(now), facility, FacilityCounter::Arrivals, 1);
+        let bin = self.bin_of(now);
+        self.add(bin, facility, FacilityCounter::Arrivals, 1);
     }
 
     /// Count a 503 SlowDown.
     pub fn shed(&mut self, facility: usize, now: SimTime) {
-        self.add(self.bin_of(now), facility, FacilityCounter::SlowDowns, 1);
+        let bin = self.bin_of(now);
+        self.add(bin, facility, FacilityCounter::SlowDowns, 1);
     }
 
     /// Count a request whose service ended.
     pub fn served(&mut self, facility: usize, now: SimTime) {
-        self.add(self.bin_of(now), facility, FacilityCounter::Served, 1);
+        let bin = self.bin_of(now);
+        self.add(bin, facility, FacilityCounter::Served, 1);
     }
 
     /// Record a request starting service after waiting `wait`.
@@ -147,8 +153,10 @@ impl FacilityRecorder {
     /// Record a request served at once (unlimited servers): started at `now` with no
     /// wait, done at `done`. Unlimited facilities have no utilisation, so no level.
     pub fn unqueued(&mut self, facility: usize, now: SimTime, done: SimTime) {
-        self.add(self.bin_of(now), facility, FacilityCounter::Started, 1);
-        self.add(self.bin_of(done), facility, FacilityCounter::Served, 1);
+        let bin = self.bin_of(now);
+        self.add(bin, facility, FacilityCounter::Started, 1);
+        let bin = self.bin_of(done);
+        self.add(bin, facility, FacilityCounter::Served, 1);
     }
 
     /// Set `facility`'s busy servers and queue length from `now` on.
