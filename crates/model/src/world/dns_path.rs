@@ -482,4 +482,33 @@ mod tests {
         assert!((437..=563).contains(&upstream[1]), "{upstream:?}");
         assert!(upstream[2] <= 20, "{upstream:?}");
     }
+
+    #[test]
+    fn a_chained_lookup_is_one_query_to_the_resolver_costing_a_miss_per_expired_link() {
+        // CNAME 300 s, A 5 s; resolver rtt 1 ms, miss 20 ms; no process cache.
+        let mut config = world(vec![class(1, s(60))]);
+        config.dns.cname_ttl = Some(s(300));
+        let (mut dns, endpoints) = setup(&config);
+        let mut memory = ClientMemory::default();
+        let mut resolve = |t: u64| {
+            let r = dns.resolve(
+                &mut memory,
+                DnsCachePolicy::None,
+                &StubResolver::default(),
+                0,
+                Host::BucketGlobal(0),
+                SimTime::from_secs(t),
+                &endpoints,
+            );
+            (
+                r.latency.as_nanos() / 1_000_000,
+                r.resolver_hit,
+                r.sent.queries,
+            )
+        };
+        assert_eq!(resolve(0), (41, Some(false), 1), "CNAME and A fetched");
+        assert_eq!(resolve(4), (1, Some(true), 1), "both fresh");
+        assert_eq!(resolve(5), (21, Some(false), 1), "A records only");
+        assert_eq!(resolve(300), (41, Some(false), 1), "both expired");
+    }
 }
