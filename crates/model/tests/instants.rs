@@ -32,6 +32,7 @@ fn zone(buckets: &[Bucket]) -> Authoritative {
         propagation: Delay::Fixed(SimDuration::ZERO),
         propagation_cap: secs(86_400),
         missing_bucket_nxdomain: true,
+        cname_ttl: None,
     };
     Authoritative::new(dns, US_EAST_1, buckets, RandomStreams::new(1))
 }

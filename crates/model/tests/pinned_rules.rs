@@ -289,6 +289,7 @@ fn exponential_zone(buckets: &[Bucket]) -> Authoritative {
         propagation: Delay::Exponential { mean: secs(600) },
         propagation_cap: secs(86_400),
         missing_bucket_nxdomain: false,
+        cname_ttl: None,
     };
     Authoritative::new(dns, US_EAST_1, buckets, RandomStreams::new(11))
 }

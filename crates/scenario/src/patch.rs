@@ -292,7 +292,8 @@ patchable!(DnsSpec {
     record_ttl,
     propagation,
     propagation_cap,
-    missing_bucket_nxdomain
+    missing_bucket_nxdomain,
+    cname_ttl
 });
 patchable!(ResolverSpec {
     name,

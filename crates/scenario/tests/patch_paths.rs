@@ -42,7 +42,7 @@ const FILLED: &str = r#"(
         )]),
     )],
     dns: (record_ttl: "10s", propagation: exponential(mean: "3m"), propagation_cap: "1h",
-          missing_bucket_nxdomain: true),
+          missing_bucket_nxdomain: true, cname_ttl: "300s"),
     resolvers: [(name: "isp", count: 5, min_ttl: "1s", max_ttl: "1h", negative_ttl: "30s",
                  rtt: "2ms", miss_rtt: "20ms", warm_start: false)],
     clients: [(

@@ -26,7 +26,7 @@ const UNDRAWN: u64 = u64::MAX;
 /// # use s3sim_model::dns::*;
 /// # let s = SimDuration::from_secs;
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
-///     propagation_cap: s(86_400), missing_bucket_nxdomain: true };
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: true, cname_ttl: None };
 /// let photos = Bucket { name: "photos".into(), region: 1,
 ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
@@ -59,6 +59,7 @@ pub enum Target {
 ///     propagation: Delay::Fixed(s(48 * 3600)),
 ///     propagation_cap: s(24 * 3600),
 ///     missing_bucket_nxdomain: false,
+///     cname_ttl: None,
 /// };
 /// let photos = Bucket { name: "photos".into(), region: 1,
 ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
@@ -76,6 +77,11 @@ pub struct DnsConfig {
     /// Answer names of buckets that do not exist with NXDOMAIN instead of the
     /// default region's wildcard (S3 has used the wildcard since 2019).
     pub missing_bucket_nxdomain: bool,
+    /// Make every S3 name a CNAME with this TTL to its region's regional name, which
+    /// alone carries the A records (with `record_ttl`); resolvers cache each link with
+    /// its own TTL (docs/domain.md §3, *CNAME chains*: 300 s observed). `None`: names
+    /// carry their A records themselves (a one-link chain), the model before chains.
+    pub cname_ttl: Option<SimDuration>,
 }
 
 /// Publish S3's records and decide which version each resolver sees when.
@@ -91,7 +97,7 @@ pub struct DnsConfig {
 /// # use s3sim_model::dns::*;
 /// # let s = SimDuration::from_secs;
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
-///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false, cname_ttl: None };
 /// let photos = Bucket { name: "photos".into(), region: 1,
 ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
@@ -145,7 +151,7 @@ impl Authoritative {
     /// # use s3sim_model::dns::*;
     /// # let s = SimDuration::from_secs;
     /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
-    ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+    ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false, cname_ttl: None };
     /// let hk = Bucket { name: "hk".into(), region: 1,
     ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
     /// let zone = Authoritative::with_opt_in(dns, 0, &[false, true], &[hk], RandomStreams::new(1));
@@ -198,7 +204,7 @@ impl Authoritative {
     /// # use s3sim_model::dns::*;
     /// # let s = SimDuration::from_secs;
     /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Exponential { mean: s(600) },
-    ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+    ///     propagation_cap: s(86_400), missing_bucket_nxdomain: false, cname_ttl: None };
     /// let photos = Bucket { name: "photos".into(), region: 1,
     ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
     /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
@@ -376,6 +382,7 @@ mod tests {
             propagation: Delay::Fixed(SimDuration::from_secs(delay)),
             propagation_cap: SimDuration::from_secs(86_400),
             missing_bucket_nxdomain: nxdomain,
+            cname_ttl: None,
         };
         Authoritative::new(config, 0, buckets, RandomStreams::new(1))
     }

@@ -6,15 +6,19 @@
 //! hands out one of the region's live endpoint IPs; [`stationary_remaining_ttl`] draws
 //! a cache entry's state at the start of a run (`warm_start`); a client host's
 //! [`StubResolver`] decides which names and record types one lookup asks for
-//! (search domains, `ndots`).
+//! (search domains, `ndots`); with CNAME chains a resolver caches each name's
+//! [`Link`] and the regional name's A records apart, each with its own TTL.
 
 mod authoritative;
+mod cache;
+mod chain;
 mod host;
 mod resolver;
 mod stub;
 mod warm_start;
 
 pub use authoritative::{Authoritative, DnsConfig, Target};
+pub use cache::Link;
 pub use host::{Host, HostSpace};
 pub use resolver::{Answer, Record, Resolver, ResolverConfig, ResolverReply, STALE_TTL, Upstream};
 pub use stub::{

@@ -2,12 +2,11 @@
 //! authoritative side, serving stale answers when it is unreachable (RFC 8767).
 
 use super::authoritative::{Authoritative, Target};
+use super::cache::{Link, NameCache};
 use super::host::{Host, HostSpace};
 use crate::endpoints::Endpoints;
-use crate::topology::IpId;
-use rustc_hash::FxBuildHasher;
+use crate::topology::{IpId, RegionId};
 use s3sim_engine::{SimDuration, SimRng, SimTime};
-use std::collections::HashMap;
 
 /// Carry what a resolver hands a client: an endpoint IP or "no such name".
 ///
@@ -26,7 +25,7 @@ use std::collections::HashMap;
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
-///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false, cname_ttl: None };
 /// let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
 /// let config = ResolverConfig { min_ttl: s(0), max_ttl: s(60), negative_ttl: s(60),
 ///     rtt: s(0), miss_rtt: s(0) };
@@ -66,7 +65,7 @@ pub enum Answer {
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(7200), propagation: Delay::Fixed(s(0)),
-///     propagation_cap: s(86_400), missing_bucket_nxdomain: true };
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: true, cname_ttl: None };
 /// let missing = Bucket { name: "gone".into(), region: 1,
 ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[missing], RandomStreams::new(1));
@@ -112,7 +111,7 @@ pub struct ResolverConfig {
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(300)),
-///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false, cname_ttl: None };
 /// let photos = Bucket { name: "photos".into(), region: 1,
 ///     created_at: Some(SimTime::from_secs(600)), deleted_at: None, location_constraint: true, recreated: None };
 /// let zone = Authoritative::new(dns, 0, &[photos], RandomStreams::new(1));
@@ -151,7 +150,7 @@ pub struct Record {
 /// # let topo = Topology::new(vec![region("us-east-1"), region("eu-west-1")], 0,
 /// #     vec![facility("use1", 0), facility("euw1", 1)], vec!["here".into()], vec![s(0); 2]);
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
-///     propagation_cap: s(86_400), missing_bucket_nxdomain: false };
+///     propagation_cap: s(86_400), missing_bucket_nxdomain: false, cname_ttl: None };
 /// let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
 /// let ms = SimDuration::from_millis;
 /// let config = ResolverConfig { min_ttl: s(0), max_ttl: s(60), negative_ttl: s(60),
@@ -174,6 +173,10 @@ pub struct ResolverReply {
     pub hit: bool,
     /// Time the query cost the client.
     pub latency: SimDuration,
+    /// Queries the resolver sent to the authoritative side for this answer, answered
+    /// or not: 0 from its cache; on a miss 1 for a name with A records of its own, and
+    /// for a CNAME chain 1 per link not held fresh (docs/domain.md §3, *CNAME chains*).
+    pub upstream: u32,
 }
 
 /// Cache answers per name for their clamped TTL, like Unbound or BIND.
@@ -191,7 +194,7 @@ pub struct ResolverReply {
 ///     vec!["here".into()], vec![s(0)],
 /// );
 /// let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
-///     propagation_cap: s(86400), missing_bucket_nxdomain: false };
+///     propagation_cap: s(86400), missing_bucket_nxdomain: false, cname_ttl: None };
 /// let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
 /// let config = ResolverConfig { min_ttl: s(60), max_ttl: s(3600), negative_ttl: s(60),
 ///     rtt: SimDuration::from_millis(1), miss_rtt: SimDuration::from_millis(20) };
@@ -205,16 +208,15 @@ pub struct ResolverReply {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Resolver {
-    id: u32,
-    /// The names numbered for `dense`.
-    space: HostSpace,
-    /// Per name of `space`, by its number: the cached record (allocated on first use),
-    /// one memory access per lookup.
-    dense: Vec<Option<Record>>,
-    /// Names outside `space`, keyed with rustc's Fx hash (a few multiplies per probe
-    /// instead of SipHash's rounds); never iterated, so its order reaches no output.
-    hashed: HashMap<Host, Record, FxBuildHasher>,
-    upstream: Upstream,
+    // Crate-visible for the chain path in `chain.rs` (a sibling module).
+    pub(crate) id: u32,
+    /// Per name: its cached record, when names resolve straight to A records.
+    pub(crate) records: NameCache<Record>,
+    /// Per name: its cached CNAME link, when names are CNAME chains.
+    pub(crate) links: NameCache<Link>,
+    /// Per region: the cached A record of the regional name the CNAMEs point to.
+    pub(crate) targets: Vec<Option<Record>>,
+    pub(crate) upstream: Upstream,
 }
 
 /// Say whether a resolver can reach the authoritative side.
@@ -259,7 +261,7 @@ impl Resolver {
     /// #         capacity: None }], vec!["here".into()], vec![s(0)]);
     /// # let endpoints = s3sim_model::endpoints::Endpoints::new(&topo);
     /// # let dns = DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(0)),
-    /// #     propagation_cap: s(86400), missing_bucket_nxdomain: false };
+    /// #     propagation_cap: s(86400), missing_bucket_nxdomain: false, cname_ttl: None };
     /// # let zone = Authoritative::new(dns, 0, &[], RandomStreams::new(1));
     /// # let config = ResolverConfig { min_ttl: s(60), max_ttl: s(3600), negative_ttl: s(60),
     /// #     rtt: s(0), miss_rtt: s(0) };
@@ -275,33 +277,10 @@ impl Resolver {
     pub fn with_names(id: u32, space: HostSpace) -> Self {
         Resolver {
             id,
-            space,
-            dense: Vec::new(),
-            hashed: HashMap::default(),
+            records: NameCache::new(space),
+            links: NameCache::new(space),
+            targets: Vec::new(),
             upstream: Upstream::Reachable,
-        }
-    }
-
-    /// The record cached for `host`, fresh or expired.
-    fn cached(&self, host: Host) -> Option<Record> {
-        match self.space.index(host) {
-            Some(i) => self.dense.get(i as usize).copied().flatten(),
-            None => self.hashed.get(&host).copied(),
-        }
-    }
-
-    /// Cache `record` for `host`.
-    fn store(&mut self, host: Host, record: Record) {
-        match self.space.index(host) {
-            Some(i) => {
-                if self.dense.is_empty() {
-                    self.dense = vec![None; self.space.len() as usize];
-                }
-                self.dense[i as usize] = Some(record);
-            }
-            None => {
-                self.hashed.insert(host, record);
-            }
         }
     }
 
@@ -315,12 +294,16 @@ impl Resolver {
         now: SimTime,
         rng: &mut SimRng,
     ) -> ResolverReply {
-        let cached = self.cached(host);
+        if let Some(cname_ttl) = zone.config().cname_ttl {
+            return self.query_chain(config, zone, endpoints, host, now, rng, cname_ttl);
+        }
+        let cached = self.records.get(host);
         if let Some(record) = cached.filter(|r| now < r.expires) {
             return ResolverReply {
                 record,
                 hit: true,
                 latency: config.rtt,
+                upstream: 0,
             };
         }
         let latency = config.rtt + config.miss_rtt;
@@ -340,14 +323,16 @@ impl Resolver {
                 record,
                 hit: record.answer != Answer::ServFail,
                 latency,
+                upstream: 1,
             };
         }
         let record = self.fetch(config, zone, endpoints, host, now, rng);
-        self.store(host, record);
+        self.records.store(host, record);
         ResolverReply {
             record,
             hit: false,
             latency,
+            upstream: 1,
         }
     }
 
@@ -364,29 +349,27 @@ impl Resolver {
         rng: &mut SimRng,
     ) -> Record {
         let (target, version) = zone.seen_by(self.id, host, now);
-        let ttl = zone.record_ttl(now).max(config.min_ttl).min(config.max_ttl);
-        let (answer, ttl) = match target {
-            Target::Region(region) => match endpoints.pick(region, rng) {
-                Some(ip) => (Answer::Ip(ip), ttl),
-                None => (Answer::NxDomain, config.negative_ttl),
+        match target {
+            Target::Region(region) => Record {
+                version,
+                ..fetch_a(config, zone, endpoints, region, now, rng)
             },
-            Target::NxDomain => (Answer::NxDomain, config.negative_ttl),
-        };
-        Record {
-            answer,
-            version,
-            expires: now + ttl,
+            Target::NxDomain => Record {
+                answer: Answer::NxDomain,
+                version,
+                expires: now + config.negative_ttl,
+            },
         }
     }
 
     /// Tell whether the cache has ever held `host` (fresh or expired).
     pub fn knows(&self, host: Host) -> bool {
-        self.cached(host).is_some()
+        self.records.get(host).is_some() || self.links.get(host).is_some()
     }
 
     /// Put `record` in the cache for `host`, as if fetched earlier (a warm start).
     pub fn prime(&mut self, host: Host, record: Record) {
-        self.store(host, record);
+        self.records.store(host, record);
     }
 
     /// Lose (`Unreachable`) or regain the authoritative side.
@@ -396,8 +379,31 @@ impl Resolver {
 
     /// Drop every cached answer (a resolver restart).
     pub fn flush(&mut self) {
-        self.dense = Vec::new();
-        self.hashed.clear();
+        self.records.clear();
+        self.links.clear();
+        self.targets = Vec::new();
+    }
+}
+
+/// Fetch the A records of `region`'s names at `now`: one of its listed IPs for the
+/// record TTL (clamped), or NXDOMAIN for the negative TTL when none is listed.
+pub(crate) fn fetch_a(
+    config: &ResolverConfig,
+    zone: &Authoritative,
+    endpoints: &Endpoints,
+    region: RegionId,
+    now: SimTime,
+    rng: &mut SimRng,
+) -> Record {
+    let ttl = zone.record_ttl(now).max(config.min_ttl).min(config.max_ttl);
+    let (answer, ttl) = match endpoints.pick(region, rng) {
+        Some(ip) => (Answer::Ip(ip), ttl),
+        None => (Answer::NxDomain, config.negative_ttl),
+    };
+    Record {
+        answer,
+        version: 0,
+        expires: now + ttl,
     }
 }
 
@@ -437,6 +443,7 @@ mod tests {
             propagation: Delay::Fixed(SimDuration::ZERO),
             propagation_cap: SimDuration::from_secs(86_400),
             missing_bucket_nxdomain: false,
+            cname_ttl: None,
         };
         Authoritative::new(dns, 0, &[], RandomStreams::new(1))
     }

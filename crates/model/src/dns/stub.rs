@@ -175,7 +175,7 @@ impl StubResolver {
     ///     types: QueryTypes::AAndAaaa, trailing_dot: false };
     /// let found = Record { answer: Answer::NxDomain, version: 0, expires: SimTime::ZERO };
     /// let found = Record { answer: Answer::Ip(0), ..found };
-    /// let reply = ResolverReply { record: found, hit: false, latency: ms(21) };
+    /// let reply = ResolverReply { record: found, hit: false, latency: ms(21), upstream: 1 };
     /// let mut negative = NegativeCache::default();
     /// let (got, sent) = pod.lookup(4, 0, Host::PathGlobal, SimTime::ZERO, &config,
     ///     &mut negative, || reply);

@@ -90,6 +90,7 @@ pub(crate) fn world(classes: Vec<ClientClass>) -> WorldConfig {
             propagation: Delay::Fixed(s(600)),
             propagation_cap: s(86_400),
             missing_bucket_nxdomain: false,
+            cname_ttl: None,
         },
         resolver_groups: vec![ResolverGroup {
             name: "isp".into(),

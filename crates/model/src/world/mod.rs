@@ -87,7 +87,7 @@ use station::{Admission, Stations};
 ///         created_at: Some(SimTime::from_secs(60)), deleted_at: None,
 ///         location_constraint: true, recreated: None }],
 ///     dns: DnsConfig { record_ttl: s(5), propagation: Delay::Fixed(s(600)),
-///         propagation_cap: s(86_400), missing_bucket_nxdomain: false },
+///         propagation_cap: s(86_400), missing_bucket_nxdomain: false, cname_ttl: None },
 ///     resolver_groups: vec![ResolverGroup { name: "isp".into(), count: 1,
 ///         config: ResolverConfig { min_ttl: s(0), max_ttl: s(86_400),
 ///             negative_ttl: s(60), rtt: ms(1), miss_rtt: ms(20) }, warm_start: false }],

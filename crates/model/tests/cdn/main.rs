@@ -197,6 +197,7 @@ fn cdn_world(b: Bucket, d: Distribution) -> WorldConfig {
             propagation: Delay::Fixed(secs(600)),
             propagation_cap: secs(86_400),
             missing_bucket_nxdomain: false,
+            cname_ttl: None,
         },
         resolver_groups: vec![
             resolver_group("viewers", 1, ms(1), ms(20)),

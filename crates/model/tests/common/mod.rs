@@ -128,6 +128,7 @@ pub fn world(buckets: Vec<Bucket>, propagation: Delay, classes: Vec<ClientClass>
             propagation,
             propagation_cap: secs(86_400),
             missing_bucket_nxdomain: false,
+            cname_ttl: None,
         },
         resolver_groups: vec![resolvers(1, secs(86_400))],
         classes,

@@ -49,6 +49,7 @@ pub(crate) fn compile(s: &Scenario) -> WorldConfig {
             propagation: delay::delay(&s.dns.propagation),
             propagation_cap: s.dns.propagation_cap.0,
             missing_bucket_nxdomain: s.dns.missing_bucket_nxdomain,
+            cname_ttl: s.dns.cname_ttl.map(|d| d.0),
         },
         resolver_groups: s.resolvers.iter().map(resolver_group).collect(),
         classes: s

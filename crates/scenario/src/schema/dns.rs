@@ -25,6 +25,15 @@ pub struct DnsSpec {
     /// Default false (S3 has answered them with a wildcard since 2019).
     #[serde(default)]
     pub missing_bucket_nxdomain: bool,
+    /// Make every S3 name a CNAME with this TTL to its region's regional name, whose A
+    /// records carry `record_ttl`; resolvers cache the two links apart, each for its
+    /// own TTL, so a change of where a name points propagates at this TTL and an IP
+    /// change at `record_ttl` (docs/domain.md §3, *CNAME chains*: one public dig shows
+    /// `"300s"`). Default none: names carry their A records themselves (a one-link
+    /// chain). Left out when absent, so that the scenario `report.html` shows reads as
+    /// before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cname_ttl: Option<Dur>,
 }
 
 impl Default for DnsSpec {
@@ -34,6 +43,7 @@ impl Default for DnsSpec {
             propagation: defaults::propagation(),
             propagation_cap: defaults::propagation_cap(),
             missing_bucket_nxdomain: false,
+            cname_ttl: None,
         }
     }
 }

@@ -13,6 +13,9 @@ impl Checker {
             "propagation cap",
         );
         self.delay("dns.propagation", &dns.propagation);
+        if let Some(ttl) = dns.cname_ttl {
+            self.positive("dns.cname_ttl", ttl, "CNAME TTL");
+        }
     }
 
     pub(crate) fn resolvers(&mut self, groups: &[ResolverSpec]) {
