@@ -158,3 +158,31 @@ fn path_style_dual_stack_dials_like_virtual_hosted() {
     assert_eq!(first.finished.since(first.started), ms(36 + 250));
     assert_eq!(first.started, SimTime::ZERO);
 }
+
+#[test]
+fn an_sdk_region_redirect_stays_on_the_dual_stack_name() {
+    // The bucket is in eu-west-1, the SDK configured for us-east-1 and without a region
+    // cache: us-east-1's dual-stack name answers 301, the SDK retries at eu-west-1's
+    // dual-stack name. Both hops are dual-stack: with IPv6 lost, each waits 250 ms.
+    let ip = stack(IpPreference::HappyEyeballs, Ipv6Route::BlackHoled);
+    let mut c = dual(ip);
+    c.buckets = vec![bucket("backups", EU_WEST_1, None)];
+    c.classes[0].region = Some(US_EAST_1);
+    c.classes[0].redirects = RedirectPolicy::SdkRegion {
+        cache: s3sim_model::client::RegionCache::None,
+    };
+    let out = run_replica(&c, RandomStreams::new(1));
+    let t = &out.traces[0];
+    let hosts = [
+        Host::BucketRegional(0, US_EAST_1),
+        Host::BucketRegional(0, EU_WEST_1),
+    ];
+    assert_eq!(t.hosts, hosts);
+    assert_eq!(t.statuses, [Status::MovedPermanently, Status::Ok]);
+    // Two lookups (21 ms each), two round trips (10 ms), two services (5 ms), two delays.
+    assert_eq!(t.finished.since(t.started), ms(2 * (36 + 250)));
+    let connections = out.metrics.total(0, Counter::Ipv4Connections);
+    // Two per request, but the run ends before the last one's second hop.
+    assert_eq!(connections, 2 * REQUESTS - 1);
+    assert_eq!(out.metrics.total(0, Counter::Ipv6Connections), 0);
+}
