@@ -24,7 +24,9 @@ pub(crate) fn forms(path: &str) -> Option<&'static str> {
             "poisson(\"1/min\"), periodic(\"10s\") or poisson_ramp(from: \"1/min\", to: \"10/min\")"
         }
         "lifetime" => "long_lived, restart_every(\"1h\") or per_request",
-        "addressing" => "virtual_global, virtual_regional, path_global, path_regional or website",
+        "addressing" => {
+            "virtual_global, virtual_regional, path_global, path_regional, website, virtual_dualstack or path_dualstack"
+        }
         "popularity" | "key_popularity" => "uniform or zipf(1.1)",
         "redirects" if plain.starts_with("clients") => {
             "none, follow_location(max_hops: 10), sdk_region(cache: forever) or sticky(max_hops: 10)"

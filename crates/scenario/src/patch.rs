@@ -129,6 +129,8 @@ leaves!(
     RedirectCachingSpec,
     Protocol,
     QueryTypesSpec,
+    IpFamilySpec,
+    Ipv6RouteSpec,
 );
 
 impl<T: Patch + serde::de::DeserializeOwned> Patch for Vec<T> {
@@ -329,6 +331,12 @@ patchable!(ClientSpec {
     methods,
     list_bucket,
     stub_resolver,
+    ip,
+});
+patchable!(IpSpec {
+    family,
+    ipv6_route,
+    attempt_delay
 });
 patchable!(StubSpec {
     search,

@@ -81,7 +81,7 @@ fn bins_times_classes_beyond_the_ceiling_are_refused_naming_fields_and_estimate(
     assert!(
         issues[0].starts_with(
             "bin: 100000 bins (duration 1day 3h 46m 40s / bin 1s) × 11 groups (clients + \"all\") \
-             × 47 counters = 51700000 values per replica (413 MB); at most 20000000"
+             × 49 counters = 53900000 values per replica (431 MB); at most 20000000"
         ),
         "{issues:?}"
     );

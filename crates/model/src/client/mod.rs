@@ -14,7 +14,9 @@ mod memory;
 mod redirect;
 mod retry;
 
-pub use addressing::Addressing;
+pub use addressing::{
+    Addressing, CONNECTION_ATTEMPT_DELAY, Dial, IpFamily, IpPreference, IpStack, Ipv6Route,
+};
 pub use class::{Arrivals, ClientClass, KeyChoice, Lifetime, MethodMix, Popularity};
 pub use dns_cache::DnsCachePolicy;
 pub use memory::ClientMemory;

@@ -45,6 +45,10 @@ impl Counter {
                 "queries stub resolvers sent to resolvers (every name and record type tried)".into()
             }
             Counter::DnsNxDomain => "of those queries, the ones answered NXDOMAIN".into(),
+            Counter::Ipv4Connections => "connections clients dialled over IPv4".into(),
+            Counter::Ipv6Connections => {
+                "connections clients dialled over IPv6 (lost or unreachable ones included)".into()
+            }
         }
     }
 
@@ -70,6 +74,7 @@ impl Counter {
             Counter::OriginFetches | Counter::Origin(_) => "fetches",
             Counter::InvalidationPaths => "paths",
             Counter::InvalidationMicroUsd => "µUSD",
+            Counter::Ipv4Connections | Counter::Ipv6Connections => "connections",
         }
     }
 }
@@ -105,6 +110,7 @@ impl Metric {
                 "DNS queries per lookup that reached a resolver (search domains, AAAA)".into()
             }
             Metric::NxDomainShare => "share of DNS queries answered NXDOMAIN".into(),
+            Metric::Ipv6Share => "share of client connections dialled over IPv6".into(),
         }
     }
 
@@ -121,7 +127,8 @@ impl Metric {
             | Metric::RedirectLoopRate
             | Metric::EdgeHitRatio
             | Metric::Cached3xxShare
-            | Metric::NxDomainShare => "share",
+            | Metric::NxDomainShare
+            | Metric::Ipv6Share => "share",
             Metric::DnsQueriesPerLookup => "queries/lookup",
             Metric::ExtraRoundTripsPerRequest => "round trips/request",
             Metric::RetryAmplification => "tries/request",

@@ -72,6 +72,10 @@ dense_enum! {
         DnsQueries,
         /// Those queries answered NXDOMAIN.
         DnsNxDomain,
+        /// Connections clients dialled over IPv4 (docs/domain.md §3, dual-stack names).
+        Ipv4Connections,
+        /// Connections clients dialled over IPv6, failed ones included.
+        Ipv6Connections,
     }
 }
 
@@ -108,6 +112,8 @@ impl Counter {
             Counter::InvalidationMicroUsd => "invalidation_micro_usd".into(),
             Counter::DnsQueries => "dns_queries".into(),
             Counter::DnsNxDomain => "dns_nxdomain".into(),
+            Counter::Ipv4Connections => "ipv4_connections".into(),
+            Counter::Ipv6Connections => "ipv6_connections".into(),
         }
     }
 }
@@ -486,6 +492,8 @@ dense_enum! {
         DnsQueriesPerLookup,
         /// Share of DNS queries answered NXDOMAIN.
         NxDomainShare,
+        /// Share of client connections dialled over IPv6 (docs/domain.md §3).
+        Ipv6Share,
     }
 }
 
@@ -515,6 +523,7 @@ impl Metric {
             Metric::LatencyP99 => "latency_p99_ms".into(),
             Metric::DnsQueriesPerLookup => "dns_queries_per_lookup".into(),
             Metric::NxDomainShare => "nxdomain_share".into(),
+            Metric::Ipv6Share => "ipv6_share".into(),
         }
     }
 
@@ -562,6 +571,10 @@ impl Metric {
                 ratio(get(Counter::DnsQueries), get(Counter::ResolverQueries))
             }
             Metric::NxDomainShare => ratio(get(Counter::DnsNxDomain), get(Counter::DnsQueries)),
+            Metric::Ipv6Share => {
+                let v6 = get(Counter::Ipv6Connections);
+                ratio(v6, v6 + get(Counter::Ipv4Connections))
+            }
         }
     }
 
@@ -608,7 +621,8 @@ mod tests {
         );
         counters.extend(per_status("origin_"));
         counters.extend(
-            "invalidation_paths,invalidation_micro_usd,dns_queries,dns_nxdomain"
+            "invalidation_paths,invalidation_micro_usd,dns_queries,dns_nxdomain,\
+             ipv4_connections,ipv6_connections"
                 .split(',')
                 .map(String::from),
         );
@@ -623,12 +637,12 @@ mod tests {
             "stale_dns_share,resolver_hit_ratio,extra_round_trips_per_request,\
              retry_amplification,gave_up_rate,redirect_loop_rate,edge_hit_ratio,\
              cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms,\
-             dns_queries_per_lookup,nxdomain_share"
+             dns_queries_per_lookup,nxdomain_share,ipv6_share"
                 .split(',')
                 .map(String::from),
         );
         assert_eq!(Metric::all().map(Metric::name).collect::<Vec<_>>(), metrics);
-        assert_eq!((COUNTERS, Metric::LEN), (47, 76));
+        assert_eq!((COUNTERS, Metric::LEN), (49, 79));
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub use config::{ResolverGroup, WorldConfig};
 pub use event::Event;
 pub use output::{ReplicaOutput, RequestTrace, TracedHop, TracedLookup};
 
+use crate::client::{Dial, IpFamily};
 use crate::dns::{Answer, Host};
 use crate::endpoints::{Connect, Endpoints};
 use crate::facility::{Caller, FrontEnd};
@@ -303,7 +304,37 @@ impl<'a> World<'a> {
                 (r.ip, r.facility) = (ip, facility);
                 let place = r.place;
                 let out = self.legs(place, facility).0;
-                sched.at(now + latency + out, Event::AtFacility { request: id });
+                self.dial(id, now + latency, out, sched);
+            }
+        }
+    }
+
+    /// Connect request `id`'s hop, resolved at `resolved`, over the family its class
+    /// dials (docs/domain.md §3, "Dual-stack endpoints"); `out` is the outbound leg.
+    fn dial(&mut self, id: u32, resolved: SimTime, out: SimDuration, sched: &mut Scheduler<Event>) {
+        let dial = request::dial(self.config, &self.requests[id]);
+        let r = &self.requests[id];
+        if r.fetch.is_none() {
+            let counter = match dial.family() {
+                IpFamily::V4 => Counter::Ipv4Connections,
+                IpFamily::V6 => Counter::Ipv6Connections,
+            };
+            let class = usize::from(r.class);
+            self.recorder.count(class, sched.now(), counter, 1);
+        }
+        match dial {
+            Dial::Connect { after, .. } => {
+                sched.at(resolved + after + out, Event::AtFacility { request: id });
+            }
+            Dial::Silent => {
+                let timeout = self.config.classes[usize::from(r.class)].connect_timeout;
+                let silence = Response::bare(Status::Timeout);
+                self.requests
+                    .respond(id, silence, resolved + timeout, sched);
+            }
+            Dial::Unreachable => {
+                let unreachable = Response::bare(Status::ConnectionError);
+                self.requests.respond(id, unreachable, resolved, sched);
             }
         }
     }

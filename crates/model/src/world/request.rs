@@ -1,10 +1,11 @@
 //! The requests in flight: each one's state between events, kept in a table whose
 //! freed slots are reused, and the traces of the first requests.
 
+use super::config::WorldConfig;
 use super::event::Event;
 use super::output::{RequestTrace, TracedHop};
 use crate::bucket::{BucketId, KeyId};
-use crate::client::RedirectState;
+use crate::client::{Dial, RedirectState};
 use crate::dns::Host;
 use crate::response::{Hop, Method, Response, Status};
 use crate::topology::RegionId;
@@ -102,6 +103,18 @@ impl Request {
     pub(crate) fn go_to(&mut self, hop: Hop) {
         (self.host, self.key) = (hop.host, hop.key);
         (self.method, self.signed_for) = (hop.method, hop.signed_for);
+    }
+}
+
+/// Tell how `request`'s current hop dials the IP its name resolved to: as its class's
+/// addressing says for a client's request (docs/domain.md §3, "Dual-stack endpoints"),
+/// over IPv4 at once for an edge's origin fetch.
+pub(crate) fn dial(config: &WorldConfig, request: &Request) -> Dial {
+    match request.fetch {
+        Some(_) => Dial::IPV4_AT_ONCE,
+        None => config.classes[usize::from(request.class)]
+            .addressing
+            .dial(request.host),
     }
 }
 

@@ -24,7 +24,7 @@ enum ClassField {
 }
 
 /// The entries of every class in `summary.json`, after its name, in order.
-const CLASS_FIELDS: [ClassField; 17] = [
+const CLASS_FIELDS: [ClassField; 18] = [
     ClassField::Total(Metric::Count(Counter::Requests)),
     ClassField::FirstStatus,
     ClassField::Total(Metric::Count(Counter::Succeeded)),
@@ -42,6 +42,7 @@ const CLASS_FIELDS: [ClassField; 17] = [
     ClassField::Total(Metric::Count(Counter::OriginFetches)),
     ClassField::Total(Metric::DnsQueriesPerLookup),
     ClassField::Total(Metric::NxDomainShare),
+    ClassField::Total(Metric::Ipv6Share),
 ];
 
 /// The whole-run metrics of group `all` reported at the top level, in order.

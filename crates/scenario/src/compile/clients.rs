@@ -3,12 +3,13 @@
 use super::ids::{index_of, places, resolver_range};
 use super::objects::listed_keys;
 use crate::schema::{
-    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec,
-    PopularitySpec, QueryTypesSpec, RedirectSpec, RegionCacheSpec, Scenario, StubSpec,
+    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, IpFamilySpec, IpSpec, Ipv6RouteSpec,
+    LifetimeSpec, MethodsSpec, PopularitySpec, QueryTypesSpec, RedirectSpec, RegionCacheSpec,
+    Scenario, StubSpec,
 };
 use s3sim_model::client::{
-    Addressing, Arrivals, ClientClass, DnsCachePolicy, KeyChoice, Lifetime, MethodMix, Popularity,
-    RedirectPolicy, RegionCache, RetryPolicy, RetryQuota,
+    Addressing, Arrivals, ClientClass, DnsCachePolicy, IpPreference, IpStack, Ipv6Route, KeyChoice,
+    Lifetime, MethodMix, Popularity, RedirectPolicy, RegionCache, RetryPolicy, RetryQuota,
 };
 use s3sim_model::dns::{QueryTypes, StubResolver};
 use s3sim_model::objects::Objects;
@@ -65,6 +66,14 @@ pub(crate) fn class(c: &ClientSpec, s: &Scenario, objects: &Objects) -> ClientCl
             AddressingSpec::PathGlobal => Addressing::PathGlobal,
             AddressingSpec::PathRegional => Addressing::PathRegional,
             AddressingSpec::Website => Addressing::Website,
+            AddressingSpec::VirtualDualstack => Addressing::DualStack {
+                path: false,
+                ip: c.ip.as_ref().map_or_else(IpStack::default, ip_stack),
+            },
+            AddressingSpec::PathDualstack => Addressing::DualStack {
+                path: true,
+                ip: c.ip.as_ref().map_or_else(IpStack::default, ip_stack),
+            },
         },
         dns: match c.dns {
             DnsCacheSpec::None => DnsCachePolicy::None,
@@ -134,6 +143,23 @@ fn stub_resolver(stub: &StubSpec, s: &Scenario) -> StubResolver {
             QueryTypesSpec::AAndAaaa => QueryTypes::AAndAaaa,
         },
         trailing_dot: stub.trailing_dot,
+    }
+}
+
+/// The dialling policy `ip` describes (docs/domain.md §3, "Dual-stack endpoints").
+fn ip_stack(ip: &IpSpec) -> IpStack {
+    IpStack {
+        preference: match ip.family {
+            IpFamilySpec::Ipv4Only => IpPreference::Ipv4Only,
+            IpFamilySpec::Ipv6Only => IpPreference::Ipv6Only,
+            IpFamilySpec::HappyEyeballs => IpPreference::HappyEyeballs,
+        },
+        ipv6: match ip.ipv6_route {
+            Ipv6RouteSpec::Works => Ipv6Route::Works,
+            Ipv6RouteSpec::BlackHoled => Ipv6Route::BlackHoled,
+            Ipv6RouteSpec::Unreachable => Ipv6Route::Unreachable,
+        },
+        attempt_delay: ip.attempt_delay.0,
     }
 }
 

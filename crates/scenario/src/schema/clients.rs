@@ -85,6 +85,57 @@ pub struct ClientSpec {
     /// Left out when absent, so that the scenario `report.html` shows reads as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stub_resolver: Option<super::stub::StubSpec>,
+    /// How the host dials a dual-stack name (`addressing: virtual_dualstack` or
+    /// `path_dualstack`): `(family: happy_eyeballs, ipv6_route: black_holed)`.
+    /// Default: IPv4 only, as every client before dual-stack names.
+    /// Left out when absent, so that the scenario `report.html` shows reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<IpSpec>,
+}
+
+/// Describe how a client host dials a name with A and AAAA records (docs/domain.md §3,
+/// "Dual-stack endpoints").
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IpSpec {
+    /// Which family the client tries. Default `ipv4_only`.
+    #[serde(default)]
+    pub family: IpFamilySpec,
+    /// What an IPv6 connection attempt meets on the host's network. Default `works`.
+    #[serde(default)]
+    pub ipv6_route: Ipv6RouteSpec,
+    /// Happy Eyeballs' Connection Attempt Delay: how long IPv6 runs alone before IPv4
+    /// is tried, 10 ms to 2 s. Default `"250ms"` (RFC 8305 §5).
+    #[serde(default = "defaults::attempt_delay")]
+    pub attempt_delay: Dur,
+}
+
+/// Choose which IP family a client tries for a dual-stack name.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IpFamilySpec {
+    /// IPv4 only (the A answer).
+    #[default]
+    Ipv4Only,
+    /// IPv6 only (the AAAA answer), no fallback.
+    Ipv6Only,
+    /// IPv6 first, IPv4 after `attempt_delay` (Happy Eyeballs, RFC 8305).
+    HappyEyeballs,
+}
+
+/// Choose what an IPv6 connection attempt meets on the client host's network.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Ipv6RouteSpec {
+    /// IPv6 reaches S3 like IPv4.
+    #[default]
+    Works,
+    /// No working route and no error: the SYN is lost, the attempt waits for
+    /// `connect_timeout`.
+    BlackHoled,
+    /// No route, said at once (ICMPv6 unreachable, `ENETUNREACH`): the attempt fails
+    /// immediately.
+    Unreachable,
 }
 
 /// Relative weights of the HTTP methods of a class's requests; absent ones weigh 0.
@@ -196,6 +247,10 @@ pub enum AddressingSpec {
     PathRegional,
     /// The static-website endpoint (`bucket.s3-website-REGION.amazonaws.com`).
     Website,
+    /// `bucket.s3.dualstack.REGION.amazonaws.com`: A and AAAA records (see `ip`).
+    VirtualDualstack,
+    /// `s3.dualstack.REGION.amazonaws.com/bucket`: A and AAAA records (see `ip`).
+    PathDualstack,
 }
 
 /// Choose in-process DNS caching.
@@ -310,6 +365,9 @@ mod defaults {
     }
     pub fn connect_timeout() -> Dur {
         Dur::secs(10)
+    }
+    pub fn attempt_delay() -> Dur {
+        Dur::millis(250)
     }
     pub fn max_attempts() -> u8 {
         3

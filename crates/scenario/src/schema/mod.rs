@@ -32,6 +32,7 @@ pub use clients::{
     AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec,
     PopularitySpec, QuotaSpec, RedirectSpec, RegionCacheSpec, RetrySpec,
 };
+pub use clients::{IpFamilySpec, IpSpec, Ipv6RouteSpec};
 pub use delay::DelaySpec;
 pub use dns::{DnsSpec, ResolverSpec};
 pub use events::{EventSpec, OutageModeSpec};

@@ -2,10 +2,11 @@
 //! window, DNS caching, redirects and retries.
 
 use super::checker::{Checker, names};
-use super::limits::{MAX_ATTEMPTS, MAX_CLASSES, MAX_CLIENTS, MAX_METHOD_WEIGHT};
+use super::limits::{ATTEMPT_DELAY_MS, MAX_ATTEMPTS, MAX_CLASSES, MAX_CLIENTS, MAX_METHOD_WEIGHT};
 use crate::schema::{
-    ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec, PopularitySpec, QuotaSpec,
-    RedirectSpec, RegionCacheSpec, Scenario,
+    AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, IpFamilySpec, IpSpec, LifetimeSpec,
+    MethodsSpec, PopularitySpec, QueryTypesSpec, QuotaSpec, RedirectSpec, RegionCacheSpec,
+    Scenario,
 };
 use crate::units::{Dur, Rate};
 
@@ -96,6 +97,55 @@ impl Checker {
         }
         if let Some(stub) = &c.stub_resolver {
             self.stub_resolver(&format!("{path}.stub_resolver"), stub);
+        }
+        if let Some(ip) = &c.ip {
+            self.ip(&format!("{path}.ip"), ip, c);
+        }
+    }
+
+    /// A dual-stack dialling policy needs a dual-stack name, and IPv6 needs the AAAA
+    /// answer from the stub resolver (docs/domain.md §3).
+    fn ip(&mut self, path: &str, ip: &IpSpec, c: &ClientSpec) {
+        if !matches!(
+            c.addressing,
+            AddressingSpec::VirtualDualstack | AddressingSpec::PathDualstack
+        ) {
+            self.issue(
+                path,
+                "only a dual-stack name has AAAA records: write `addressing: virtual_dualstack` \
+                 (or `path_dualstack`), or remove `ip`",
+            );
+        }
+        let aaaa = c
+            .stub_resolver
+            .as_ref()
+            .is_some_and(|s| s.queries == QueryTypesSpec::AAndAaaa);
+        let family = match ip.family {
+            IpFamilySpec::Ipv4Only => None,
+            IpFamilySpec::Ipv6Only => Some("ipv6_only"),
+            IpFamilySpec::HappyEyeballs => Some("happy_eyeballs"),
+        };
+        if let Some(family) = family.filter(|_| !aaaa) {
+            self.issue(
+                format!("{path}.family"),
+                format!(
+                    "`{family}` needs the AAAA answer, but this class's stub resolver asks \
+                     for A only: add `stub_resolver: (queries: a_and_aaaa)` to the class, \
+                     or write `family: ipv4_only`"
+                ),
+            );
+        }
+        let (low, high) = ATTEMPT_DELAY_MS;
+        let (lo, hi) = (Dur::millis(low), Dur::millis(high));
+        if ip.attempt_delay < lo || ip.attempt_delay > hi {
+            self.issue(
+                format!("{path}.attempt_delay"),
+                format!(
+                    "must be between {lo} and {hi} (RFC 8305 §5), not {}; the \
+                     recommended value is \"250ms\"",
+                    ip.attempt_delay
+                ),
+            );
         }
     }
 

@@ -55,6 +55,9 @@ pub const MAX_PREFIX_RATE: f64 = 1_000_000.0;
 pub const MAX_BURST_SECS: u64 = 86_400;
 /// Largest relative weight of one HTTP method in a class's mix.
 pub const MAX_METHOD_WEIGHT: f64 = 1_000_000.0;
+/// Bounds of Happy Eyeballs' Connection Attempt Delay, ms: RFC 8305 §5 forbids
+/// attempts less than 10 ms apart and recommends at most 2 s.
+pub const ATTEMPT_DELAY_MS: (u64, u64) = (10, 2_000);
 /// Most invalidation paths over all events (each is matched against every cached
 /// object at every edge; a wildcard covers any number of objects as one path).
 pub const MAX_INVALIDATION_PATHS: usize = 100_000;

@@ -18,7 +18,7 @@ use s3sim_model::metrics::facility::FACILITY_COUNTERS;
 /// let s = s3sim_scenario::schema::from_ron(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
 /// let work = s3sim_scenario::validate::Work::of(&s);
 /// assert!(work.requests > 1e5 && work.requests < 1e7, "{}", work.requests);
-/// assert_eq!(work.metric_values, work.bins * (s.clients.len() as u64 + 1) * 47);
+/// assert_eq!(work.metric_values, work.bins * (s.clients.len() as u64 + 1) * 49);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Work {
