@@ -105,6 +105,9 @@ impl Metric {
                 "DNS queries per lookup that reached a resolver (search domains, AAAA)".into()
             }
             Metric::NxDomainShare => "share of DNS queries answered NXDOMAIN".into(),
+            Metric::EdgeRequestsPerRequest => {
+                "CDN edge requests per request (2 when a redirect comes back to the edge)".into()
+            }
         }
     }
 
@@ -125,6 +128,7 @@ impl Metric {
             Metric::DnsQueriesPerLookup => "queries/lookup",
             Metric::ExtraRoundTripsPerRequest => "round trips/request",
             Metric::RetryAmplification => "tries/request",
+            Metric::EdgeRequestsPerRequest => "edge requests/request",
             Metric::InvalidationCostUsd => "USD",
             Metric::LatencyP50 | Metric::LatencyP99 => "ms",
         }

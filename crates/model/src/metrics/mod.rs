@@ -440,6 +440,10 @@ dense_enum! {
         DnsQueriesPerLookup,
         /// Share of DNS queries answered NXDOMAIN.
         NxDomainShare,
+        /// CDN edge requests per request: 1 for a viewer whose redirects leave the CDN or
+        /// that gets none, 2 when a website redirect's follow-up comes back to the edge
+        /// (docs/domain.md §4).
+        EdgeRequestsPerRequest,
     }
 }
 
@@ -469,6 +473,7 @@ impl Metric {
             Metric::LatencyP99 => "latency_p99_ms".into(),
             Metric::DnsQueriesPerLookup => "dns_queries_per_lookup".into(),
             Metric::NxDomainShare => "nxdomain_share".into(),
+            Metric::EdgeRequestsPerRequest => "edge_requests_per_request".into(),
         }
     }
 
@@ -516,6 +521,7 @@ impl Metric {
                 ratio(get(Counter::DnsQueries), get(Counter::ResolverQueries))
             }
             Metric::NxDomainShare => ratio(get(Counter::DnsNxDomain), get(Counter::DnsQueries)),
+            Metric::EdgeRequestsPerRequest => ratio(get(Counter::EdgeRequests), requests),
         }
     }
 
@@ -577,12 +583,12 @@ mod tests {
             "stale_dns_share,resolver_hit_ratio,extra_round_trips_per_request,\
              retry_amplification,gave_up_rate,redirect_loop_rate,edge_hit_ratio,\
              cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms,\
-             dns_queries_per_lookup,nxdomain_share"
+             dns_queries_per_lookup,nxdomain_share,edge_requests_per_request"
                 .split(',')
                 .map(String::from),
         );
         assert_eq!(Metric::all().map(Metric::name).collect::<Vec<_>>(), metrics);
-        assert_eq!((COUNTERS, Metric::LEN), (47, 76));
+        assert_eq!((COUNTERS, Metric::LEN), (47, 77));
     }
 
     #[test]
