@@ -160,7 +160,7 @@ pub struct Caller {
 ///     location_constraint: true, recreated: None };
 /// let cdn_only = Distribution { name: "d".into(), bucket: 0, origin: Origin::Regional,
 ///     policy: CachePolicy::default(), cache_control: OriginCacheControl::default(),
-///     access_control: true, list_bucket: true };
+///     access_control: true, list_bucket: true, host_header: Default::default() };
 /// let rules = FacilityRules { temporary_redirect: Status::TemporaryRedirect };
 /// let buckets = [bucket];
 /// let objects = Objects::build(vec![vec!["index.html".into()]], &[None], &["nope".into()], 0);
@@ -336,6 +336,15 @@ impl<'a> FrontEnd<'a> {
                 ..Response::bare(status)
             },
             Some(WebAnswer::Leave { status }) => Response::bare(status),
+            Some(WebAnswer::ToDistribution {
+                status,
+                distribution,
+                key,
+            }) => Response {
+                location: Some(Host::Distribution(distribution)),
+                redirect_key: Some(key),
+                ..Response::bare(status)
+            },
             Some(WebAnswer::NotFound) | None => Response::bare(Status::NotFound),
         }
     }

@@ -39,6 +39,16 @@ pub enum WebAnswer {
         /// 301, 302 or 307.
         status: Status,
     },
+    /// A redirect whose `HostName` is a CDN distribution's alternate domain name
+    /// ([`Website::cdn_hosts`]): the next request goes to that distribution.
+    ToDistribution {
+        /// 301, 302 or 307.
+        status: Status,
+        /// The distribution named.
+        distribution: u16,
+        /// The key to request there ([`UNREACHED`] past the deepest chain).
+        key: KeyId,
+    },
 }
 
 /// Hold every key of a run and what each bucket serves.
@@ -115,8 +125,15 @@ impl Objects {
             for depth in 0..=max_depth {
                 let mut next = Vec::new();
                 for key in frontier {
+                    // A key another bucket's chain interned first is still answered here.
+                    if answers[bucket]
+                        .as_ref()
+                        .is_some_and(|a| a.contains_key(&key))
+                    {
+                        continue;
+                    }
                     let answer = site.answer(&table.keys[key as usize].clone(), exists);
-                    let web = web_answer(answer, depth < max_depth, &mut table, &mut next);
+                    let web = web_answer(answer, site, depth < max_depth, &mut table, &mut next);
                     answers[bucket].as_mut().expect("website").insert(key, web);
                 }
                 frontier = next;
@@ -182,41 +199,46 @@ impl Interner {
         self.index.insert(key.to_string(), id);
         id
     }
-
-    fn intern_new(&mut self, key: &str, fresh: &mut Vec<KeyId>) -> KeyId {
-        let before = self.keys.len();
-        let id = self.intern(key);
-        if self.keys.len() > before {
-            fresh.push(id);
-        }
-        id
-    }
 }
 
 fn web_answer(
     answer: WebsiteAnswer,
+    site: &Website,
     follow: bool,
     table: &mut Interner,
     fresh: &mut Vec<KeyId>,
 ) -> WebAnswer {
     let status = |code: u16| Status::from_code(code).unwrap_or(Status::MovedPermanently);
+    let mut next = |key: &str| {
+        if follow {
+            let id = table.intern(key);
+            fresh.push(id);
+            id
+        } else {
+            table.index.get(key).copied().unwrap_or(UNREACHED)
+        }
+    };
     match answer {
         WebsiteAnswer::Object { .. } => WebAnswer::Object,
         WebsiteAnswer::NotFound => WebAnswer::NotFound,
         WebsiteAnswer::Redirect {
             code,
-            host_name: Some(_),
+            host_name: Some(host),
+            key,
             ..
-        } => WebAnswer::Leave {
-            status: status(code),
+        } => match site.cdn_of(&host) {
+            Some(distribution) => WebAnswer::ToDistribution {
+                status: status(code),
+                distribution,
+                key: next(&key),
+            },
+            None => WebAnswer::Leave {
+                status: status(code),
+            },
         },
         WebsiteAnswer::Redirect { code, key, .. } => WebAnswer::Redirect {
             status: status(code),
-            key: if follow {
-                table.intern_new(&key, fresh)
-            } else {
-                table.index.get(&key).copied().unwrap_or(UNREACHED)
-            },
+            key: next(&key),
         },
     }
 }
@@ -236,6 +258,26 @@ mod tests {
                 replace_key_prefix_with: Some(to.into()),
                 ..Redirect::default()
             },
+        }
+    }
+
+    #[test]
+    fn two_sites_whose_chains_reach_the_same_key_both_answer_it() {
+        let site = || Website::new("index.html", vec![prefix_rule("old/", "new/")]);
+        let held = || vec!["new/index.html".to_string()];
+        let objects = Objects::build(
+            vec![held(), held()],
+            &[Some(site()), Some(site())],
+            &["old/".to_string()],
+            3,
+        );
+        let new = objects.id("new/").unwrap();
+        for bucket in 0..2 {
+            assert_eq!(
+                objects.website(bucket, new),
+                Some(WebAnswer::Object),
+                "{bucket}"
+            );
         }
     }
 

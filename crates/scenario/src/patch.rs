@@ -126,6 +126,7 @@ leaves!(
     RegionCacheSpec,
     EventSpec,
     OriginSpec,
+    HostHeaderSpec,
     RedirectCachingSpec,
     Protocol,
     QueryTypesSpec,
@@ -375,7 +376,9 @@ patchable!(DistributionSpec {
     cache,
     origin_cache_control,
     access_control,
-    list_bucket
+    list_bucket,
+    host_header,
+    aliases
 });
 patchable!(CachePolicySpec {
     min_ttl,

@@ -61,6 +61,7 @@ const FILLED: &str = r#"(
         edges: [(name: "fra", region: "eu-west-1", capacity: 1000, resolvers: "isp")],
         distributions: [(
             name: "www", bucket: "site", origin: website, access_control: true,
+            host_header: viewer, aliases: ["www.example.com"],
             cache: (min_ttl: "1s", default_ttl: "1h", max_ttl: "1d", error_min_ttl: "5s",
                     redirects: current),
             origin_cache_control: (

@@ -103,14 +103,52 @@ impl OriginCacheControl {
     }
 }
 
+/// Choose the `Host` header an edge sends to the origin, which is the host S3's website
+/// endpoint names in the `Location` of a routing-rule redirect without `HostName`.
+///
+/// CloudFront forwards the origin's domain by default; an origin request policy that
+/// forwards the viewer's `Host` makes the `Location` name the viewer's host instead
+/// (docs/domain.md §4; CloudFront Developer Guide, "Request and response behavior for
+/// custom origins", `Host` header:
+/// <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html>).
+///
+/// ```
+/// use s3sim_model::cdn::network::HostHeader;
+/// use s3sim_model::dns::Host;
+/// assert_eq!(HostHeader::default(), HostHeader::Origin);
+/// assert_eq!(HostHeader::Origin.location(2, 7), Host::Website(7));
+/// assert_eq!(HostHeader::Viewer.location(2, 7), Host::Distribution(2));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HostHeader {
+    /// The origin's domain (CloudFront's default): a website redirect's `Location` names
+    /// the S3 website endpoint, so the viewer's next request leaves the CDN.
+    #[default]
+    Origin,
+    /// The viewer's `Host` (an origin request policy forwards it): the `Location` names
+    /// the distribution's own host, so the viewer stays on the CDN.
+    Viewer,
+}
+
+impl HostHeader {
+    /// The host a website redirect without `HostName` sends the viewer of distribution
+    /// `distribution` (origin bucket `bucket`) to.
+    pub fn location(self, distribution: DistributionId, bucket: BucketId) -> Host {
+        match self {
+            HostHeader::Origin => Host::Website(bucket),
+            HostHeader::Viewer => Host::Distribution(distribution),
+        }
+    }
+}
+
 /// Describe one distribution: which bucket, through which origin name, cached how.
 ///
 /// ```
-/// use s3sim_model::cdn::network::{Distribution, Origin, OriginCacheControl};
+/// use s3sim_model::cdn::network::{Distribution, HostHeader, Origin, OriginCacheControl};
 /// use s3sim_model::cdn::policy::CachePolicy;
 /// let d = Distribution { name: "site".into(), bucket: 0, origin: Origin::Regional,
 ///     policy: CachePolicy::default(), cache_control: OriginCacheControl::default(),
-///     access_control: true, list_bucket: true };
+///     access_control: true, list_bucket: true, host_header: HostHeader::Origin };
 /// assert!(d.access_control);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -130,6 +168,9 @@ pub struct Distribution {
     /// The edges' origin fetches hold `s3:ListBucket`: a missing key is 404 NoSuchKey
     /// (cached per the error rules, docs/domain.md §4), else 403 AccessDenied.
     pub list_bucket: bool,
+    /// The `Host` the edges send to the origin, hence where a website redirect without
+    /// `HostName` sends the viewer.
+    pub host_header: HostHeader,
 }
 
 /// Describe one invalidation request.

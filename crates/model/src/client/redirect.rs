@@ -279,8 +279,9 @@ impl RedirectPolicy {
     /// Decide where the client sends a request next after `response` to `hop`: the
     /// next hop (host, key, method, signature), or `None` when the request ends there.
     ///
-    /// A website redirect (`redirect_key`) names another key on the same host; any
-    /// other redirect names a host (`location`) for the same key. A redirect that the
+    /// A website redirect (`redirect_key`) names another key, on the host its `location`
+    /// names when it has one (a CDN edge fills it in, docs/domain.md §4), else on the
+    /// same host; any other redirect names a host (`location`) for the same key. A redirect that the
     /// policy would follow but for `max_hops`, or whose key lies past the deepest chain
     /// the tables hold ([`UNREACHED`]), ends the request with `state.looped` set. What
     /// the client learns (a sticky endpoint, a bucket's region) goes to `memory`.
@@ -326,7 +327,7 @@ impl RedirectPolicy {
         now: SimTime,
     ) -> Option<Hop> {
         let target = match response.redirect_key {
-            Some(key) => Some((hop.host, key)),
+            Some(key) => Some((response.location.unwrap_or(hop.host), key)),
             None => response.location.map(|host| (host, hop.key)),
         };
         let followed = state.followed;

@@ -111,6 +111,9 @@ impl Metric {
             }
             Metric::NxDomainShare => "share of DNS queries answered NXDOMAIN".into(),
             Metric::Ipv6Share => "share of client connections dialled over IPv6".into(),
+            Metric::EdgeRequestsPerRequest => {
+                "CDN edge requests per request (2 when a redirect comes back to the edge)".into()
+            }
         }
     }
 
@@ -132,6 +135,7 @@ impl Metric {
             Metric::DnsQueriesPerLookup => "queries/lookup",
             Metric::ExtraRoundTripsPerRequest => "round trips/request",
             Metric::RetryAmplification => "tries/request",
+            Metric::EdgeRequestsPerRequest => "edge requests/request",
             Metric::InvalidationCostUsd => "USD",
             Metric::LatencyP50 | Metric::LatencyP99 => "ms",
         }

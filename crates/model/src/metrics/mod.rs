@@ -494,6 +494,10 @@ dense_enum! {
         NxDomainShare,
         /// Share of client connections dialled over IPv6 (docs/domain.md §3).
         Ipv6Share,
+        /// CDN edge requests per request: 1 for a viewer whose redirects leave the CDN or
+        /// that gets none, 2 when a website redirect's follow-up comes back to the edge
+        /// (docs/domain.md §4).
+        EdgeRequestsPerRequest,
     }
 }
 
@@ -524,6 +528,7 @@ impl Metric {
             Metric::DnsQueriesPerLookup => "dns_queries_per_lookup".into(),
             Metric::NxDomainShare => "nxdomain_share".into(),
             Metric::Ipv6Share => "ipv6_share".into(),
+            Metric::EdgeRequestsPerRequest => "edge_requests_per_request".into(),
         }
     }
 
@@ -575,6 +580,7 @@ impl Metric {
                 let v6 = get(Counter::Ipv6Connections);
                 ratio(v6, v6 + get(Counter::Ipv4Connections))
             }
+            Metric::EdgeRequestsPerRequest => ratio(get(Counter::EdgeRequests), requests),
         }
     }
 
@@ -637,12 +643,12 @@ mod tests {
             "stale_dns_share,resolver_hit_ratio,extra_round_trips_per_request,\
              retry_amplification,gave_up_rate,redirect_loop_rate,edge_hit_ratio,\
              cached_3xx_share,invalidation_cost_usd,latency_p50_ms,latency_p99_ms,\
-             dns_queries_per_lookup,nxdomain_share,ipv6_share"
+             dns_queries_per_lookup,nxdomain_share,ipv6_share,edge_requests_per_request"
                 .split(',')
                 .map(String::from),
         );
         assert_eq!(Metric::all().map(Metric::name).collect::<Vec<_>>(), metrics);
-        assert_eq!((COUNTERS, Metric::LEN), (49, 79));
+        assert_eq!((COUNTERS, Metric::LEN), (49, 80));
     }
 
     #[test]

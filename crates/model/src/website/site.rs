@@ -33,6 +33,11 @@ pub struct Website {
     pub routing_rules: Vec<RoutingRule>,
     /// The code of a rule redirect that names none (default [`DEFAULT_REDIRECT_CODE`]).
     pub default_redirect_code: u16,
+    /// The names that reach this site through a CDN (a distribution's alternate domain
+    /// names, when its origin is this website endpoint), each with its distribution: a
+    /// rule whose `host_name` is one of them sends the client to that distribution
+    /// (docs/domain.md §4, §5). Empty by default.
+    pub cdn_hosts: Vec<(String, u16)>,
 }
 
 impl Website {
@@ -42,7 +47,25 @@ impl Website {
             index_document: index_document.into(),
             routing_rules,
             default_redirect_code: DEFAULT_REDIRECT_CODE,
+            cdn_hosts: Vec::new(),
         }
+    }
+
+    /// Find the distribution whose alternate domain name is `host_name`, if a CDN in
+    /// front of this site answers to it.
+    ///
+    /// ```
+    /// use s3sim_model::website::Website;
+    /// let site = Website { cdn_hosts: vec![("blog.example.com".into(), 3)],
+    ///     ..Website::new("index.html", vec![]) };
+    /// assert_eq!(site.cdn_of("blog.example.com"), Some(3));
+    /// assert_eq!(site.cdn_of("example.org"), None);
+    /// ```
+    pub fn cdn_of(&self, host_name: &str) -> Option<u16> {
+        self.cdn_hosts
+            .iter()
+            .find(|(name, _)| name == host_name)
+            .map(|&(_, d)| d)
     }
 
     /// Answer one request for `key` (no leading slash), given which keys exist.

@@ -218,7 +218,7 @@ impl<'a> Edges<'a> {
         let answer = if unreached {
             Response::bare(Status::BadGateway)
         } else {
-            origin
+            self.absolute_location(distribution, origin)
         };
         let pending = self
             .pending
@@ -236,6 +236,21 @@ impl<'a> Edges<'a> {
         }
         requests.release(id);
         self.fetching -= 1;
+    }
+
+    /// Name the host of a website redirect's relative `Location` as S3 built it: from
+    /// the `Host` the edge sent, the website endpoint by default or the distribution's
+    /// own host when the viewer's `Host` is forwarded (docs/domain.md §4). Any other
+    /// answer passes as it came.
+    fn absolute_location(&self, distribution: u16, origin: Response) -> Response {
+        if origin.redirect_key.is_none() || origin.location.is_some() {
+            return origin;
+        }
+        let d = &self.config.cdn.distributions[usize::from(distribution)];
+        Response {
+            location: Some(d.host_header.location(distribution, d.bucket)),
+            ..origin
+        }
     }
 
     /// Store the fetched answer if the policy caches it and return what viewers get:
@@ -332,7 +347,7 @@ fn invalidation_steps(config: &WorldConfig, streams: RandomStreams) -> Vec<(SimT
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cdn::network::{Distribution, Edge, Origin, OriginCacheControl};
+    use crate::cdn::network::{Distribution, Edge, HostHeader, Origin, OriginCacheControl};
     use crate::cdn::policy::CachePolicy;
     use crate::objects::Objects;
     use crate::world::fixture::{class, run_until, s, world};
@@ -360,6 +375,7 @@ mod tests {
             cache_control: OriginCacheControl::default(),
             access_control: false,
             list_bucket: true,
+            host_header: HostHeader::Origin,
         }];
         config.objects = Objects::build(vec![vec!["index.html".into()]], &[None], &[], 0);
         config

@@ -35,7 +35,7 @@ use s3sim_model::bucket::Bucket;
 use s3sim_model::bucket::KeyId;
 use s3sim_model::cdn::invalidation::PathPattern;
 use s3sim_model::cdn::network::{
-    CdnConfig, Distribution, Edge, Invalidation, Origin, OriginCacheControl,
+    CdnConfig, Distribution, Edge, HostHeader, Invalidation, Origin, OriginCacheControl,
 };
 use s3sim_model::cdn::policy::{CacheControl, CachePolicy, RedirectCaching};
 use s3sim_model::client::{Arrivals, ClientClass, KeyChoice, RedirectPolicy};
@@ -167,6 +167,7 @@ fn distribution(origin: Origin) -> Distribution {
         cache_control: OriginCacheControl::default(),
         access_control: false,
         list_bucket: true,
+        host_header: HostHeader::Origin,
     }
 }
 

@@ -15,24 +15,46 @@ fn prefix_rule(from: &str, to: &str) -> RoutingRule {
     }
 }
 
+/// A rule sending `from` to `to` on host `host`.
+fn host_rule(from: &str, to: &str, host: &str) -> RoutingRule {
+    let mut rule = prefix_rule(from, to);
+    rule.redirect.host_name = Some(host.into());
+    rule
+}
+
+/// The alternate domain name of distribution 0.
+const SITE: &str = "blog.example.com";
+
 /// Bucket `www` (us-east-1) with a website behind a distribution on its website
-/// endpoint: `older/` → `old/` → `new/` (301s), `self/` → `self/`, `grow/` →
-/// `grow/grow/`; website chains interned `depth` redirects deep.
+/// endpoint that forwards the viewer's `Host` (so relative redirects stay on the CDN):
+/// `older/` → `old/` → `new/` (301s), `self/` → `self/`, `grow/` → `grow/grow/`;
+/// website chains interned `depth` redirects deep.
 fn website_world(requested: &[&str], depth: u8) -> WorldConfig {
-    let site = Website::new(
-        "index.html",
-        vec![
-            prefix_rule("older/", "old/"),
-            prefix_rule("old/", "new/"),
-            prefix_rule("self/", "self/"),
-            prefix_rule("grow/", "grow/grow/"),
-        ],
-    );
+    website_world_forwarding(requested, depth, HostHeader::Viewer)
+}
+
+/// [`website_world`] with the distribution's `Host` forwarding `host_header`, plus
+/// `moved/` → `new/` on the distribution's alias [`SITE`] and `away/` → `new/` on
+/// another host.
+fn website_world_forwarding(requested: &[&str], depth: u8, host_header: HostHeader) -> WorldConfig {
+    let site = Website {
+        cdn_hosts: vec![(SITE.into(), 0)],
+        ..Website::new(
+            "index.html",
+            vec![
+                prefix_rule("older/", "old/"),
+                prefix_rule("old/", "new/"),
+                prefix_rule("self/", "self/"),
+                prefix_rule("grow/", "grow/grow/"),
+                host_rule("moved/", "new/", SITE),
+                host_rule("away/", "new/", "example.org"),
+            ],
+        )
+    };
     let requested: Vec<String> = requested.iter().map(|k| k.to_string()).collect();
-    let mut w = cdn_world(
-        bucket("www", US_EAST_1, None),
-        distribution(Origin::Website),
-    );
+    let mut d = distribution(Origin::Website);
+    d.host_header = host_header;
+    let mut w = cdn_world(bucket("www", US_EAST_1, None), d);
     w.objects = Objects::build(
         vec![vec!["index.html".into(), "new/a.html".into()]],
         &[Some(site)],
@@ -129,4 +151,101 @@ fn website_growing_loop_interned_past_max_hops_counts_as_a_redirect_loop() {
 fn website_growing_loop_interned_max_hops_deep_counts_as_a_redirect_loop() {
     let out = growing_loop(5);
     assert_eq!(total(&out, Counter::RedirectLoops), 1);
+}
+
+/// One viewer request for each of `keys` (100 s apart, from 100 s), following up to 5
+/// redirects, through a distribution forwarding `host_header`.
+fn viewers_of(keys: &[&str], host_header: HostHeader) -> ReplicaOutput {
+    let mut w = website_world_forwarding(keys, 5, host_header);
+    w.classes = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let start = SimTime::from_secs(100 * (i as u64 + 1));
+            probe_from(VIRGINIA, start, key(&w, k), follow_hops(5))
+        })
+        .collect();
+    run(&w)
+}
+
+/// Edge requests of class `class` (metrics group 0 is every class together).
+fn edge_requests(out: &ReplicaOutput, class: usize) -> u64 {
+    out.metrics.total(class + 1, Counter::EdgeRequests)
+}
+
+#[test]
+fn website_redirect_through_the_cdn_sends_the_viewer_to_the_website_endpoint_by_default() {
+    // CloudFront forwards the origin's domain as Host: the Location names the website
+    // endpoint, and the follow-up leaves the CDN (docs/domain.md §4).
+    let out = viewers_of(&["old/a.html", "older/a.html"], HostHeader::Origin);
+    let (d, site) = (Host::Distribution(0), Host::Website(0));
+    let t = only(&out, 0);
+    assert_eq!(t.hosts, [d, site]);
+    assert_eq!(t.statuses, [MovedPermanently, Ok]);
+    assert_eq!(
+        edge_requests(&out, 0),
+        1,
+        "one edge request per viewer request"
+    );
+    // A chain: the second redirect comes from the website endpoint itself, relative.
+    let chain = only(&out, 1);
+    assert_eq!(chain.hosts, [d, site, site]);
+    assert_eq!(chain.statuses, [MovedPermanently, MovedPermanently, Ok]);
+    assert_eq!(edge_requests(&out, 1), 1);
+    // old/a.html and older/a.html: the follow-ups never reach an edge.
+    assert_eq!(total(&out, Counter::OriginFetches), 2);
+}
+
+#[test]
+fn website_redirect_through_the_cdn_stays_on_it_when_the_viewer_host_is_forwarded() {
+    let out = viewers_of(&["old/a.html"], HostHeader::Viewer);
+    let d = Host::Distribution(0);
+    let t = only(&out, 0);
+    assert_eq!(t.hosts, [d, d]);
+    assert_eq!(t.statuses, [MovedPermanently, Ok]);
+    assert_eq!(
+        edge_requests(&out, 0),
+        2,
+        "the follow-up comes back to the edge"
+    );
+}
+
+#[test]
+fn website_redirect_to_the_distribution_alias_stays_on_the_cdn_whatever_the_host_header() {
+    for host_header in [HostHeader::Origin, HostHeader::Viewer] {
+        let out = viewers_of(&["moved/a.html"], host_header);
+        let d = Host::Distribution(0);
+        let t = only(&out, 0);
+        assert_eq!(t.hosts, [d, d], "{host_header:?}");
+        assert_eq!(t.statuses, [MovedPermanently, Ok], "{host_header:?}");
+        assert_eq!(edge_requests(&out, 0), 2, "{host_header:?}");
+    }
+}
+
+#[test]
+fn website_redirect_to_another_host_ends_the_viewer_request_at_the_3xx() {
+    let out = viewers_of(&["away/a.html"], HostHeader::Origin);
+    let t = only(&out, 0);
+    assert_eq!(t.hosts, [Host::Distribution(0)]);
+    assert_eq!(t.statuses, [MovedPermanently]);
+    assert_eq!(edge_requests(&out, 0), 1);
+}
+
+#[test]
+fn a_direct_website_client_redirected_to_the_distribution_alias_goes_through_the_edge() {
+    let mut w = website_world_forwarding(&["moved/a.html"], 5, HostHeader::Origin);
+    let mut direct = probe_from(
+        VIRGINIA,
+        SimTime::from_secs(100),
+        key(&w, "moved/a.html"),
+        follow_hops(5),
+    );
+    direct.cdn = None;
+    direct.addressing = s3sim_model::client::Addressing::Website;
+    w.classes = vec![direct];
+    let out = run(&w);
+    let t = only(&out, 0);
+    assert_eq!(t.hosts, [Host::Website(0), Host::Distribution(0)]);
+    assert_eq!(t.statuses, [MovedPermanently, Ok]);
+    assert_eq!(edge_requests(&out, 0), 1);
 }

@@ -3,12 +3,12 @@
 use super::delay::delay;
 use super::ids::{index_of, resolver_range};
 use crate::schema::{
-    CacheControlSpec, CdnSpec, DistributionSpec, EventSpec, OriginSpec, RedirectCachingSpec,
-    Scenario,
+    CacheControlSpec, CdnSpec, DistributionSpec, EventSpec, HostHeaderSpec, OriginSpec,
+    RedirectCachingSpec, Scenario,
 };
 use s3sim_model::cdn::invalidation::PathPattern;
 use s3sim_model::cdn::network::{
-    CdnConfig, Distribution, Edge, Invalidation, Origin, OriginCacheControl,
+    CdnConfig, Distribution, Edge, HostHeader, Invalidation, Origin, OriginCacheControl,
 };
 use s3sim_model::cdn::policy::{CacheControl, CachePolicy, RedirectCaching};
 
@@ -71,7 +71,25 @@ fn distribution(d: &DistributionSpec, s: &Scenario) -> Distribution {
         },
         access_control: d.access_control,
         list_bucket: d.list_bucket,
+        host_header: match d.host_header {
+            HostHeaderSpec::Origin => HostHeader::Origin,
+            HostHeaderSpec::Viewer => HostHeader::Viewer,
+        },
     }
+}
+
+/// The names that reach bucket `bucket`'s website through a distribution: the aliases
+/// of each distribution whose origin is that website endpoint, with its index.
+pub(crate) fn website_cdn_hosts(s: &Scenario, bucket: &str) -> Vec<(String, u16)> {
+    let Some(cdn) = &s.cdn else {
+        return Vec::new();
+    };
+    cdn.distributions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.bucket == bucket && d.origin == OriginSpec::Website)
+        .flat_map(|(i, d)| d.aliases.iter().map(move |a| (a.clone(), i as u16)))
+        .collect()
 }
 
 fn cache_control(c: &CacheControlSpec) -> CacheControl {

@@ -32,6 +32,7 @@ pub(crate) fn objects(s: &Scenario) -> Objects {
                 index_document: w.index_document.clone(),
                 routing_rules: w.routing_rules.clone(),
                 default_redirect_code: s.s3.website_redirect_code,
+                cdn_hosts: super::cdn::website_cdn_hosts(s, &b.name),
             })
         })
         .collect();

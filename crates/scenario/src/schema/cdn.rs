@@ -62,6 +62,31 @@ pub struct DistributionSpec {
     /// Default `true`.
     #[serde(default = "defaults::yes")]
     pub list_bucket: bool,
+    /// The `Host` header the edges send to the origin: `origin` (CloudFront's default,
+    /// the origin's domain) or `viewer` (an origin request policy forwards the viewer's
+    /// `Host`). S3's website endpoint builds a routing-rule redirect's `Location` from
+    /// it when the rule has no `host_name`: with `origin` the viewer's follow-up goes to
+    /// the S3 website endpoint, off the CDN; with `viewer` it comes back to the
+    /// distribution (docs/domain.md §4). Default `origin`.
+    #[serde(default)]
+    pub host_header: HostHeaderSpec,
+    /// Alternate domain names (CNAMEs) of the distribution, e.g. `["blog.example.com"]`:
+    /// a website routing rule of the origin bucket whose `host_name` is one of them
+    /// sends the viewer back through this distribution whatever `host_header` says.
+    /// Default none.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// The `Host` header a distribution's edges send to its origin.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum HostHeaderSpec {
+    /// The origin's domain (CloudFront's default without an origin request policy).
+    #[default]
+    Origin,
+    /// The viewer's `Host` (forwarded by an origin request policy).
+    Viewer,
 }
 
 /// The origin domain of a distribution.

@@ -25,8 +25,8 @@ mod topology;
 
 pub use buckets::{BucketSpec, S3Spec, WebsiteSpec};
 pub use cdn::{
-    CacheControlSpec, CachePolicySpec, CdnSpec, DistributionSpec, EdgeSpec, OriginCacheControlSpec,
-    OriginSpec, RedirectCachingSpec,
+    CacheControlSpec, CachePolicySpec, CdnSpec, DistributionSpec, EdgeSpec, HostHeaderSpec,
+    OriginCacheControlSpec, OriginSpec, RedirectCachingSpec,
 };
 pub use clients::{
     AddressingSpec, ArrivalsSpec, ClientSpec, DnsCacheSpec, LifetimeSpec, MethodsSpec,

@@ -2,7 +2,9 @@
 
 use super::checker::{Checker, names};
 use super::limits::{MAX_CACHE_SLOTS, MAX_DISTRIBUTIONS, MAX_EDGE_CAPACITY, MAX_EDGES};
-use crate::schema::{CachePolicySpec, CdnSpec, OriginSpec, Scenario};
+use crate::schema::{
+    CachePolicySpec, CdnSpec, DistributionSpec, HostHeaderSpec, OriginSpec, Scenario,
+};
 
 impl Checker {
     /// Check the `cdn` section and the viewers; `keys` is the key count
@@ -83,6 +85,21 @@ impl Checker {
                 );
             }
             self.cache_policy(&format!("{path}.cache"), &d.cache);
+            self.host_forwarding(&path, d);
+        }
+        let mut owners = std::collections::BTreeMap::new();
+        for (i, d) in cdn.distributions.iter().enumerate() {
+            for (j, alias) in d.aliases.iter().enumerate() {
+                if let Some(first) = owners.insert(alias.as_str(), &d.name) {
+                    self.issue(
+                        format!("cdn.distributions[{i}].aliases[{j}]"),
+                        format!(
+                            "\"{alias}\" is already an alias of distribution \"{first}\"; \
+                             CloudFront lets one distribution claim a name: remove one"
+                        ),
+                    );
+                }
+            }
         }
         let known = names(cdn.distributions.iter().map(|d| d.name.as_str()));
         for (i, c) in s.clients.iter().enumerate() {
@@ -100,6 +117,35 @@ impl Checker {
                     ),
                 );
             }
+        }
+    }
+
+    /// Check a distribution's `host_header` and `aliases`: an alias is a bare host name,
+    /// and `viewer` forwarding only changes anything for a website origin.
+    fn host_forwarding(&mut self, path: &str, d: &DistributionSpec) {
+        for (j, alias) in d.aliases.iter().enumerate() {
+            let bare = !alias.is_empty()
+                && alias
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            if !bare {
+                self.issue(
+                    format!("{path}.aliases[{j}]"),
+                    format!(
+                        "{alias:?} is not a host name: write the bare name, e.g. \
+                         \"blog.example.com\" (letters, digits, '-' and '.'; no scheme, \
+                         port or path)"
+                    ),
+                );
+            }
+        }
+        if d.host_header == HostHeaderSpec::Viewer && d.origin != OriginSpec::Website {
+            self.issue(
+                format!("{path}.host_header"),
+                "`viewer` only changes where a website routing-rule redirect points; \
+                 with this origin S3 answers the same: use `origin: website` or drop \
+                 `host_header`",
+            );
         }
     }
 

@@ -2,6 +2,7 @@
 //! viewers that use it.
 
 use super::*;
+use s3sim_model::cdn::network::HostHeader;
 
 #[test]
 fn cdn_without_edges_is_rejected() {
@@ -91,6 +92,73 @@ fn cdn_website_origin_needs_a_website_bucket() {
         only_issue(&text),
         "cdn.distributions[0].origin: bucket \"photos\" has no `website` configuration"
     );
+}
+
+#[test]
+fn cdn_alias_with_a_scheme_says_to_write_the_bare_name() {
+    let text = with_distribution(
+        r#"(name: "www", bucket: "site", origin: website, aliases: ["https://blog.example.com/"])"#,
+    );
+    assert_eq!(
+        only_issue(&text),
+        "cdn.distributions[0].aliases[0]: \"https://blog.example.com/\" is not a host name: \
+         write the bare name, e.g. \"blog.example.com\" (letters, digits, '-' and '.'; no \
+         scheme, port or path)"
+    );
+}
+
+#[test]
+fn cdn_alias_claimed_by_two_distributions_is_rejected() {
+    let text = with_distribution(
+        r#"(name: "www", bucket: "site", origin: website, aliases: ["blog.example.com"]), (name: "www2", bucket: "site", origin: website, aliases: ["blog.example.com"])"#,
+    );
+    assert_eq!(
+        only_issue(&text),
+        "cdn.distributions[1].aliases[0]: \"blog.example.com\" is already an alias of \
+         distribution \"www\"; CloudFront lets one distribution claim a name: remove one"
+    );
+}
+
+#[test]
+fn cdn_viewer_host_header_on_a_rest_origin_is_rejected() {
+    let text = with_distribution(
+        r#"(name: "www", bucket: "site", origin: regional, host_header: viewer)"#,
+    );
+    assert_eq!(
+        only_issue(&text),
+        "cdn.distributions[0].host_header: `viewer` only changes where a website \
+         routing-rule redirect points; with this origin S3 answers the same: use \
+         `origin: website` or drop `host_header`"
+    );
+}
+
+#[test]
+fn cdn_unknown_host_header_names_the_two_choices() {
+    let text =
+        with_distribution(r#"(name: "www", bucket: "site", origin: website, host_header: cdn)"#);
+    let message = s3sim_scenario::schema::from_ron(&text, "test.ron")
+        .expect_err("unknown variant")
+        .to_string();
+    assert!(
+        message.contains("`origin`") && message.contains("`viewer`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn cdn_host_forwarding_and_aliases_are_valid_on_a_website_origin() {
+    let text = with_distribution(
+        r#"(name: "www", bucket: "site", origin: website, host_header: viewer, aliases: ["blog.example.com", "www.example.com"])"#,
+    );
+    let world = parse(&text, "t").unwrap().world;
+    let d = &world.cdn.distributions[0];
+    assert_eq!(d.host_header, HostHeader::Viewer);
+}
+
+#[test]
+fn cdn_host_header_defaults_to_cloudfronts_origin_domain() {
+    let world = parse(BASE, "t").unwrap().world;
+    assert_eq!(world.cdn.distributions[0].host_header, HostHeader::Origin);
 }
 
 #[test]
