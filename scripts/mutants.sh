@@ -6,7 +6,9 @@
 # Usage: scripts/mutants.sh [FILE...]          e.g. scripts/mutants.sh crates/model/src/fault.rs
 # Environment: JOBS (parallel mutants, default 1), TIMEOUT (seconds per test run, default
 # 600), OUT (output directory, default a fresh `mktemp -d`; never committed),
-# MUTANTS_TARGET (the build directory every mutant shares, default target/mutants).
+# MUTANTS_TARGET (the build directory every mutant shares, default target/mutants),
+# BASELINE (run or skip: skip the unmutated baseline run when running file by file after
+# a first baseline has passed on the same tree).
 # Equivalent mutants are excluded in .cargo/mutants.toml, each with its reason.
 #
 # Each mutant rebuilds the model crate and its test binaries: with the release profile
@@ -64,4 +66,5 @@ if [ "${JOBS:-1}" = 1 ]; then
 fi
 echo "== cargo mutants on ${#files[@]} file(s), output in $out/mutants.out"
 cargo mutants --package s3sim-model --test-package s3sim-model --no-shuffle \
-    --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-600}" "${shared[@]}" --output "$out" "${args[@]}"
+    --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-600}" --baseline "${BASELINE:-run}" \
+    "${shared[@]}" --output "$out" "${args[@]}"
