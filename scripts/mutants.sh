@@ -6,7 +6,14 @@
 # Usage: scripts/mutants.sh [FILE...]          e.g. scripts/mutants.sh crates/model/src/fault.rs
 # Environment: JOBS (parallel mutants, default 1), TIMEOUT (seconds per test run, default
 # 600), OUT (output directory, default a fresh `mktemp -d`; never committed),
-# MUTANTS_TARGET (the build directory every mutant shares, default target/mutants).
+# MUTANTS_TARGET (the build directory every mutant shares, default target/mutants),
+# BASELINE (run or skip: skip the unmutated baseline run when running file by file after
+# a first baseline has passed on the same tree), SKIP_TESTS (names of integration test
+# targets of crates/model/tests to leave out, e.g. "erlang_c": a triage run; a mutant
+# it misses must be re-run with every test before it counts as missed, see
+# docs/mutation.md), IN_PLACE=1 (mutate this tree itself instead of a fresh copy per
+# run: only for a throwaway copy of the tree, e.g. `git archive HEAD | tar -x -C DIR`;
+# every run then reuses one build of the workspace's own crates).
 # Equivalent mutants are excluded in .cargo/mutants.toml, each with its reason.
 #
 # Each mutant rebuilds the model crate and its test binaries: with the release profile
@@ -62,6 +69,27 @@ if [ "${JOBS:-1}" = 1 ]; then
     export CARGO_TARGET_DIR=${MUTANTS_TARGET:-$PWD/target/mutants}
     shared=(--copy-target=false)
 fi
+jobs=(--jobs "${JOBS:-1}")
+if [ "${IN_PLACE:-0}" = 1 ]; then
+    shared=(--in-place)
+    jobs=()
+fi
+config=()
+if [ -n "${SKIP_TESTS:-}" ]; then
+    # .cargo/mutants.toml runs every test target (`--tests`): name the others instead,
+    # and repeat the file's profile and exclusions on the command line.
+    config=(--no-config --profile release --cargo-test-arg=--lib)
+    for t in crates/model/tests/*.rs crates/model/tests/*/main.rs; do
+        name=$(basename "$t" .rs)
+        [ "$name" = main ] && name=$(basename "$(dirname "$t")")
+        case " $SKIP_TESTS " in *" $name "*) continue ;; esac
+        config+=("--cargo-test-arg=--test=$name")
+    done
+    while IFS= read -r re; do
+        config+=(--exclude-re "$re")
+    done < <(sed -n '/^exclude_re/,/^]/s/^ *"\(.*\)",$/\1/p' .cargo/mutants.toml)
+fi
 echo "== cargo mutants on ${#files[@]} file(s), output in $out/mutants.out"
-cargo mutants --package s3sim-model --test-package s3sim-model --no-shuffle \
-    --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-600}" "${shared[@]}" --output "$out" "${args[@]}"
+cargo mutants "${config[@]}" --package s3sim-model --test-package s3sim-model --no-shuffle \
+    "${jobs[@]}" --timeout "${TIMEOUT:-600}" --baseline "${BASELINE:-run}" \
+    "${shared[@]}" --output "$out" "${args[@]}"
