@@ -12,6 +12,7 @@ use super::sweep_charts::{curves, replicas, summary_chart};
 use super::time_charts::{
     dns_queries_per_lookup, dns_staleness, edge_hit_ratio, error_rate_by_class,
     latency_p50_by_class, note, outcomes, redirect_rate, redirect_rate_by_class,
+    resolver_hit_ratio,
 };
 use crate::aggregate::Aggregate;
 use crate::markers::Marker;
@@ -71,7 +72,7 @@ enum Reference {
 }
 
 /// Every chart a run can get, in the order they are written.
-const RUN_CHARTS: [RunChart; 12] = [
+const RUN_CHARTS: [RunChart; 13] = [
     RunChart {
         files: &["redirect_rate.png"],
         needs: Needs::Always,
@@ -88,6 +89,12 @@ const RUN_CHARTS: [RunChart; 12] = [
         files: &["dns_staleness.png"],
         needs: Needs::Always,
         build: Build::Time(dns_staleness),
+        reference: Reference::None,
+    },
+    RunChart {
+        files: &["resolver_hit_ratio.png"],
+        needs: Needs::Always,
+        build: Build::Time(resolver_hit_ratio),
         reference: Reference::None,
     },
     RunChart {

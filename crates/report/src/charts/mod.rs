@@ -62,8 +62,8 @@ use std::path::{Path, PathBuf};
 
 /// Draw every chart of a run into `dir`; returns the files written.
 ///
-/// Writes `redirect_rate`, `outcomes`, `dns_staleness`, `redirect_rate_by_class` and
-/// `error_rate_by_class`; with retries, `retries`; with a CDN, `edge_hit_ratio`; with
+/// Writes `redirect_rate`, `outcomes`, `dns_staleness`, `resolver_hit_ratio`,
+/// `redirect_rate_by_class` and `error_rate_by_class`; with retries, `retries`; with a CDN, `edge_hit_ratio`; with
 /// limited facility servers, `facility_utilisation`, `capacity_vs_load` and
 /// `wait_vs_load`: each as `.png` and as `.svg` (the same picture), `size` pixels. Time
 /// charts mark the scenario's events; the redirect chart marks when the redirect rate
@@ -259,6 +259,9 @@ mod tests {
     use crate::RunOptions;
     use s3sim_engine::SimDuration;
 
+    /// The files of the charts every run gets (six charts, each in PNG and SVG).
+    const ALWAYS_FILES: usize = 12;
+
     /// Assert that every file is a real PNG of more than 10 KB (not a blank canvas).
     pub(crate) fn assert_pngs<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
         for file in files {
@@ -318,6 +321,8 @@ mod tests {
                 "outcomes.svg",
                 "dns_staleness.png",
                 "dns_staleness.svg",
+                "resolver_hit_ratio.png",
+                "resolver_hit_ratio.svg",
                 "redirect_rate_by_class.png",
                 "redirect_rate_by_class.svg",
                 "error_rate_by_class.png",
@@ -386,7 +391,7 @@ mod tests {
             ChartSize::default(),
         )
         .unwrap();
-        assert_eq!(files.len(), 10);
+        assert_eq!(files.len(), ALWAYS_FILES);
         let svg = std::fs::read_to_string(dir.path().join("redirect_rate.svg")).unwrap();
         assert!(svg.contains("&amp; on &lt;and&gt;"));
     }
@@ -419,7 +424,7 @@ mod tests {
         .unwrap();
         let names: Vec<String> = files
             .iter()
-            .skip(10)
+            .skip(ALWAYS_FILES)
             .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(

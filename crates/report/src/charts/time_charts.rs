@@ -1,5 +1,5 @@
 //! Charts over time of a run: redirect rate, first-response outcomes, DNS staleness,
-//! CDN edge hits, and redirect and error rates by client class.
+//! resolver cache hits, CDN edge hits, and redirect and error rates by client class.
 //!
 //! Each builder returns a [`ChartSpec`] on the run's time axis; the catalogue adds
 //! the scenario's markers and the note under the title.
@@ -142,6 +142,21 @@ pub(crate) fn dns_staleness(aggregate: &Aggregate, axis: &TimeAxis, title: &str)
         0.18,
     ));
     spec.fit_y();
+    spec
+}
+
+/// Chart the share of resolver queries answered from the resolver's cache, per class.
+///
+/// Why: the hit ratio is what a resolver's TTL buys (λT / (1 + λT) at a steady
+/// arrival rate λ, docs/domain.md §6); its dips show caches expiring together, as
+/// after a cold start.
+pub(crate) fn resolver_hit_ratio(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> ChartSpec {
+    let mut spec = ChartSpec::new(
+        axis,
+        format!("{title}: resolver cache hit ratio over time"),
+        "share of resolver queries answered from its cache",
+    );
+    add_by_class(&mut spec, aggregate, axis, Metric::ResolverHitRatio);
     spec
 }
 
