@@ -93,7 +93,7 @@ fn report_html_has_story_numbers_charts_verdicts_scenario_and_provenance() {
         })
         .count();
     assert_eq!(select(&page, "section#charts figure svg").len(), pngs);
-    assert_eq!(pngs, 5);
+    assert_eq!(pngs, 6);
     assert!(select(&page, "figure#chart-redirect_rate svg").len() == 1);
     assert!(select(&page, "script, link, img, iframe").is_empty());
 
