@@ -76,6 +76,14 @@ pub(crate) fn describe(code: &ron::Error, token: &str, path: &str) -> String {
              field's limit in the README)",
             token.trim()
         ),
+        ron::Error::NoSuchStructField {
+            expected, found, ..
+        }
+        | ron::Error::NoSuchEnumVariant {
+            expected, found, ..
+        } => {
+            format!("{code}{}", did_you_mean(found, expected.iter().copied()))
+        }
         ron::Error::ExpectedString => format!(
             "expected a string: write the value in double quotes, e.g. `{field}: \"{}\"`",
             token.trim().trim_matches('"')
@@ -84,6 +92,32 @@ pub(crate) fn describe(code: &ron::Error, token: &str, path: &str) -> String {
     };
     text.push_str(&forms_note(path));
     text
+}
+
+/// Names at least this similar (Jaro-Winkler, 0 to 1) to a misspelt one are offered.
+const SIMILAR: f64 = 0.8;
+
+/// Suggest the known names closest to `found`: `" (did you mean `redirects`?)"`, every
+/// name tied for closest (`` `iad-a` or `iad-b` ``), or nothing when none is close.
+///
+/// Why: a misspelt field or name is the commonest slip in a hand-written scenario, and
+/// the list of every known name is long; the nearest one is usually what was meant.
+/// Similarity is Jaro-Winkler (`strsim`), the measure clap uses for its suggestions.
+pub(crate) fn did_you_mean<'a>(found: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    let scored: Vec<(f64, &str)> = known
+        .into_iter()
+        .map(|name| (strsim::jaro_winkler(found, name), name))
+        .filter(|&(score, _)| score >= SIMILAR)
+        .collect();
+    let Some(top) = scored.iter().map(|&(score, _)| score).reduce(f64::max) else {
+        return String::new();
+    };
+    let closest: Vec<String> = scored
+        .iter()
+        .filter(|&&(score, _)| score == top)
+        .map(|(_, name)| format!("`{name}`"))
+        .collect();
+    format!(" (did you mean {}?)", closest.join(" or "))
 }
 
 /// `; `dns` is written as one of: …` for an enumerated field at `path`, else nothing.
@@ -99,6 +133,22 @@ pub(crate) fn forms_note(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_name_gets_the_closest_known_one() {
+        let fields = ["dns", "redirects", "retry", "region"];
+        assert_eq!(
+            did_you_mean("redirect", fields),
+            " (did you mean `redirects`?)"
+        );
+        assert_eq!(did_you_mean("regoin", fields), " (did you mean `region`?)");
+        assert_eq!(did_you_mean("stack", fields), "");
+        assert_eq!(
+            did_you_mean("iad-z", ["eu-west-1", "iad-a", "iad-b"]),
+            " (did you mean `iad-a` or `iad-b`?)"
+        );
+        assert_eq!(did_you_mean("x", []), "");
+    }
 
     #[test]
     fn forms_are_found_by_path_without_indices() {

@@ -64,6 +64,17 @@ fn unknown_field_is_a_located_error_naming_the_field() {
 }
 
 #[test]
+fn misspelt_field_suggests_the_closest_known_field() {
+    let (line, _, message) = syntax(&MINIMAL.replace("count: 10,", "count: 10, redirect: none,"));
+    assert_eq!(line, 8);
+    assert!(
+        message.contains("Unexpected field named `redirect`")
+            && message.contains("(did you mean `redirects`?)"),
+        "{message}"
+    );
+}
+
+#[test]
 fn bad_duration_string_is_a_located_error_with_the_expected_form() {
     let (line, _, message) = syntax(&MINIMAL.replace("\"30m\"", "\"half an hour\""));
     assert_eq!(line, 3);
@@ -84,7 +95,10 @@ fn dangling_reference_lists_the_known_names() {
     let issues = invalid(&MINIMAL.replace("region: \"eu-west-1\"", "region: \"eu-west-9\""));
     assert_eq!(
         issues,
-        ["buckets[0].region: unknown region \"eu-west-9\" (known: eu-west-1, us-east-1)"]
+        [
+            "buckets[0].region: unknown region \"eu-west-9\" (did you mean `eu-west-1`?) \
+             (known: eu-west-1, us-east-1)"
+        ]
     );
 }
 

@@ -76,7 +76,11 @@ impl Checker {
         if !known_names.contains(name) {
             self.issue(
                 path,
-                format!("unknown {what} \"{name}\" (known: {})", known(known_names)),
+                format!(
+                    "unknown {what} \"{name}\"{} (known: {})",
+                    crate::hints::did_you_mean(name, known_names.iter().copied()),
+                    known(known_names)
+                ),
             );
         }
     }

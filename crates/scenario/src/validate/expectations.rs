@@ -122,7 +122,11 @@ impl Checker {
                     .collect();
                 self.issue(
                     path,
-                    format!("unknown metric \"{name}\" (known: {})", known.join(", ")),
+                    format!(
+                        "unknown metric \"{name}\"{} (known: {})",
+                        crate::hints::did_you_mean(name, known.iter().map(String::as_str)),
+                        known.join(", ")
+                    ),
                 );
             }
         }

@@ -3,7 +3,7 @@
 
 use super::*;
 
-const FACILITIES: &str = "(known: eu-west-1, iad-a, iad-b)";
+const FACILITIES: &str = "(did you mean `iad-a` or `iad-b`?) (known: eu-west-1, iad-a, iad-b)";
 
 #[test]
 fn outage_of_an_unknown_facility_lists_the_facilities() {
@@ -46,7 +46,7 @@ fn endpoint_retired_in_an_unknown_region_lists_the_regions() {
     let text = with_events(r#"endpoint_retired(region: "eu-west-9", at: "1m")"#);
     assert_eq!(
         only_issue(&text),
-        "events[0].region: unknown region \"eu-west-9\" (known: eu-west-1, us-east-1)"
+        "events[0].region: unknown region \"eu-west-9\" (did you mean `eu-west-1`?) (known: eu-west-1, us-east-1)"
     );
 }
 
