@@ -1,5 +1,6 @@
 //! Combine replicas into per-bin estimates and whole-run totals.
 
+use crate::bin_store::BinStore;
 use crate::measure::{Probe, SETTLE_THRESHOLD, settle_time_s};
 use crate::stats::{Estimate, Moments};
 use s3sim_engine::SimDuration;
@@ -8,11 +9,16 @@ use s3sim_model::metrics::Metric;
 use s3sim_model::metrics::facility::FacilityMetric;
 use s3sim_model::metrics::{COUNTERS, CounterRow};
 use s3sim_model::world::ReplicaOutput;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// Hold every metric of every (bin, group) as a mean with a 95 % CI across replicas.
 ///
 /// Group 0 is `all`, then one group per client class in scenario order. Reduction is
-/// sequential in replica order, so results do not depend on the thread count.
+/// sequential in replica order, so results do not depend on the thread count. The
+/// per-bin estimates are on disk ([`BinStore`], shared by clones), the whole-run and
+/// facility ones in memory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Aggregate {
     /// Width of a bin.
@@ -36,7 +42,7 @@ pub struct Aggregate {
     /// Some client class has a stub resolver that sends more than one A query per
     /// lookup (search domains, AAAA).
     pub has_stub_resolvers: bool,
-    values: Vec<Estimate>,
+    values: Arc<BinStore>,
     totals: Vec<Estimate>,
     facility_values: Vec<Estimate>,
 }
@@ -44,12 +50,13 @@ pub struct Aggregate {
 impl Aggregate {
     /// Combine replica outputs of `world` (in replica order).
     ///
-    /// The same as feeding [`Reducer`] both passes over `outputs`.
+    /// The same as [`Reducer::reduce`] over `outputs`.
     pub fn new(world: &WorldConfig, outputs: &[ReplicaOutput]) -> Self {
-        let mut reducer = Reducer::new(world, &[]);
-        outputs.iter().for_each(|o| reducer.first(o));
-        outputs.iter().for_each(|o| reducer.second(o));
-        reducer.finish().0
+        let borrowed = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&outputs[k]));
+        match Reducer::new(world, &[]).reduce(outputs.len(), borrowed) {
+            Ok((aggregate, _)) => aggregate,
+            Err(never) => match never {},
+        }
     }
 
     /// Look up the estimate of a facility metric in `bin` for `facility`.
@@ -72,9 +79,22 @@ impl Aggregate {
     /// Look up the estimate of `metric` in `bin` for `group` (0 = all); a share's
     /// interval is clamped to [0, 1] ([`Estimate::of`]).
     pub fn get(&self, bin: usize, group: usize, metric: Metric) -> Estimate {
+        let cell = group * self.metrics.len() + self.metric_index(metric);
+        self.values.get(bin, cell).of(metric)
+    }
+
+    /// Read every estimate of `bin` at once, `[group * metrics.len() + k]` for
+    /// `metrics[k]`, shares' intervals clamped as by [`Aggregate::get`].
+    ///
+    /// One read of the bin store instead of one per estimate, for whole tables.
+    pub fn bin(&self, bin: usize) -> Vec<Estimate> {
+        let metrics = self.metrics.iter().cycle();
         self.values
-            [(bin * self.groups.len() + group) * self.metrics.len() + self.metric_index(metric)]
-        .of(metric)
+            .bin(bin)
+            .into_iter()
+            .zip(metrics)
+            .map(|(e, &metric)| e.of(metric))
+            .collect()
     }
 
     /// Look up the estimate of `metric` over the whole run for `group` (a share's
@@ -125,30 +145,38 @@ pub struct ReplicaScalars {
     pub probes: Vec<f64>,
 }
 
+/// Cells whose accumulators a [`Reducer`] holds at once (some 6 MB of [`Moments`]).
+///
+/// Bins are reduced a chunk of whole bins at a time, so memory does not grow with
+/// simulated time; each chunk reads every replica's output twice.
+const CHUNK_CELLS: usize = 1 << 18;
+
 /// Reduce the replicas of one world, one at a time in replica order, into an
 /// [`Aggregate`] and each replica's [`ReplicaScalars`].
 ///
-/// Two passes over the same outputs in the same order: [`Reducer::first`] sums, then
-/// [`Reducer::second`] sums squared deviations from the means of the first (see
-/// [`Moments`]), so the result equals a reduction of all outputs held at once, bit for
-/// bit, while memory stays one accumulator per (bin, group, metric) whatever the
-/// number of replicas.
+/// Bins are reduced in chunks (a few hundred bins at a time, [`CHUNK_CELLS`]), each in
+/// two passes over the same outputs in the same order: the first sums, the second sums
+/// squared deviations from the means of the first (see [`Moments`]); each finished
+/// bin's estimates go to the [`BinStore`] and its accumulators are reused for the
+/// next chunk. Every cell sees the same arithmetic in the same order as a reduction of
+/// all outputs held at once, so the result is equal bit for bit, while memory stays one
+/// chunk's accumulators whatever the number of replicas and the length of the run.
 ///
 /// ```
+/// use std::borrow::Cow;
 /// let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
 /// let mut world = (*loaded.world).clone();
 /// world.duration = s3sim_engine::SimDuration::from_secs(600);
 /// let outputs: Vec<_> = (0..3)
 ///     .map(|k| s3sim_model::world::run_replica(&world, s3sim_engine::RandomStreams::for_replica(1, k)))
 ///     .collect();
-/// let mut reducer = s3sim_report::aggregate::Reducer::new(&world, &[]);
-/// outputs.iter().for_each(|o| reducer.first(o));
-/// outputs.iter().for_each(|o| reducer.second(o));
-/// let (aggregate, replicas) = reducer.finish();
+/// let reducer = s3sim_report::aggregate::Reducer::new(&world, &[]);
+/// let output = |k: usize| Ok::<_, ()>(Cow::Borrowed(&outputs[k]));
+/// let (aggregate, replicas) = reducer.reduce(outputs.len(), output).unwrap();
 /// assert_eq!(aggregate.replicas, 3);
 /// assert_eq!(replicas[2].issued, outputs[2].issued);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Reducer {
     groups: Vec<String>,
     metrics: Vec<Metric>,
@@ -158,50 +186,101 @@ pub struct Reducer {
     has_cdn: bool,
     has_stub_resolvers: bool,
     probes: Vec<Probe>,
-    /// (bin width, bins, facility rows) of the first output.
-    shape: Option<(SimDuration, usize, usize)>,
+    /// Cells reduced at once ([`CHUNK_CELLS`]; fewer in tests, for many chunks).
+    chunk_cells: usize,
+    /// (bin width, bins) of the first output.
+    shape: Option<(SimDuration, usize)>,
+    /// The bins whose accumulators `values` holds.
+    chunk: Range<usize>,
     values: Vec<Moments>,
     totals: Vec<Moments>,
     facility_values: Vec<Moments>,
+    estimates: BinStore,
     scalars: Vec<ReplicaScalars>,
-    second_pass: usize,
+    /// Replicas each pass has seen in the current chunk.
+    seen: [usize; 2],
 }
 
 impl Reducer {
     /// Start reducing replicas of `world`, measuring `probes` on each.
     pub fn new(world: &WorldConfig, probes: &[Probe]) -> Self {
         let facilities = &world.topology.facilities;
+        let groups: Vec<String> = std::iter::once("all".to_string())
+            .chain(world.classes.iter().map(|c| c.name.clone()))
+            .collect();
+        let metrics: Vec<Metric> = Metric::all().collect();
+        let width = groups.len() * metrics.len();
         Reducer {
-            groups: std::iter::once("all".to_string())
-                .chain(world.classes.iter().map(|c| c.name.clone()))
-                .collect(),
-            metrics: Metric::all().collect(),
+            groups,
+            metrics,
             facilities: facilities.iter().map(|f| f.name.clone()).collect(),
             has_capacity: facilities.iter().any(|f| f.capacity.is_some()),
             has_retries: world.classes.iter().any(|c| c.retry.is_some()),
             has_cdn: world.classes.iter().any(|c| c.cdn.is_some()),
             has_stub_resolvers: world.classes.iter().any(|c| !c.stub.is_plain()),
             probes: probes.to_vec(),
+            chunk_cells: CHUNK_CELLS,
             shape: None,
+            chunk: 0..0,
             values: Vec::new(),
             totals: Vec::new(),
             facility_values: Vec::new(),
+            estimates: BinStore::new(width),
             scalars: Vec::new(),
-            second_pass: 0,
+            seen: [0, 0],
         }
     }
 
-    /// Visit every (cell, value) of `output` in aggregate order: per-bin metrics,
-    /// whole-run totals, facility metrics.
+    /// Reduce `replicas` outputs, asking `output` for replica k in replica order twice
+    /// per chunk of bins (once per pass); stops at its first error.
+    ///
+    /// Gives the aggregate and each replica's scalars, in replica order.
+    ///
+    /// # Errors
+    ///
+    /// The first error of `output`.
+    ///
+    /// # Panics
+    ///
+    /// If `replicas` is 0.
+    pub fn reduce<'a, E>(
+        mut self,
+        replicas: usize,
+        mut output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
+    ) -> Result<(Aggregate, Vec<ReplicaScalars>), E> {
+        loop {
+            for k in 0..replicas {
+                self.first(&*output(k)?);
+            }
+            for k in 0..replicas {
+                self.second(&*output(k)?);
+            }
+            if !self.next_chunk() {
+                return Ok(self.finish());
+            }
+        }
+    }
+
+    /// Whether the current chunk is the first, which also reduces the whole-run and
+    /// facility cells and measures each replica's scalars.
+    fn in_first_chunk(&self) -> bool {
+        self.chunk.start == 0
+    }
+
+    /// Visit every (cell, value) of `output` in aggregate order: the current chunk's
+    /// per-bin metrics, then, in the first chunk, whole-run totals and facility metrics.
     fn visit(&self, output: &ReplicaOutput, mut cell: impl FnMut(Cell, usize, f64)) {
         let (groups, metrics) = (self.groups.len(), &self.metrics);
-        for bin in 0..output.metrics.bins {
+        for bin in self.chunk.clone() {
             for group in 0..groups {
                 for (k, &metric) in metrics.iter().enumerate() {
-                    let i = (bin * groups + group) * metrics.len() + k;
+                    let i = ((bin - self.chunk.start) * groups + group) * metrics.len() + k;
                     cell(Cell::Bin, i, metric.value(&output.metrics, bin, group));
                 }
             }
+        }
+        if !self.in_first_chunk() {
+            return;
         }
         for group in 0..groups {
             let row = total_row(output, group);
@@ -225,30 +304,49 @@ impl Reducer {
         }
     }
 
-    /// Add the next replica's output (pass one, replicas in order).
-    pub fn first(&mut self, output: &ReplicaOutput) {
+    /// Bins per chunk: as many whole bins as [`CHUNK_CELLS`] holds, at least one.
+    fn chunk_bins(&self) -> usize {
+        (self.chunk_cells / (self.groups.len() * self.metrics.len())).max(1)
+    }
+
+    /// Start accumulating the bins `chunk`.
+    fn start_chunk(&mut self, chunk: Range<usize>) {
+        let cells = chunk.len() * self.groups.len() * self.metrics.len();
+        self.values.clear();
+        self.values.resize(cells, Moments::default());
+        self.chunk = chunk;
+        self.seen = [0, 0];
+    }
+
+    /// Add the next replica's output (pass one of the current chunk, replicas in order).
+    fn first(&mut self, output: &ReplicaOutput) {
         if self.shape.is_none() {
             let (m, f) = (&output.metrics, &output.facilities);
-            let cells = m.bins * self.groups.len() * self.metrics.len();
-            self.values = vec![Moments::default(); cells];
+            self.shape = Some((m.bin_width, m.bins));
+            self.start_chunk(0..m.bins.min(self.chunk_bins()));
             self.totals = vec![Moments::default(); self.groups.len() * self.metrics.len()];
             let facility_cells = f.bins * f.facilities() * FacilityMetric::ALL.len();
             self.facility_values = vec![Moments::default(); facility_cells];
-            self.shape = Some((m.bin_width, m.bins, f.facilities()));
         }
-        let mut cells = (
-            std::mem::take(&mut self.values),
-            std::mem::take(&mut self.totals),
-            std::mem::take(&mut self.facility_values),
-        );
-        let mut totals = Vec::with_capacity(self.groups.len() * self.metrics.len());
+        self.seen[0] += 1;
+        let mut totals = Vec::new();
+        let mut cells = self.take_cells();
         self.visit(output, |kind, i, v| {
             if let Cell::Total = kind {
                 totals.push(v);
             }
             cells.slot(kind, i).add(v);
         });
-        (self.values, self.totals, self.facility_values) = cells;
+        self.put_cells(cells);
+        if self.in_first_chunk() {
+            let scalars = self.scalars_of(output, totals);
+            self.scalars.push(scalars);
+        }
+    }
+
+    /// Measure what checks and summaries need of `output`, whose whole-run `totals`
+    /// were just visited.
+    fn scalars_of(&self, output: &ReplicaOutput, totals: Vec<f64>) -> ReplicaScalars {
         let settled = (0..self.groups.len())
             .map(|g| settle_time_s(&output.metrics, g, Metric::RedirectRate, SETTLE_THRESHOLD))
             .collect();
@@ -257,7 +355,7 @@ impl Reducer {
             .iter()
             .map(|p| p.measure(&output.metrics, &self.groups))
             .collect();
-        self.scalars.push(ReplicaScalars {
+        ReplicaScalars {
             issued: output.issued,
             completed: output.completed,
             in_flight: output.in_flight,
@@ -265,38 +363,70 @@ impl Reducer {
             totals,
             settled,
             probes,
-        });
+        }
     }
 
-    /// Add the next replica's output again (pass two, after every [`Reducer::first`],
-    /// replicas in the same order).
-    pub fn second(&mut self, output: &ReplicaOutput) {
-        let mut cells = (
-            std::mem::take(&mut self.values),
-            std::mem::take(&mut self.totals),
-            std::mem::take(&mut self.facility_values),
-        );
+    /// Add the next replica's output again (pass two of the current chunk, after every
+    /// replica's pass one, replicas in the same order).
+    fn second(&mut self, output: &ReplicaOutput) {
+        self.seen[1] += 1;
+        let mut cells = self.take_cells();
         self.visit(output, |kind, i, v| {
             let slot = cells.slot(kind, i);
             let mean = slot.mean();
             slot.add_deviation(v, mean);
         });
+        self.put_cells(cells);
+    }
+
+    fn take_cells(&mut self) -> (Vec<Moments>, Vec<Moments>, Vec<Moments>) {
+        (
+            std::mem::take(&mut self.values),
+            std::mem::take(&mut self.totals),
+            std::mem::take(&mut self.facility_values),
+        )
+    }
+
+    fn put_cells(&mut self, cells: (Vec<Moments>, Vec<Moments>, Vec<Moments>)) {
         (self.values, self.totals, self.facility_values) = cells;
-        self.second_pass += 1;
+    }
+
+    /// Store the current chunk's estimates and start the next chunk; false when every
+    /// bin is done (or no replica was added).
+    ///
+    /// # Panics
+    ///
+    /// If a pass did not see every replica.
+    fn next_chunk(&mut self) -> bool {
+        let Some((_, bins)) = self.shape else {
+            return false;
+        };
+        let replicas = self.scalars.len();
+        assert_eq!(
+            self.seen,
+            [replicas, replicas],
+            "both passes see every replica"
+        );
+        let width = self.groups.len() * self.metrics.len();
+        for bin in self.values.chunks(width) {
+            let estimates: Vec<Estimate> = bin.iter().map(Moments::estimate).collect();
+            self.estimates.push(&estimates);
+        }
+        let end = self.chunk.end;
+        if end == bins {
+            return false;
+        }
+        self.start_chunk(end..bins.min(end + self.chunk_bins()));
+        true
     }
 
     /// Give the aggregate and each replica's scalars, in replica order.
     ///
     /// # Panics
     ///
-    /// If no replica was added, or the second pass did not see every replica.
-    pub fn finish(self) -> (Aggregate, Vec<ReplicaScalars>) {
-        let (bin_width, bins, _) = self.shape.expect("at least one replica");
-        assert_eq!(
-            self.second_pass,
-            self.scalars.len(),
-            "both passes see every replica"
-        );
+    /// If no replica was added.
+    fn finish(self) -> (Aggregate, Vec<ReplicaScalars>) {
+        let (bin_width, bins) = self.shape.expect("at least one replica");
         let estimates = |cells: Vec<Moments>| cells.iter().map(Moments::estimate).collect();
         let aggregate = Aggregate {
             bin_width,
@@ -309,7 +439,7 @@ impl Reducer {
             has_retries: self.has_retries,
             has_cdn: self.has_cdn,
             has_stub_resolvers: self.has_stub_resolvers,
-            values: estimates(self.values),
+            values: Arc::new(self.estimates),
             totals: estimates(self.totals),
             facility_values: estimates(self.facility_values),
         };
@@ -335,6 +465,55 @@ impl Slots for (Vec<Moments>, Vec<Moments>, Vec<Moments>) {
             Cell::Bin => &mut self.0[i],
             Cell::Total => &mut self.1[i],
             Cell::Facility => &mut self.2[i],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use s3sim_engine::RandomStreams;
+
+    #[test]
+    fn reducing_in_chunks_of_bins_gives_the_estimates_of_all_samples_at_once_bit_for_bit() {
+        let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+        let mut world = (*loaded.world).clone();
+        world.duration = SimDuration::from_secs(600);
+        world.bin = SimDuration::from_secs(10);
+        let outputs: Vec<ReplicaOutput> = (0..3)
+            .map(|k| s3sim_model::world::run_replica(&world, RandomStreams::for_replica(7, k)))
+            .collect();
+        let mut reducer = Reducer::new(&world, &[]);
+        // Seven bins a chunk: 60 bins make eight full chunks and a short one.
+        reducer.chunk_cells = 7 * reducer.groups.len() * reducer.metrics.len();
+        let output = |k: usize| Ok::<_, ()>(Cow::Borrowed(&outputs[k]));
+        let (aggregate, _) = reducer.reduce(outputs.len(), output).unwrap();
+        assert_eq!(aggregate.bins, 60);
+        let bits = |e: Estimate| (e.mean.to_bits(), e.low.to_bits(), e.high.to_bits(), e.n);
+        for bin in 0..aggregate.bins {
+            let row = aggregate.bin(bin);
+            for group in 0..aggregate.groups.len() {
+                for (k, &metric) in aggregate.metrics.iter().enumerate() {
+                    let samples: Vec<f64> = outputs
+                        .iter()
+                        .map(|o| metric.value(&o.metrics, bin, group))
+                        .collect();
+                    let batch = Estimate::from_samples(&samples).of(metric);
+                    let streamed = aggregate.get(bin, group, metric);
+                    assert_eq!(bits(streamed), bits(batch), "{bin} {group} {metric:?}");
+                    assert_eq!(bits(row[group * aggregate.metrics.len() + k]), bits(batch));
+                }
+            }
+        }
+        for group in 0..aggregate.groups.len() {
+            for &metric in &aggregate.metrics {
+                let samples: Vec<f64> = outputs
+                    .iter()
+                    .map(|o| metric.from_row(&total_row(o, group)))
+                    .collect();
+                let batch = Estimate::from_samples(&samples).of(metric);
+                assert_eq!(bits(aggregate.total(group, metric)), bits(batch));
+            }
         }
     }
 }

@@ -16,6 +16,7 @@
 //! - `fmt`: durations and rate intervals written the same way by all of them.
 
 pub mod aggregate;
+pub mod bin_store;
 pub mod charts;
 pub mod compare;
 pub mod console;

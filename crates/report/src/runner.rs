@@ -137,21 +137,15 @@ impl RunResult {
     }
 
     /// Aggregate `replicas` outputs of one world, asking `output` for replica k twice
-    /// (once per pass of [`Reducer`]), in replica order; stops at its first error.
+    /// per chunk of bins (once per pass of [`Reducer::reduce`]), in replica order; stops
+    /// at its first error.
     pub(crate) fn reduce<'a, E>(
         world: &WorldConfig,
         probes: &[Probe],
         replicas: usize,
-        mut output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
+        output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
     ) -> Result<Self, E> {
-        let mut reducer = Reducer::new(world, probes);
-        for k in 0..replicas {
-            reducer.first(&*output(k)?);
-        }
-        for k in 0..replicas {
-            reducer.second(&*output(k)?);
-        }
-        let (aggregate, replicas) = reducer.finish();
+        let (aggregate, replicas) = Reducer::new(world, probes).reduce(replicas, output)?;
         Ok(RunResult {
             replicas,
             probes: probes.to_vec(),
