@@ -17,8 +17,8 @@ use std::sync::Arc;
 ///
 /// Group 0 is `all`, then one group per client class in scenario order. Reduction is
 /// sequential in replica order, so results do not depend on the thread count. The
-/// per-bin estimates are on disk ([`BinStore`], shared by clones), the whole-run and
-/// facility ones in memory.
+/// per-bin estimates are on disk ([`BinStore`], shared by clones), the whole-run ones
+/// in memory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Aggregate {
     /// Width of a bin.
@@ -44,7 +44,7 @@ pub struct Aggregate {
     pub has_stub_resolvers: bool,
     values: Arc<BinStore>,
     totals: Vec<Estimate>,
-    facility_values: Vec<Estimate>,
+    facility_values: Arc<BinStore>,
 }
 
 impl Aggregate {
@@ -66,7 +66,7 @@ impl Aggregate {
             .position(|&m| m == metric)
             .expect("every facility metric is aggregated");
         self.facility_values
-            [(bin * self.facilities.len() + facility) * FacilityMetric::ALL.len() + k]
+            .get(bin, facility * FacilityMetric::ALL.len() + k)
     }
 
     fn metric_index(&self, metric: Metric) -> usize {
@@ -145,21 +145,22 @@ pub struct ReplicaScalars {
     pub probes: Vec<f64>,
 }
 
-/// Cells whose accumulators a [`Reducer`] holds at once (some 6 MB of [`Moments`]).
+/// Cells of each per-bin table whose accumulators a [`Reducer`] holds at once (some
+/// 3 MB of [`Moments`]).
 ///
 /// Bins are reduced a chunk of whole bins at a time, so memory does not grow with
 /// simulated time; each chunk reads every replica's output twice.
-const CHUNK_CELLS: usize = 1 << 18;
+const CHUNK_CELLS: usize = 1 << 17;
 
 /// Reduce the replicas of one world, one at a time in replica order, into an
 /// [`Aggregate`] and each replica's [`ReplicaScalars`].
 ///
-/// Bins are reduced in chunks (a few hundred bins at a time, [`CHUNK_CELLS`]), each in
+/// Bins are reduced in chunks (a few dozen bins at a time, [`CHUNK_CELLS`]), each in
 /// two passes over the same outputs in the same order: the first sums, the second sums
 /// squared deviations from the means of the first (see [`Moments`]); each finished
-/// bin's estimates go to the [`BinStore`] and its accumulators are reused for the
-/// next chunk. Every cell sees the same arithmetic in the same order as a reduction of
-/// all outputs held at once, so the result is equal bit for bit, while memory stays one
+/// bin's estimates go to a [`BinStore`] and the accumulators are reused for the next
+/// chunk. Every cell sees the same arithmetic in the same order as a reduction of all
+/// outputs held at once, so the result is equal bit for bit, while memory stays one
 /// chunk's accumulators whatever the number of replicas and the length of the run.
 ///
 /// ```
@@ -186,33 +187,92 @@ pub struct Reducer {
     has_cdn: bool,
     has_stub_resolvers: bool,
     probes: Vec<Probe>,
-    /// Cells reduced at once ([`CHUNK_CELLS`]; fewer in tests, for many chunks).
+    /// Cells reduced at once per table ([`CHUNK_CELLS`]; fewer in tests, for many
+    /// chunks).
     chunk_cells: usize,
-    /// (bin width, bins) of the first output.
-    shape: Option<(SimDuration, usize)>,
-    /// The bins whose accumulators `values` holds.
-    chunk: Range<usize>,
-    values: Vec<Moments>,
+    /// The per-bin tables, once the first output gave their shapes.
+    tables: Option<Tables>,
     totals: Vec<Moments>,
-    facility_values: Vec<Moments>,
-    estimates: BinStore,
     scalars: Vec<ReplicaScalars>,
+    /// Chunks finished so far.
+    round: usize,
     /// Replicas each pass has seen in the current chunk.
     seen: [usize; 2],
+}
+
+/// The per-bin tables of a run, in the shapes of its first output.
+#[derive(Debug)]
+struct Tables {
+    bin_width: SimDuration,
+    /// (group, metric) per bin.
+    metrics: Binned,
+    /// (facility, facility metric) per bin.
+    facilities: Binned,
+}
+
+/// One table of per-bin cells (`width` a bin), reduced a chunk of bins at a time: the
+/// accumulators of the current chunk, the estimates of the bins before it.
+#[derive(Debug)]
+struct Binned {
+    width: usize,
+    bins: usize,
+    per_chunk: usize,
+    chunk: Range<usize>,
+    values: Vec<Moments>,
+    store: BinStore,
+}
+
+impl Binned {
+    /// Start a table of `bins` bins of `width` cells, at most `cells` accumulators at
+    /// once (at least one bin's).
+    fn new(width: usize, bins: usize, cells: usize) -> Binned {
+        let mut table = Binned {
+            width,
+            bins,
+            per_chunk: (cells / width.max(1)).max(1),
+            chunk: 0..0,
+            values: Vec::new(),
+            store: BinStore::new(width),
+        };
+        table.start(0);
+        table
+    }
+
+    /// Start accumulating the chunk of bins from `first`.
+    fn start(&mut self, first: usize) {
+        self.chunk = first..self.bins.min(first + self.per_chunk);
+        self.values.clear();
+        self.values
+            .resize(self.chunk.len() * self.width, Moments::default());
+    }
+
+    /// Index in `values` of `cell` in `bin` (of the current chunk).
+    fn index(&self, bin: usize, cell: usize) -> usize {
+        (bin - self.chunk.start) * self.width + cell
+    }
+
+    /// Store the current chunk's estimates and start the next chunk; false when every
+    /// bin is stored.
+    fn next(&mut self) -> bool {
+        for bin in 0..self.chunk.len() {
+            let cells = &self.values[bin * self.width..(bin + 1) * self.width];
+            let estimates: Vec<Estimate> = cells.iter().map(Moments::estimate).collect();
+            self.store.push(&estimates);
+        }
+        self.start(self.chunk.end);
+        !self.chunk.is_empty()
+    }
 }
 
 impl Reducer {
     /// Start reducing replicas of `world`, measuring `probes` on each.
     pub fn new(world: &WorldConfig, probes: &[Probe]) -> Self {
         let facilities = &world.topology.facilities;
-        let groups: Vec<String> = std::iter::once("all".to_string())
-            .chain(world.classes.iter().map(|c| c.name.clone()))
-            .collect();
-        let metrics: Vec<Metric> = Metric::all().collect();
-        let width = groups.len() * metrics.len();
         Reducer {
-            groups,
-            metrics,
+            groups: std::iter::once("all".to_string())
+                .chain(world.classes.iter().map(|c| c.name.clone()))
+                .collect(),
+            metrics: Metric::all().collect(),
             facilities: facilities.iter().map(|f| f.name.clone()).collect(),
             has_capacity: facilities.iter().any(|f| f.capacity.is_some()),
             has_retries: world.classes.iter().any(|c| c.retry.is_some()),
@@ -220,13 +280,10 @@ impl Reducer {
             has_stub_resolvers: world.classes.iter().any(|c| !c.stub.is_plain()),
             probes: probes.to_vec(),
             chunk_cells: CHUNK_CELLS,
-            shape: None,
-            chunk: 0..0,
-            values: Vec::new(),
+            tables: None,
             totals: Vec::new(),
-            facility_values: Vec::new(),
-            estimates: BinStore::new(width),
             scalars: Vec::new(),
+            round: 0,
             seen: [0, 0],
         }
     }
@@ -261,28 +318,32 @@ impl Reducer {
         }
     }
 
-    /// Whether the current chunk is the first, which also reduces the whole-run and
-    /// facility cells and measures each replica's scalars.
-    fn in_first_chunk(&self) -> bool {
-        self.chunk.start == 0
-    }
-
     /// Visit every (cell, value) of `output` in aggregate order: the current chunk's
-    /// per-bin metrics, then, in the first chunk, whole-run totals and facility metrics.
+    /// per-bin metrics and facility metrics, then, in the first chunk, whole-run totals.
     fn visit(&self, output: &ReplicaOutput, mut cell: impl FnMut(Cell, usize, f64)) {
-        let (groups, metrics) = (self.groups.len(), &self.metrics);
-        for bin in self.chunk.clone() {
-            for group in 0..groups {
+        let tables = self.tables.as_ref().expect("shaped by the first output");
+        let (table, metrics) = (&tables.metrics, &self.metrics);
+        for bin in table.chunk.clone() {
+            for group in 0..self.groups.len() {
                 for (k, &metric) in metrics.iter().enumerate() {
-                    let i = ((bin - self.chunk.start) * groups + group) * metrics.len() + k;
+                    let i = table.index(bin, group * metrics.len() + k);
                     cell(Cell::Bin, i, metric.value(&output.metrics, bin, group));
                 }
             }
         }
-        if !self.in_first_chunk() {
+        let (table, f) = (&tables.facilities, &output.facilities);
+        for bin in table.chunk.clone() {
+            for facility in 0..f.facilities() {
+                for (k, metric) in FacilityMetric::ALL.into_iter().enumerate() {
+                    let i = table.index(bin, facility * FacilityMetric::ALL.len() + k);
+                    cell(Cell::Facility, i, metric.value(f, bin, facility));
+                }
+            }
+        }
+        if self.round > 0 {
             return;
         }
-        for group in 0..groups {
+        for group in 0..self.groups.len() {
             let row = total_row(output, group);
             for (k, &metric) in metrics.iter().enumerate() {
                 cell(
@@ -292,41 +353,20 @@ impl Reducer {
                 );
             }
         }
-        let f = &output.facilities;
-        let mut i = 0;
-        for bin in 0..f.bins {
-            for facility in 0..f.facilities() {
-                for metric in FacilityMetric::ALL {
-                    cell(Cell::Facility, i, metric.value(f, bin, facility));
-                    i += 1;
-                }
-            }
-        }
-    }
-
-    /// Bins per chunk: as many whole bins as [`CHUNK_CELLS`] holds, at least one.
-    fn chunk_bins(&self) -> usize {
-        (self.chunk_cells / (self.groups.len() * self.metrics.len())).max(1)
-    }
-
-    /// Start accumulating the bins `chunk`.
-    fn start_chunk(&mut self, chunk: Range<usize>) {
-        let cells = chunk.len() * self.groups.len() * self.metrics.len();
-        self.values.clear();
-        self.values.resize(cells, Moments::default());
-        self.chunk = chunk;
-        self.seen = [0, 0];
     }
 
     /// Add the next replica's output (pass one of the current chunk, replicas in order).
     fn first(&mut self, output: &ReplicaOutput) {
-        if self.shape.is_none() {
+        if self.tables.is_none() {
             let (m, f) = (&output.metrics, &output.facilities);
-            self.shape = Some((m.bin_width, m.bins));
-            self.start_chunk(0..m.bins.min(self.chunk_bins()));
-            self.totals = vec![Moments::default(); self.groups.len() * self.metrics.len()];
-            let facility_cells = f.bins * f.facilities() * FacilityMetric::ALL.len();
-            self.facility_values = vec![Moments::default(); facility_cells];
+            let width = self.groups.len() * self.metrics.len();
+            let facility_width = f.facilities() * FacilityMetric::ALL.len();
+            self.tables = Some(Tables {
+                bin_width: m.bin_width,
+                metrics: Binned::new(width, m.bins, self.chunk_cells),
+                facilities: Binned::new(facility_width, f.bins, self.chunk_cells),
+            });
+            self.totals = vec![Moments::default(); width];
         }
         self.seen[0] += 1;
         let mut totals = Vec::new();
@@ -338,7 +378,7 @@ impl Reducer {
             cells.slot(kind, i).add(v);
         });
         self.put_cells(cells);
-        if self.in_first_chunk() {
+        if self.round == 0 {
             let scalars = self.scalars_of(output, totals);
             self.scalars.push(scalars);
         }
@@ -379,45 +419,43 @@ impl Reducer {
         self.put_cells(cells);
     }
 
+    /// Move the accumulators out, so that [`Reducer::visit`] can borrow `self`.
     fn take_cells(&mut self) -> (Vec<Moments>, Vec<Moments>, Vec<Moments>) {
+        let tables = self.tables.as_mut().expect("shaped by the first output");
         (
-            std::mem::take(&mut self.values),
+            std::mem::take(&mut tables.metrics.values),
             std::mem::take(&mut self.totals),
-            std::mem::take(&mut self.facility_values),
+            std::mem::take(&mut tables.facilities.values),
         )
     }
 
+    /// Put back what [`Reducer::take_cells`] took.
     fn put_cells(&mut self, cells: (Vec<Moments>, Vec<Moments>, Vec<Moments>)) {
-        (self.values, self.totals, self.facility_values) = cells;
+        let tables = self.tables.as_mut().expect("shaped by the first output");
+        (tables.metrics.values, self.totals, tables.facilities.values) = cells;
     }
 
     /// Store the current chunk's estimates and start the next chunk; false when every
-    /// bin is done (or no replica was added).
+    /// bin of both tables is done (or no replica was added).
     ///
     /// # Panics
     ///
     /// If a pass did not see every replica.
     fn next_chunk(&mut self) -> bool {
-        let Some((_, bins)) = self.shape else {
+        let replicas = self.scalars.len();
+        let Some(tables) = self.tables.as_mut() else {
             return false;
         };
-        let replicas = self.scalars.len();
         assert_eq!(
             self.seen,
             [replicas, replicas],
             "both passes see every replica"
         );
-        let width = self.groups.len() * self.metrics.len();
-        for bin in self.values.chunks(width) {
-            let estimates: Vec<Estimate> = bin.iter().map(Moments::estimate).collect();
-            self.estimates.push(&estimates);
-        }
-        let end = self.chunk.end;
-        if end == bins {
-            return false;
-        }
-        self.start_chunk(end..bins.min(end + self.chunk_bins()));
-        true
+        self.seen = [0, 0];
+        self.round += 1;
+        let more_metrics = tables.metrics.next();
+        let more_facilities = tables.facilities.next();
+        more_metrics || more_facilities
     }
 
     /// Give the aggregate and each replica's scalars, in replica order.
@@ -426,11 +464,10 @@ impl Reducer {
     ///
     /// If no replica was added.
     fn finish(self) -> (Aggregate, Vec<ReplicaScalars>) {
-        let (bin_width, bins) = self.shape.expect("at least one replica");
-        let estimates = |cells: Vec<Moments>| cells.iter().map(Moments::estimate).collect();
+        let tables = self.tables.expect("at least one replica");
         let aggregate = Aggregate {
-            bin_width,
-            bins,
+            bin_width: tables.bin_width,
+            bins: tables.metrics.bins,
             groups: self.groups,
             metrics: self.metrics,
             replicas: self.scalars.len(),
@@ -439,9 +476,9 @@ impl Reducer {
             has_retries: self.has_retries,
             has_cdn: self.has_cdn,
             has_stub_resolvers: self.has_stub_resolvers,
-            values: Arc::new(self.estimates),
-            totals: estimates(self.totals),
-            facility_values: estimates(self.facility_values),
+            values: Arc::new(tables.metrics.store),
+            totals: self.totals.iter().map(Moments::estimate).collect(),
+            facility_values: Arc::new(tables.facilities.store),
         };
         (aggregate, self.scalars)
     }
@@ -484,7 +521,8 @@ mod tests {
             .map(|k| s3sim_model::world::run_replica(&world, RandomStreams::for_replica(7, k)))
             .collect();
         let mut reducer = Reducer::new(&world, &[]);
-        // Seven bins a chunk: 60 bins make eight full chunks and a short one.
+        // Seven bins a chunk of the metrics' table: 60 bins make eight full chunks and a
+        // short one (the facilities' table, narrower, takes fewer chunks).
         reducer.chunk_cells = 7 * reducer.groups.len() * reducer.metrics.len();
         let output = |k: usize| Ok::<_, ()>(Cow::Borrowed(&outputs[k]));
         let (aggregate, _) = reducer.reduce(outputs.len(), output).unwrap();
@@ -513,6 +551,20 @@ mod tests {
                     .collect();
                 let batch = Estimate::from_samples(&samples).of(metric);
                 assert_eq!(bits(aggregate.total(group, metric)), bits(batch));
+            }
+        }
+        let facilities = &outputs[0].facilities;
+        for bin in 0..facilities.bins {
+            for facility in 0..facilities.facilities() {
+                for metric in FacilityMetric::ALL {
+                    let samples: Vec<f64> = outputs
+                        .iter()
+                        .map(|o| metric.value(&o.facilities, bin, facility))
+                        .collect();
+                    let batch = Estimate::from_samples(&samples);
+                    let streamed = aggregate.facility(bin, facility, metric);
+                    assert_eq!(bits(streamed), bits(batch), "{bin} {facility} {metric:?}");
+                }
             }
         }
     }
