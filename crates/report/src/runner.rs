@@ -169,7 +169,7 @@ pub fn run_points(loaded: &LoadedScenario, options: RunOptions) -> Vec<RunResult
     jobs.par_iter().enumerate().for_each(|(k, &job)| {
         spool.put(
             k,
-            &run_job(&points[job.point].world(), job, options.seed, &bar),
+            run_job(&points[job.point].world(), job, options.seed, &bar),
         );
     });
     bar.finish_and_clear();
@@ -204,7 +204,7 @@ pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
     let spool = Spool::new(jobs.len());
     let bar = progress_bar(jobs.len() as u64, options.progress);
     jobs.par_iter().enumerate().for_each(|(k, &job)| {
-        spool.put(k, &run_job(world, job, options.seed, &bar));
+        spool.put(k, run_job(world, job, options.seed, &bar));
     });
     bar.finish_and_clear();
     let spooled = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(k)));
