@@ -7,6 +7,7 @@
 //!
 //! The modules, from the numbers up:
 //! - `stats`, `aggregate`, `measure`: estimates across replicas, per bin and per window;
+//!   `bin_store`: the per-bin estimates, kept in a temporary file;
 //! - `runner`, `shard`: running (point, replica) jobs, here or split across machines;
 //!   `progress`: how far they are, on stderr;
 //! - `sweep_summary`, `markers`: what a sweep and a scenario's events contribute to outputs;
