@@ -146,17 +146,24 @@ pub struct ReplicaScalars {
 }
 
 /// Cells of each per-bin table whose accumulators a [`Reducer`] holds at once (some
-/// 3 MB of [`Moments`]).
+/// 3 MB of [`Moments`]), unless that makes more than [`MAX_ROUNDS`] chunks.
 ///
 /// Bins are reduced a chunk of whole bins at a time, so memory does not grow with
-/// simulated time; each chunk reads every replica's output twice.
+/// simulated time as long as the chunks are few enough.
 const CHUNK_CELLS: usize = 1 << 17;
+
+/// Chunks at most: each chunk reads every replica's output twice (once per pass), and
+/// a decoding takes time in proportion to the run's bins, so a bounded number of
+/// chunks keeps the reduction's time linear in simulated time (its accumulators then
+/// grow past [`CHUNK_CELLS`] for runs of more than a few days: an eighth of the cells).
+/// A run of one replica reads its output once whatever the number of chunks.
+const MAX_ROUNDS: usize = 8;
 
 /// Reduce the replicas of one world, one at a time in replica order, into an
 /// [`Aggregate`] and each replica's [`ReplicaScalars`].
 ///
-/// Bins are reduced in chunks (a few dozen bins at a time, [`CHUNK_CELLS`]), each in
-/// two passes over the same outputs in the same order: the first sums, the second sums
+/// Bins are reduced in chunks ([`CHUNK_CELLS`], [`MAX_ROUNDS`]), each in two passes
+/// over the same outputs in the same order: the first sums, the second sums
 /// squared deviations from the means of the first (see [`Moments`]); each finished
 /// bin's estimates go to a [`BinStore`] and the accumulators are reused for the next
 /// chunk. Every cell sees the same arithmetic in the same order as a reduction of all
@@ -224,12 +231,12 @@ struct Binned {
 
 impl Binned {
     /// Start a table of `bins` bins of `width` cells, at most `cells` accumulators at
-    /// once (at least one bin's).
+    /// once (at least one bin's), unless that makes more than [`MAX_ROUNDS`] chunks.
     fn new(width: usize, bins: usize, cells: usize) -> Binned {
         let mut table = Binned {
             width,
             bins,
-            per_chunk: (cells / width.max(1)).max(1),
+            per_chunk: (cells / width.max(1)).max(1).max(bins.div_ceil(MAX_ROUNDS)),
             chunk: 0..0,
             values: Vec::new(),
             store: BinStore::new(width),
@@ -291,6 +298,10 @@ impl Reducer {
     /// Reduce `replicas` outputs, asking `output` for replica k in replica order twice
     /// per chunk of bins (once per pass); stops at its first error.
     ///
+    /// One replica's output is asked for once and kept until the end: it is the one
+    /// output memory holds in any case, and decoding it again per chunk would make the
+    /// reduction's time grow with the square of the bins.
+    ///
     /// Gives the aggregate and each replica's scalars, in replica order.
     ///
     /// # Errors
@@ -305,12 +316,21 @@ impl Reducer {
         replicas: usize,
         mut output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
     ) -> Result<(Aggregate, Vec<ReplicaScalars>), E> {
+        let only = if replicas == 1 {
+            Some(output(0)?)
+        } else {
+            None
+        };
+        let mut read = |k: usize| match &only {
+            Some(kept) => Ok(Cow::Borrowed(&**kept)),
+            None => output(k),
+        };
         loop {
             for k in 0..replicas {
-                self.first(&*output(k)?);
+                self.first(&*read(k)?);
             }
             for k in 0..replicas {
-                self.second(&*output(k)?);
+                self.second(&*read(k)?);
             }
             if !self.next_chunk() {
                 return Ok(self.finish());
@@ -521,8 +541,9 @@ mod tests {
             .map(|k| s3sim_model::world::run_replica(&world, RandomStreams::for_replica(7, k)))
             .collect();
         let mut reducer = Reducer::new(&world, &[]);
-        // Seven bins a chunk of the metrics' table: 60 bins make eight full chunks and a
-        // short one (the facilities' table, narrower, takes fewer chunks).
+        // Seven bins' cells a chunk, but at most eight chunks: the metrics' 60 bins make
+        // seven chunks of eight bins and a short one (the facilities' table, narrower,
+        // takes fewer chunks).
         reducer.chunk_cells = 7 * reducer.groups.len() * reducer.metrics.len();
         let output = |k: usize| Ok::<_, ()>(Cow::Borrowed(&outputs[k]));
         let (aggregate, _) = reducer.reduce(outputs.len(), output).unwrap();
@@ -566,6 +587,32 @@ mod tests {
                     assert_eq!(bits(streamed), bits(batch), "{bin} {facility} {metric:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn one_replica_is_read_once_whatever_the_number_of_chunks() {
+        let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
+        let mut world = (*loaded.world).clone();
+        world.duration = SimDuration::from_secs(600);
+        world.bin = SimDuration::from_secs(10);
+        let only = s3sim_model::world::run_replica(&world, RandomStreams::for_replica(7, 0));
+        let mut reducer = Reducer::new(&world, &[]);
+        reducer.chunk_cells = reducer.groups.len() * reducer.metrics.len();
+        let mut reads = 0;
+        let output = |_| {
+            reads += 1;
+            Ok::<_, ()>(Cow::Borrowed(&only))
+        };
+        let (aggregate, _) = reducer.reduce(1, output).unwrap();
+        assert_eq!(reads, 1);
+        let metric = Metric::RedirectRate;
+        for bin in 0..aggregate.bins {
+            let batch = Estimate::from_samples(&[metric.value(&only.metrics, bin, 0)]);
+            assert_eq!(
+                aggregate.get(bin, 0, metric).mean.to_bits(),
+                batch.mean.to_bits()
+            );
         }
     }
 }
