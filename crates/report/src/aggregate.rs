@@ -162,13 +162,14 @@ const MAX_ROUNDS: usize = 8;
 /// Reduce the replicas of one world, one at a time in replica order, into an
 /// [`Aggregate`] and each replica's [`ReplicaScalars`].
 ///
-/// Bins are reduced in chunks ([`CHUNK_CELLS`], [`MAX_ROUNDS`]), each in two passes
-/// over the same outputs in the same order: the first sums, the second sums
+/// Bins are reduced in chunks (some 130 000 cells, at most eight chunks), each in two
+/// passes over the same outputs in the same order: the first sums, the second sums
 /// squared deviations from the means of the first (see [`Moments`]); each finished
 /// bin's estimates go to a [`BinStore`] and the accumulators are reused for the next
 /// chunk. Every cell sees the same arithmetic in the same order as a reduction of all
-/// outputs held at once, so the result is equal bit for bit, while memory stays one
-/// chunk's accumulators whatever the number of replicas and the length of the run.
+/// outputs held at once, so the result is equal bit for bit, while memory holds one
+/// chunk's accumulators whatever the number of replicas (an eighth of the cells at
+/// most, for runs of more than a few days).
 ///
 /// ```
 /// use std::borrow::Cow;
