@@ -152,24 +152,25 @@ pub struct ReplicaScalars {
 /// simulated time as long as the chunks are few enough.
 const CHUNK_CELLS: usize = 1 << 17;
 
-/// Chunks at most: each chunk reads every replica's output twice (once per pass), and
-/// a decoding takes time in proportion to the run's bins, so a bounded number of
-/// chunks keeps the reduction's time linear in simulated time (its accumulators then
-/// grow past [`CHUNK_CELLS`] for runs of more than a few days: an eighth of the cells).
-/// A run of one replica reads its output once whatever the number of chunks.
+/// Chunks at most with more than one replica: each chunk reads every replica's output
+/// twice (once per pass), and a decoding takes time in proportion to the run's bins, so
+/// a bounded number of chunks keeps the reduction's time linear in simulated time (its
+/// accumulators then grow past [`CHUNK_CELLS`] for runs of more than about 2 days at
+/// 5-minute bins: an eighth of the cells). A run of one replica reads its output once
+/// whatever the number of chunks, so it is not bounded.
 const MAX_ROUNDS: usize = 8;
 
 /// Reduce the replicas of one world, one at a time in replica order, into an
 /// [`Aggregate`] and each replica's [`ReplicaScalars`].
 ///
-/// Bins are reduced in chunks (some 130 000 cells, at most eight chunks), each in two
-/// passes over the same outputs in the same order: the first sums, the second sums
+/// Bins are reduced in chunks (some 130 000 cells; at most eight chunks when there is
+/// more than one replica), each in two passes over the same outputs in the same order: the first sums, the second sums
 /// squared deviations from the means of the first (see [`Moments`]); each finished
 /// bin's estimates go to a [`BinStore`] and the accumulators are reused for the next
 /// chunk. Every cell sees the same arithmetic in the same order as a reduction of all
 /// outputs held at once, so the result is equal bit for bit, while memory holds one
-/// chunk's accumulators whatever the number of replicas (an eighth of the cells at
-/// most, for runs of more than a few days).
+/// chunk's accumulators whatever the number of replicas (with several replicas, up to
+/// an eighth of the cells for runs of more than a few days).
 ///
 /// ```
 /// use std::borrow::Cow;
@@ -198,6 +199,8 @@ pub struct Reducer {
     /// Cells reduced at once per table ([`CHUNK_CELLS`]; fewer in tests, for many
     /// chunks).
     chunk_cells: usize,
+    /// Chunks at most ([`MAX_ROUNDS`]; unbounded for one replica).
+    max_rounds: usize,
     /// The per-bin tables, once the first output gave their shapes.
     tables: Option<Tables>,
     totals: Vec<Moments>,
@@ -232,12 +235,12 @@ struct Binned {
 
 impl Binned {
     /// Start a table of `bins` bins of `width` cells, at most `cells` accumulators at
-    /// once (at least one bin's), unless that makes more than [`MAX_ROUNDS`] chunks.
-    fn new(width: usize, bins: usize, cells: usize) -> Binned {
+    /// once (at least one bin's), unless that makes more than `rounds` chunks.
+    fn new(width: usize, bins: usize, cells: usize, rounds: usize) -> Binned {
         let mut table = Binned {
             width,
             bins,
-            per_chunk: (cells / width.max(1)).max(1).max(bins.div_ceil(MAX_ROUNDS)),
+            per_chunk: (cells / width.max(1)).max(1).max(bins.div_ceil(rounds)),
             chunk: 0..0,
             values: Vec::new(),
             store: BinStore::new(width),
@@ -288,6 +291,7 @@ impl Reducer {
             has_stub_resolvers: world.classes.iter().any(|c| !c.stub.is_plain()),
             probes: probes.to_vec(),
             chunk_cells: CHUNK_CELLS,
+            max_rounds: MAX_ROUNDS,
             tables: None,
             totals: Vec::new(),
             scalars: Vec::new(),
@@ -318,6 +322,7 @@ impl Reducer {
         mut output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
     ) -> Result<(Aggregate, Vec<ReplicaScalars>), E> {
         let only = if replicas == 1 {
+            self.max_rounds = usize::MAX;
             Some(output(0)?)
         } else {
             None
@@ -384,8 +389,8 @@ impl Reducer {
             let facility_width = f.facilities() * FacilityMetric::ALL.len();
             self.tables = Some(Tables {
                 bin_width: m.bin_width,
-                metrics: Binned::new(width, m.bins, self.chunk_cells),
-                facilities: Binned::new(facility_width, f.bins, self.chunk_cells),
+                metrics: Binned::new(width, m.bins, self.chunk_cells, self.max_rounds),
+                facilities: Binned::new(facility_width, f.bins, self.chunk_cells, self.max_rounds),
             });
             self.totals = vec![Moments::default(); width];
         }
