@@ -7,6 +7,7 @@
 //!
 //! The modules, from the numbers up:
 //! - `stats`, `aggregate`, `measure`: estimates across replicas, per bin and per window;
+//!   `bin_store`: the per-bin estimates, kept in a temporary file;
 //! - `runner`, `shard`: running (point, replica) jobs, here or split across machines;
 //!   `progress`: how far they are, on stderr;
 //! - `sweep_summary`, `markers`: what a sweep and a scenario's events contribute to outputs;
@@ -16,6 +17,7 @@
 //! - `fmt`: durations and rate intervals written the same way by all of them.
 
 pub mod aggregate;
+pub mod bin_store;
 pub mod charts;
 pub mod compare;
 pub mod console;

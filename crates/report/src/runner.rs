@@ -137,21 +137,15 @@ impl RunResult {
     }
 
     /// Aggregate `replicas` outputs of one world, asking `output` for replica k twice
-    /// (once per pass of [`Reducer`]), in replica order; stops at its first error.
+    /// per chunk of bins (once per pass of [`Reducer::reduce`]), in replica order; stops
+    /// at its first error.
     pub(crate) fn reduce<'a, E>(
         world: &WorldConfig,
         probes: &[Probe],
         replicas: usize,
-        mut output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
+        output: impl FnMut(usize) -> Result<Cow<'a, ReplicaOutput>, E>,
     ) -> Result<Self, E> {
-        let mut reducer = Reducer::new(world, probes);
-        for k in 0..replicas {
-            reducer.first(&*output(k)?);
-        }
-        for k in 0..replicas {
-            reducer.second(&*output(k)?);
-        }
-        let (aggregate, replicas) = reducer.finish();
+        let (aggregate, replicas) = Reducer::new(world, probes).reduce(replicas, output)?;
         Ok(RunResult {
             replicas,
             probes: probes.to_vec(),
@@ -175,7 +169,7 @@ pub fn run_points(loaded: &LoadedScenario, options: RunOptions) -> Vec<RunResult
     jobs.par_iter().enumerate().for_each(|(k, &job)| {
         spool.put(
             k,
-            &run_job(&points[job.point].world(), job, options.seed, &bar),
+            run_job(&points[job.point].world(), job, options.seed, &bar),
         );
     });
     bar.finish_and_clear();
@@ -210,7 +204,7 @@ pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
     let spool = Spool::new(jobs.len());
     let bar = progress_bar(jobs.len() as u64, options.progress);
     jobs.par_iter().enumerate().for_each(|(k, &job)| {
-        spool.put(k, &run_job(world, job, options.seed, &bar));
+        spool.put(k, run_job(world, job, options.seed, &bar));
     });
     bar.finish_and_clear();
     let spooled = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(k)));

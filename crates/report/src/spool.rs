@@ -27,9 +27,14 @@ use std::sync::Mutex;
 ///
 /// The encoder's message, if serialisation fails.
 pub(crate) fn encode(output: &ReplicaOutput) -> Result<Vec<u8>, String> {
-    let rows: Wire = postcard::to_stdvec(output)
-        .and_then(|bytes| postcard::from_bytes(&bytes))
-        .map_err(|e| e.to_string())?;
+    columns_of(postcard::to_stdvec(output).map_err(|e| e.to_string())?)
+}
+
+/// Turn an output's plain postcard bytes into [`encode`]'s, the plain bytes dropped as
+/// soon as they are read.
+fn columns_of(plain: Vec<u8>) -> Result<Vec<u8>, String> {
+    let rows: Wire = postcard::from_bytes(&plain).map_err(|e| e.to_string())?;
+    drop(plain);
     postcard::to_stdvec(&rows.into_columns()).map_err(|e| e.to_string())
 }
 
@@ -41,10 +46,10 @@ pub(crate) fn encode(output: &ReplicaOutput) -> Result<Vec<u8>, String> {
 /// checked here, only that the counters make whole rows).
 pub(crate) fn decode(bytes: &[u8]) -> Result<ReplicaOutput, String> {
     let columns: Wire = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
-    let rows = columns.into_rows()?;
-    postcard::to_stdvec(&rows)
-        .and_then(|bytes| postcard::from_bytes(&bytes))
-        .map_err(|e| e.to_string())
+    // The rows are re-encoded and dropped before the output is built, so that the
+    // counters are never held three times (rows, their bytes, the output).
+    let rows = postcard::to_stdvec(&columns.into_rows()?).map_err(|e| e.to_string())?;
+    postcard::from_bytes(&rows).map_err(|e| e.to_string())
 }
 
 /// [`ReplicaOutput`] as it serialises (field for field, in order), with the counters
@@ -81,21 +86,23 @@ struct WireFacilities {
 impl Wire {
     fn into_columns(mut self) -> Wire {
         let stride = self.metrics.groups.max(1);
-        self.metrics.counts = to_columns(&self.metrics.counts, COUNTERS, stride);
+        self.metrics.counts =
+            to_columns(std::mem::take(&mut self.metrics.counts), COUNTERS, stride);
         let stride = self.facilities.servers.len().max(1);
         let flat: Vec<u64> = self.facilities.counts.iter().flatten().copied().collect();
-        let columns = to_columns(&flat, FACILITY_COUNTERS, stride);
+        let columns = to_columns(flat, FACILITY_COUNTERS, stride);
         self.facilities.counts = rows_of(&columns);
         self
     }
 
     fn into_rows(mut self) -> Result<Wire, String> {
         let stride = self.metrics.groups.max(1);
-        self.metrics.counts = from_columns(&self.metrics.counts, COUNTERS, stride)
-            .ok_or("metrics.counts: not whole rows of counters")?;
+        self.metrics.counts =
+            from_columns(std::mem::take(&mut self.metrics.counts), COUNTERS, stride)
+                .ok_or("metrics.counts: not whole rows of counters")?;
         let stride = self.facilities.servers.len().max(1);
         let flat: Vec<u64> = self.facilities.counts.iter().flatten().copied().collect();
-        let rows = from_columns(&flat, FACILITY_COUNTERS, stride)
+        let rows = from_columns(flat, FACILITY_COUNTERS, stride)
             .ok_or("facilities.counts: not whole rows of counters")?;
         self.facilities.counts = rows_of(&rows);
         Ok(self)
@@ -116,42 +123,73 @@ fn rows_of(flat: &[u64]) -> Vec<FacilityRow> {
 /// Reorder rows of `width` values column by column, each value replaced by the zigzag
 /// of its wrapping difference from the value `stride` rows above (0 for the first rows).
 /// A length that is not whole rows is kept as it is (decoding refuses it).
-fn to_columns(rows: &[u64], width: usize, stride: usize) -> Vec<u64> {
-    if rows.len() % width != 0 {
-        return rows.to_vec();
+///
+/// In place, from the last row up, so that the rows above are still values.
+fn to_columns(mut values: Vec<u64>, width: usize, stride: usize) -> Vec<u64> {
+    if values.len() % width != 0 {
+        return values;
     }
-    let n = rows.len() / width;
-    let mut out = Vec::with_capacity(rows.len());
-    for column in 0..width {
-        for row in 0..n {
+    let n = values.len() / width;
+    for row in (0..n).rev() {
+        for column in 0..width {
             let above = row
                 .checked_sub(stride)
-                .map_or(0, |r| rows[r * width + column]);
-            let d = rows[row * width + column].wrapping_sub(above);
-            out.push((d << 1) ^ ((d as i64 >> 63) as u64));
+                .map_or(0, |r| values[r * width + column]);
+            let d = values[row * width + column].wrapping_sub(above);
+            values[row * width + column] = (d << 1) ^ ((d as i64 >> 63) as u64);
         }
     }
-    out
+    transpose(&mut values, width);
+    values
 }
 
-/// Undo [`to_columns`]; `None` when `columns` is not whole rows of `width`.
-fn from_columns(columns: &[u64], width: usize, stride: usize) -> Option<Vec<u64>> {
-    if columns.len() % width != 0 {
+/// Undo [`to_columns`] in place (a 7-day run's counters are some 16 MB: no second
+/// copy); `None` when `columns` is not whole rows of `width`.
+fn from_columns(mut values: Vec<u64>, width: usize, stride: usize) -> Option<Vec<u64>> {
+    if values.len() % width != 0 {
         return None;
     }
-    let n = columns.len() / width;
-    let mut rows = vec![0u64; columns.len()];
-    for column in 0..width {
-        for row in 0..n {
-            let z = columns[column * n + row];
+    let n = values.len() / width;
+    transpose(&mut values, n);
+    for row in 0..n {
+        for column in 0..width {
+            let z = values[row * width + column];
             let d = (z >> 1) ^ (z & 1).wrapping_neg();
             let above = row
                 .checked_sub(stride)
-                .map_or(0, |r| rows[r * width + column]);
-            rows[row * width + column] = above.wrapping_add(d);
+                .map_or(0, |r| values[r * width + column]);
+            values[row * width + column] = above.wrapping_add(d);
         }
     }
-    Some(rows)
+    Some(values)
+}
+
+/// Turn `values`, columns of `n` values one after another, into rows, in place: the
+/// value at `column * n + row` moves to `row * width + column`, following each cycle
+/// of that permutation once (one bit per value marks where it is done). With `n` the
+/// width of rows, it turns rows into columns.
+fn transpose(values: &mut [u64], n: usize) {
+    let len = values.len();
+    if n == 0 {
+        return;
+    }
+    let width = len / n;
+    let mut placed = vec![0u64; len.div_ceil(64)];
+    for start in 0..len {
+        if placed[start / 64] >> (start % 64) & 1 == 1 {
+            continue;
+        }
+        let (mut k, mut carried) = (start, values[start]);
+        loop {
+            let to = (k % n) * width + k / n;
+            std::mem::swap(&mut carried, &mut values[to]);
+            placed[to / 64] |= 1 << (to % 64);
+            k = to;
+            if k == start {
+                break;
+            }
+        }
+    }
 }
 
 /// Deflate `bytes` at `level` (0–9).
@@ -204,9 +242,12 @@ impl Spool {
     }
 
     /// Keep the output of job `k`.
-    pub(crate) fn put(&self, k: usize, output: &ReplicaOutput) {
-        // A replica output is plain numbers: postcard cannot fail on it.
-        let bytes = deflate(&encode(output).unwrap_or_default(), 1);
+    pub(crate) fn put(&self, k: usize, output: ReplicaOutput) {
+        // A replica output is plain numbers: postcard cannot fail on it. It is dropped
+        // as soon as it is plain bytes, before its counters are turned into columns.
+        let plain = postcard::to_stdvec(&output).unwrap_or_default();
+        drop(output);
+        let bytes = deflate(&columns_of(plain).unwrap_or_default(), 1);
         let slot = {
             let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
             let written = file.as_mut().and_then(|f| {
@@ -229,7 +270,13 @@ impl Spool {
     /// If job `k` was not put, or the spool file no longer reads back what was written
     /// (the temporary file was damaged under the running process).
     pub(crate) fn get(&self, k: usize) -> ReplicaOutput {
-        let bytes = match &self.slots.lock().unwrap_or_else(|e| e.into_inner())[k] {
+        let raw = inflate(&self.bytes(k), u64::MAX - 1).expect("the spool holds what it wrote");
+        decode(&raw).expect("the spool holds what it wrote")
+    }
+
+    /// The compressed bytes of job `k`.
+    fn bytes(&self, k: usize) -> Vec<u8> {
+        match &self.slots.lock().unwrap_or_else(|e| e.into_inner())[k] {
             Slot::Empty => panic!("job {k} was reduced before it finished"),
             Slot::Memory(bytes) => bytes.clone(),
             Slot::Disk(offset, len) => {
@@ -241,9 +288,7 @@ impl Spool {
                     .expect("the spool file reads back");
                 bytes
             }
-        };
-        let raw = inflate(&bytes, u64::MAX - 1).expect("the spool holds what it wrote");
-        decode(&raw).expect("the spool holds what it wrote")
+        }
     }
 }
 
@@ -275,10 +320,36 @@ mod tests {
     fn columns_with_wrapping_differences_come_back_exactly() {
         let rows = [5, u64::MAX, 0, 7, 1, 3, 9, 0, u64::MAX, 2, 2, 2];
         for stride in 1..4 {
-            let columns = to_columns(&rows, 3, stride);
-            assert_eq!(from_columns(&columns, 3, stride).unwrap(), rows);
+            let columns = to_columns(rows.to_vec(), 3, stride);
+            assert_eq!(from_columns(columns, 3, stride).unwrap(), rows);
         }
-        assert_eq!(from_columns(&rows[..11], 3, 1), None);
+        assert_eq!(from_columns(rows[..11].to_vec(), 3, 1), None);
+    }
+
+    #[test]
+    fn rows_become_zigzag_differences_column_by_column_as_shard_files_hold_them() {
+        // Rows (1, 2), (4, 8), (5, 3): differences 1, 3, 1 and 2, 6, -5.
+        assert_eq!(
+            to_columns(vec![1, 2, 4, 8, 5, 3], 2, 1),
+            [2, 6, 2, 4, 12, 9]
+        );
+    }
+
+    #[test]
+    fn columns_of_any_shape_turn_back_into_the_same_rows_in_place() {
+        for width in 1..7 {
+            for n in 0..9 {
+                let rows: Vec<u64> = (0..(width * n) as u64)
+                    .map(|v| v.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                    .collect();
+                let columns = to_columns(rows.clone(), width, 2);
+                assert_eq!(
+                    from_columns(columns, width, 2).unwrap(),
+                    rows,
+                    "{width}×{n}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -286,9 +357,10 @@ mod tests {
         let (a, mut b) = (output(), output());
         b.issued += 1;
         let spool = Spool::new(2);
-        spool.put(1, &b);
-        spool.put(0, &a);
-        assert_eq!(spool.get(0).issued, a.issued);
-        assert_eq!(spool.get(1).issued, a.issued + 1);
+        let issued = a.issued;
+        spool.put(1, b);
+        spool.put(0, a);
+        assert_eq!(spool.get(0).issued, issued);
+        assert_eq!(spool.get(1).issued, issued + 1);
     }
 }

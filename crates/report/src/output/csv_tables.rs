@@ -36,10 +36,13 @@ pub fn write_timeseries_csv<W: Write>(aggregate: &Aggregate, out: W) -> Result<W
     let names: Vec<String> = aggregate.metrics.iter().map(|m| m.name()).collect();
     for bin in 0..aggregate.bins {
         let time = aggregate.bin_start_s(bin).to_string();
-        for (group, class) in aggregate.groups.iter().enumerate() {
-            for (&metric, name) in aggregate.metrics.iter().zip(&names) {
-                table.row(&[&time, class, name], aggregate.get(bin, group, metric))?;
-            }
+        let estimates = aggregate.bin(bin);
+        let cells = aggregate
+            .groups
+            .iter()
+            .flat_map(|class| names.iter().map(move |name| (class, name)));
+        for ((class, name), &e) in cells.zip(&estimates) {
+            table.row(&[&time, class, name], e)?;
         }
     }
     table.finish()

@@ -159,8 +159,8 @@ pub fn merge_shards(
             rerun_hint(&missing, &first, &dirs[0])
         )));
     }
-    // Each job file is read, checked and decoded once per pass of the reducer, in job
-    // order: memory holds one output at a time.
+    // Each job file is read, checked and decoded once per pass of the reducer over each
+    // chunk of bins, in job order: memory holds one output at a time.
     let read = |j: u64, world: &s3sim_model::WorldConfig| {
         let (dir, job) = job_dir(j);
         let read_error = |message: String| MergeError::Read {
