@@ -5,6 +5,7 @@ use crate::measure::{Probe, SETTLE_THRESHOLD, settle_time_s};
 use crate::stats::{Estimate, Moments};
 use s3sim_engine::SimDuration;
 use s3sim_model::WorldConfig;
+use s3sim_model::client::Addressing;
 use s3sim_model::metrics::Metric;
 use s3sim_model::metrics::facility::FacilityMetric;
 use s3sim_model::metrics::{COUNTERS, CounterRow};
@@ -42,6 +43,8 @@ pub struct Aggregate {
     /// Some client class has a stub resolver that sends more than one A query per
     /// lookup (search domains, AAAA).
     pub has_stub_resolvers: bool,
+    /// Some client class addresses dual-stack endpoints (it may dial IPv6).
+    pub has_dual_stack: bool,
     values: Arc<BinStore>,
     totals: Vec<Estimate>,
     facility_values: Arc<BinStore>,
@@ -195,6 +198,7 @@ pub struct Reducer {
     has_retries: bool,
     has_cdn: bool,
     has_stub_resolvers: bool,
+    has_dual_stack: bool,
     probes: Vec<Probe>,
     /// Cells reduced at once per table ([`CHUNK_CELLS`]; fewer in tests, for many
     /// chunks).
@@ -289,6 +293,10 @@ impl Reducer {
             has_retries: world.classes.iter().any(|c| c.retry.is_some()),
             has_cdn: world.classes.iter().any(|c| c.cdn.is_some()),
             has_stub_resolvers: world.classes.iter().any(|c| !c.stub.is_plain()),
+            has_dual_stack: world
+                .classes
+                .iter()
+                .any(|c| matches!(c.addressing, Addressing::DualStack { .. })),
             probes: probes.to_vec(),
             chunk_cells: CHUNK_CELLS,
             max_rounds: MAX_ROUNDS,
@@ -502,6 +510,7 @@ impl Reducer {
             has_retries: self.has_retries,
             has_cdn: self.has_cdn,
             has_stub_resolvers: self.has_stub_resolvers,
+            has_dual_stack: self.has_dual_stack,
             values: Arc::new(tables.metrics.store),
             totals: self.totals.iter().map(Moments::estimate).collect(),
             facility_values: Arc::new(tables.facilities.store),

@@ -10,7 +10,7 @@ use super::references::{References, add_capacity_curves, mark_settle_time};
 use super::spec::ChartSpec;
 use super::sweep_charts::{curves, replicas, summary_chart};
 use super::time_charts::{
-    dns_queries_per_lookup, dns_staleness, edge_hit_ratio, error_rate_by_class,
+    dns_queries_per_lookup, dns_staleness, edge_hit_ratio, error_rate_by_class, ipv6_share,
     latency_p50_by_class, note, outcomes, redirect_rate, redirect_rate_by_class,
     resolver_hit_ratio,
 };
@@ -40,6 +40,8 @@ enum Needs {
     Capacity,
     /// Runs where some client class's stub resolver sends extra queries.
     StubResolvers,
+    /// Runs where some client class addresses dual-stack endpoints.
+    DualStack,
 }
 
 /// How a chart is built: on the run's time axis (and marked with the scenario's
@@ -72,7 +74,7 @@ enum Reference {
 }
 
 /// Every chart a run can get, in the order they are written.
-const RUN_CHARTS: [RunChart; 13] = [
+const RUN_CHARTS: [RunChart; 14] = [
     RunChart {
         files: &["redirect_rate.png"],
         needs: Needs::Always,
@@ -151,6 +153,12 @@ const RUN_CHARTS: [RunChart; 13] = [
         build: Build::Time(latency_p50_by_class),
         reference: Reference::None,
     },
+    RunChart {
+        files: &["ipv6_share.png"],
+        needs: Needs::DualStack,
+        build: Build::Time(ipv6_share),
+        reference: Reference::None,
+    },
 ];
 
 impl Needs {
@@ -162,6 +170,7 @@ impl Needs {
             Needs::Cdn => aggregate.has_cdn,
             Needs::Capacity => aggregate.has_capacity,
             Needs::StubResolvers => aggregate.has_stub_resolvers,
+            Needs::DualStack => aggregate.has_dual_stack,
         }
     }
 }

@@ -63,9 +63,11 @@ use std::path::{Path, PathBuf};
 /// Draw every chart of a run into `dir`; returns the files written.
 ///
 /// Writes `redirect_rate`, `outcomes`, `dns_staleness`, `resolver_hit_ratio`,
-/// `redirect_rate_by_class` and `error_rate_by_class`; with retries, `retries`; with a CDN, `edge_hit_ratio`; with
-/// limited facility servers, `facility_utilisation`, `capacity_vs_load` and
-/// `wait_vs_load`: each as `.png` and as `.svg` (the same picture), `size` pixels. Time
+/// `redirect_rate_by_class` and `error_rate_by_class`; with retries, `retries`; with a
+/// CDN, `edge_hit_ratio`; with limited facility servers, `facility_utilisation`,
+/// `capacity_vs_load` and `wait_vs_load`; with extra stub-resolver queries,
+/// `dns_queries_per_lookup` and `latency_p50_by_class`; with dual-stack classes,
+/// `ipv6_share`: each as `.png` and as `.svg` (the same picture), `size` pixels. Time
 /// charts mark the scenario's events; the redirect chart marks when the redirect rate
 /// settled and `capacity_vs_load` draws 1 − capacity/load ([`References`]).
 ///
@@ -398,35 +400,7 @@ mod tests {
 
     #[test]
     fn retries_and_limited_servers_add_their_load_charts() {
-        let text = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../scenarios/facility-outage-retry-storm.ron"),
-        )
-        .unwrap();
-        let loaded = s3sim_scenario::parse(&text, "storm").unwrap();
-        let mut world = (*loaded.world).clone();
-        world.duration = SimDuration::from_secs(1500);
-        let options = RunOptions {
-            seed: 1,
-            replicas: 2,
-            progress: false,
-        };
-        let result = crate::run(&world, options);
-        let dir = tempfile::tempdir().unwrap();
-        let markers = crate::markers::markers(&world);
-        let files = render_all(
-            dir.path(),
-            &result.aggregate,
-            &References::events(markers.clone()),
-            "storm",
-            ChartSize::default(),
-        )
-        .unwrap();
-        let names: Vec<String> = files
-            .iter()
-            .skip(ALWAYS_FILES)
-            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let (names, labels) = charts_beyond_the_always_ones("facility-outage-retry-storm", 1500);
         assert_eq!(
             names,
             [
@@ -440,14 +414,56 @@ mod tests {
                 "wait_vs_load.svg"
             ]
         );
-        assert_pngs(
-            files
-                .iter()
-                .skip(10)
-                .filter(|f| f.extension().unwrap() == "png"),
-        );
-        let labels: Vec<&str> = markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["use1-a down", "usw2-a down"]);
+    }
+
+    #[test]
+    fn dual_stack_classes_add_the_ipv6_share_chart() {
+        let (names, _) = charts_beyond_the_always_ones("dual-stack-fallback", 120);
+        assert_eq!(
+            names,
+            [
+                "dns_queries_per_lookup.png",
+                "dns_queries_per_lookup.svg",
+                "latency_p50_by_class.png",
+                "latency_p50_by_class.svg",
+                "ipv6_share.png",
+                "ipv6_share.svg"
+            ]
+        );
+    }
+
+    /// Run the shipped scenario `name` for `seconds` (2 replicas) and render its charts:
+    /// the files after the [`ALWAYS_FILES`] (each PNG checked), and the event labels.
+    fn charts_beyond_the_always_ones(name: &str, seconds: u64) -> (Vec<String>, Vec<String>) {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../scenarios/{name}.ron"));
+        let loaded = s3sim_scenario::parse(&std::fs::read_to_string(path).unwrap(), name).unwrap();
+        let mut world = (*loaded.world).clone();
+        world.duration = SimDuration::from_secs(seconds);
+        let options = RunOptions {
+            seed: 1,
+            replicas: 2,
+            progress: false,
+        };
+        let result = crate::run(&world, options);
+        let dir = tempfile::tempdir().unwrap();
+        let markers = crate::markers::markers(&world);
+        let files = render_all(
+            dir.path(),
+            &result.aggregate,
+            &References::events(markers.clone()),
+            name,
+            ChartSize::default(),
+        )
+        .unwrap();
+        let extra = &files[ALWAYS_FILES..];
+        assert_pngs(extra.iter().filter(|f| f.extension().unwrap() == "png"));
+        let names = extra
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        (names, markers.into_iter().map(|m| m.label).collect())
     }
 
     /// Render every scenario of `scenarios/` into /tmp/charts-preview/<name>/ to look at.

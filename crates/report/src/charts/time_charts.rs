@@ -233,6 +233,21 @@ pub(crate) fn dns_queries_per_lookup(
     spec
 }
 
+/// Chart the share of connections dialled over IPv6, per class.
+///
+/// Why: which family a dual-stack client ends up on is its IP stack's choice (IPv6
+/// first with Happy Eyeballs' fallback to IPv4 after 250 ms, RFC 8305 §5; IPv6 only;
+/// IPv4 only) met by its network's IPv6 route (docs/domain.md §3).
+pub(crate) fn ipv6_share(aggregate: &Aggregate, axis: &TimeAxis, title: &str) -> ChartSpec {
+    let mut spec = ChartSpec::new(
+        axis,
+        format!("{title}: connections over IPv6 by client class"),
+        "share of connections dialled over IPv6",
+    );
+    add_by_class(&mut spec, aggregate, axis, Metric::Ipv6Share);
+    spec
+}
+
 /// Chart the median request latency per class (a lookup's extra round trips show
 /// here).
 pub(crate) fn latency_p50_by_class(
