@@ -10,6 +10,8 @@ use s3sim_engine::RandomStreams;
 use s3sim_model::client::{DnsCachePolicy, RedirectPolicy};
 use s3sim_model::distribution::Delay;
 use s3sim_model::metrics::Counter;
+use s3sim_model::fault::Fault;
+use s3sim_model::response::Status::DnsFailure;
 use s3sim_model::run_replica;
 
 /// A client that keeps its first answer forever asks once a minute for a bucket whose
@@ -28,4 +30,32 @@ fn an_answer_from_the_process_cache_of_the_current_record_is_not_stale() {
     assert_eq!(out.metrics.total(1, Counter::Lookups), 15);
     assert_eq!(out.metrics.total(1, Counter::ResolverQueries), 1);
     assert_eq!(out.metrics.total(1, Counter::StaleLookups), 0);
+}
+
+/// A warm-started resolver holds at t = 0 only the names the clients ask from the
+/// start. With CNAME chains, a name first asked at 100 s, during an upstream outage
+/// that serves stale answers, finds no copy at all, not even an expired one: the
+/// lookup fails (SERVFAIL), as it does without a warm start.
+#[test]
+fn a_warm_start_holds_no_copy_of_a_chained_name_nobody_asks_from_the_start() {
+    for warm_start in [false, true] {
+        let mut w = world(
+            vec![bucket("b", EU_WEST_1, None)],
+            Delay::Fixed(secs(0)),
+            vec![class(1, secs(3600), RedirectPolicy::None)],
+        );
+        w.duration = secs(200);
+        w.dns.cname_ttl = Some(secs(300));
+        w.resolver_groups[0].warm_start = warm_start;
+        w.classes[0].start = s3sim_engine::SimTime::from_secs(100);
+        w.faults = vec![Fault::ResolverOutage {
+            group: 0,
+            at: s3sim_engine::SimTime::from_secs(50),
+            duration: secs(1000),
+            serve_stale: true,
+        }];
+        let out = run_replica(&w, RandomStreams::new(3));
+        assert_eq!(out.traces.len(), 1);
+        assert_eq!(out.traces[0].statuses, [DnsFailure], "warm start {warm_start}");
+    }
 }
