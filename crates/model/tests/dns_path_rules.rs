@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use s3sim_engine::RandomStreams;
-use s3sim_model::client::{Addressing, DnsCachePolicy, RedirectPolicy};
+use s3sim_model::client::{DnsCachePolicy, RedirectPolicy};
 use s3sim_model::distribution::Delay;
 use s3sim_model::metrics::Counter;
 use s3sim_model::fault::Fault;
@@ -123,35 +123,4 @@ fn each_resolver_draws_its_warm_a_records_apart() {
         })
         .count();
     assert!(bins_with_misses >= 15, "misses in {bins_with_misses} bins");
-}
-
-/// A warm start draws a chained name's link and its regional A records apart, each from
-/// its own stream, even for the path-style regional name (whose own stream key the A
-/// records' key must differ from). 50 resolvers asked once a second for
-/// `s3.eu-west-1.amazonaws.com`, link and A records both with a 3600 s TTL, each hold
-/// both at t = 0 (probability 3600/3601) with independent uniform remaining lives: each
-/// refetches the link and the A records at two different instants within the hour, 100
-/// misses in all (fewer than 75 with a probability below 1e-9). One stream for both
-/// would make each resolver's link and A records expire together: 50 misses.
-#[test]
-fn a_warm_start_draws_a_path_style_name_s_link_and_a_records_apart() {
-    let mut w = world(
-        vec![bucket("b", EU_WEST_1, None)],
-        Delay::Fixed(secs(0)),
-        vec![class(50, secs(1), RedirectPolicy::None)],
-    );
-    w.duration = secs(3599);
-    w.dns.cname_ttl = Some(secs(3600));
-    w.dns.record_ttl = secs(3600);
-    w.resolver_groups = vec![resolvers(50, secs(86_400))];
-    w.resolver_groups[0].warm_start = true;
-    let c = &mut w.classes[0];
-    c.resolvers = 0..50;
-    c.addressing = Addressing::PathRegional;
-    c.region = Some(EU_WEST_1);
-    w.trace_limit = 0;
-    let out = run_replica(&w, RandomStreams::new(3));
-    let misses = out.metrics.total(1, Counter::ResolverQueries)
-        - out.metrics.total(1, Counter::ResolverHits);
-    assert!(misses >= 75, "{misses} resolver misses");
 }
