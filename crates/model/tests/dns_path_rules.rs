@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use s3sim_engine::RandomStreams;
-use s3sim_model::client::{DnsCachePolicy, RedirectPolicy};
+use s3sim_model::client::{Arrivals, DnsCachePolicy, RedirectPolicy};
 use s3sim_model::distribution::Delay;
 use s3sim_model::metrics::Counter;
 use s3sim_model::fault::Fault;
@@ -123,4 +123,46 @@ fn each_resolver_draws_its_warm_a_records_apart() {
         })
         .count();
     assert!(bins_with_misses >= 15, "misses in {bins_with_misses} bins");
+}
+
+/// A warm start draws the regional A records two chained names share once, with the
+/// rate of the first name asked for them, and a later first query of the other name
+/// leaves them alone. 50 resolvers each get one query a second for bucket `a`'s global
+/// name from t = 0, and queries for bucket `b`'s (same region) from a class ramping
+/// from one query a day to one a second per client over the hour. Link and A TTLs are
+/// a day, so each resolver holds `a`'s link and the shared A records at t = 0 with a
+/// remaining life that ends within the hour with probability 1/24 each: the misses of
+/// `a`'s class are Binomial(100, 1/24), mean 4.2, and 15 or more with a probability
+/// below 3e-5. Drawn again for `b` (λT = 1: held with probability 1/2), the A records
+/// would expire within the hour at about half of the resolvers.
+#[test]
+fn a_warm_start_draws_shared_regional_a_records_once() {
+    let day = secs(86_400);
+    let mut w = world(
+        vec![bucket("a", EU_WEST_1, None), bucket("b", EU_WEST_1, None)],
+        Delay::Fixed(secs(0)),
+        vec![
+            class(50, secs(1), RedirectPolicy::None),
+            class(50, secs(1), RedirectPolicy::None),
+        ],
+    );
+    w.duration = secs(3599);
+    w.dns.cname_ttl = Some(day);
+    w.dns.record_ttl = day;
+    w.resolver_groups = vec![resolvers(50, day)];
+    w.resolver_groups[0].warm_start = true;
+    w.classes[0].resolvers = 0..50;
+    let b = &mut w.classes[1];
+    b.resolvers = 0..50;
+    b.buckets = vec![1];
+    b.arrivals = Arrivals::PoissonRamp {
+        from_per_client_per_sec: 1.0 / 86_400.0,
+        to_per_client_per_sec: 1.0,
+    };
+    b.stop = s3sim_engine::SimTime::from_secs(3600);
+    w.trace_limit = 0;
+    let out = run_replica(&w, RandomStreams::new(3));
+    let misses = out.metrics.total(1, Counter::ResolverQueries)
+        - out.metrics.total(1, Counter::ResolverHits);
+    assert!(misses < 15, "{misses} resolver misses for bucket a");
 }
