@@ -69,7 +69,10 @@ fn uniform_key_popularity_draws_from_every_object_of_the_bucket() {
     let redirects = firsts.iter().filter(|&&s| s == MovedPermanently).count();
     let ok = firsts.iter().filter(|&&s| s == Ok).count();
     assert_eq!(redirects + ok, 40, "{firsts:?}");
-    assert!((5..=35).contains(&redirects), "{redirects} of 40: {firsts:?}");
+    assert!(
+        (5..=35).contains(&redirects),
+        "{redirects} of 40: {firsts:?}"
+    );
 }
 
 /// A class whose key list is empty asks for key 0 (here `index.html`, a 200) every

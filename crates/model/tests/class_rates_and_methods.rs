@@ -59,6 +59,9 @@ fn a_method_mix_sends_each_method_in_proportion_to_its_weight() {
         let puts = firsts.iter().filter(|&&m| m == Put).count();
         let gets = firsts.iter().filter(|&&m| m == Get).count();
         assert_eq!(puts + gets, 400);
-        assert!((57..=143).contains(&puts), "{weights:?}: {puts} PUTs of 400");
+        assert!(
+            (57..=143).contains(&puts),
+            "{weights:?}: {puts} PUTs of 400"
+        );
     }
 }

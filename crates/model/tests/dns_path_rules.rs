@@ -9,8 +9,8 @@ use common::*;
 use s3sim_engine::RandomStreams;
 use s3sim_model::client::{Arrivals, DnsCachePolicy, RedirectPolicy};
 use s3sim_model::distribution::Delay;
-use s3sim_model::metrics::Counter;
 use s3sim_model::fault::Fault;
+use s3sim_model::metrics::Counter;
 use s3sim_model::response::Status::DnsFailure;
 use s3sim_model::run_replica;
 
@@ -56,7 +56,11 @@ fn a_warm_start_holds_no_copy_of_a_chained_name_nobody_asks_from_the_start() {
         }];
         let out = run_replica(&w, RandomStreams::new(3));
         assert_eq!(out.traces.len(), 1);
-        assert_eq!(out.traces[0].statuses, [DnsFailure], "warm start {warm_start}");
+        assert_eq!(
+            out.traces[0].statuses,
+            [DnsFailure],
+            "warm start {warm_start}"
+        );
     }
 }
 
