@@ -5,7 +5,9 @@
 #
 # Usage: scripts/mutants.sh [FILE...]          e.g. scripts/mutants.sh crates/model/src/fault.rs
 # Environment: JOBS (parallel mutants, default 1), TIMEOUT (seconds per test run, default
-# 600), OUT (output directory, default a fresh `mktemp -d`; never committed),
+# 600, or 60 with SKIP_TESTS: the tests then take about 5 s, and a mutant that hangs
+# them, e.g. an arrival time that never advances, costs the whole timeout), OUT (output
+# directory, default a fresh `mktemp -d`; never committed),
 # MUTANTS_TARGET (the build directory every mutant shares, default target/mutants),
 # BASELINE (run or skip: skip the unmutated baseline run when running file by file after
 # a first baseline has passed on the same tree), SKIP_TESTS (names of integration test
@@ -75,7 +77,9 @@ if [ "${IN_PLACE:-0}" = 1 ]; then
     jobs=()
 fi
 config=()
+timeout=600
 if [ -n "${SKIP_TESTS:-}" ]; then
+    timeout=60
     # .cargo/mutants.toml runs every test target (`--tests`): name the others instead,
     # and repeat the file's profile and exclusions on the command line.
     config=(--no-config --profile release --cargo-test-arg=--lib)
@@ -91,5 +95,5 @@ if [ -n "${SKIP_TESTS:-}" ]; then
 fi
 echo "== cargo mutants on ${#files[@]} file(s), output in $out/mutants.out"
 cargo mutants "${config[@]}" --package s3sim-model --test-package s3sim-model --no-shuffle \
-    "${jobs[@]}" --timeout "${TIMEOUT:-600}" --baseline "${BASELINE:-run}" \
+    "${jobs[@]}" --timeout "${TIMEOUT:-$timeout}" --baseline "${BASELINE:-run}" \
     "${shared[@]}" --output "$out" "${args[@]}"

@@ -351,7 +351,6 @@ pub struct ClientClass {
 /// let half = MethodMix::new(&[(Method::Get, 1.0), (Method::Put, 1.0)]);
 /// let puts = (0..1000).filter(|_| half.choose(&mut rng) == Method::Put).count();
 /// assert!((430..570).contains(&puts), "{puts}");
-/// assert!(half.is_mixed() && !heads.is_mixed());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MethodMix {
@@ -373,11 +372,6 @@ impl MethodMix {
             })
             .collect();
         MethodMix { cumulative }
-    }
-
-    /// Tell whether a draw is needed (more than one method).
-    pub fn is_mixed(&self) -> bool {
-        self.cumulative.len() > 1
     }
 
     /// Draw the method of one request (no draw unless the mix is mixed).

@@ -23,6 +23,7 @@ mod cached_redirects;
 mod closed_form;
 #[path = "../common/mod.rs"]
 mod common;
+mod edge_caches;
 mod edge_choice;
 mod invalidations;
 mod missing_key;
