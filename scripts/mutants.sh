@@ -48,6 +48,8 @@ core=(
     crates/model/src/dns/host.rs
     crates/model/src/dns/authoritative.rs
     crates/model/src/dns/resolver.rs
+    crates/model/src/dns/chain.rs
+    crates/model/src/dns/cache.rs
     crates/model/src/facility.rs
     crates/model/src/fault.rs
     crates/model/src/endpoints.rs
