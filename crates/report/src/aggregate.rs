@@ -56,10 +56,8 @@ impl Aggregate {
     /// The same as [`Reducer::reduce`] over `outputs`.
     pub fn new(world: &WorldConfig, outputs: &[ReplicaOutput]) -> Self {
         let borrowed = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&outputs[k]));
-        match Reducer::new(world, &[]).reduce(outputs.len(), borrowed) {
-            Ok((aggregate, _)) => aggregate,
-            Err(never) => match never {},
-        }
+        let Ok((aggregate, _)) = Reducer::new(world, &[]).reduce(outputs.len(), borrowed);
+        aggregate
     }
 
     /// Look up the estimate of a facility metric in `bin` for `facility`.
@@ -167,8 +165,9 @@ const MAX_ROUNDS: usize = 8;
 /// [`Aggregate`] and each replica's [`ReplicaScalars`].
 ///
 /// Bins are reduced in chunks (some 130 000 cells; at most eight chunks when there is
-/// more than one replica), each in two passes over the same outputs in the same order: the first sums, the second sums
-/// squared deviations from the means of the first (see [`Moments`]); each finished
+/// more than one replica), each in two passes over the same outputs in the same order:
+/// the first sums, the second sums squared deviations from the means of the first (see
+/// [`Moments`]); each finished
 /// bin's estimates go to a [`BinStore`] and the accumulators are reused for the next
 /// chunk. Every cell sees the same arithmetic in the same order as a reduction of all
 /// outputs held at once, so the result is equal bit for bit, while memory holds one
@@ -546,12 +545,18 @@ mod tests {
     use super::*;
     use s3sim_engine::RandomStreams;
 
-    #[test]
-    fn reducing_in_chunks_of_bins_gives_the_estimates_of_all_samples_at_once_bit_for_bit() {
+    /// The default scenario cut to 10 minutes of 10-second bins (60 bins).
+    fn ten_minutes_in_ten_second_bins() -> WorldConfig {
         let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
         let mut world = (*loaded.world).clone();
         world.duration = SimDuration::from_secs(600);
         world.bin = SimDuration::from_secs(10);
+        world
+    }
+
+    #[test]
+    fn reducing_in_chunks_of_bins_gives_the_estimates_of_all_samples_at_once_bit_for_bit() {
+        let world = ten_minutes_in_ten_second_bins();
         let outputs: Vec<ReplicaOutput> = (0..3)
             .map(|k| s3sim_model::world::run_replica(&world, RandomStreams::for_replica(7, k)))
             .collect();
@@ -607,10 +612,7 @@ mod tests {
 
     #[test]
     fn one_replica_is_read_once_whatever_the_number_of_chunks() {
-        let loaded = s3sim_scenario::parse(s3sim_scenario::DEFAULT_SCENARIO, "d").unwrap();
-        let mut world = (*loaded.world).clone();
-        world.duration = SimDuration::from_secs(600);
-        world.bin = SimDuration::from_secs(10);
+        let world = ten_minutes_in_ten_second_bins();
         let only = s3sim_model::world::run_replica(&world, RandomStreams::for_replica(7, 0));
         let mut reducer = Reducer::new(&world, &[]);
         reducer.chunk_cells = reducer.groups.len() * reducer.metrics.len();

@@ -130,10 +130,8 @@ impl RunResult {
     /// Aggregate the replica outputs (in replica order) of one world, measuring `probes`.
     pub fn new(world: &WorldConfig, outputs: &[ReplicaOutput], probes: &[Probe]) -> Self {
         let borrowed = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Borrowed(&outputs[k]));
-        match Self::reduce(world, probes, outputs.len(), borrowed) {
-            Ok(result) => result,
-            Err(never) => match never {},
-        }
+        let Ok(result) = Self::reduce(world, probes, outputs.len(), borrowed);
+        result
     }
 
     /// Aggregate `replicas` outputs of one world, asking `output` for replica k twice
@@ -180,10 +178,8 @@ pub fn run_points(loaded: &LoadedScenario, options: RunOptions) -> Vec<RunResult
             let first = point.index * replicas;
             let spooled =
                 |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(first + k)));
-            match RunResult::reduce(&point.world(), &probes, replicas, spooled) {
-                Ok(result) => result,
-                Err(never) => match never {},
-            }
+            let Ok(result) = RunResult::reduce(&point.world(), &probes, replicas, spooled);
+            result
         })
         .collect()
 }
@@ -208,8 +204,6 @@ pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
     });
     bar.finish_and_clear();
     let spooled = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(k)));
-    match RunResult::reduce(world, &[], jobs.len(), spooled) {
-        Ok(result) => result,
-        Err(never) => match never {},
-    }
+    let Ok(result) = RunResult::reduce(world, &[], jobs.len(), spooled);
+    result
 }
