@@ -300,9 +300,10 @@ impl<'a> FrontEnd<'a> {
     /// Tell whether `hop` reads an object (GET or HEAD) its bucket does not hold; a
     /// bucket outside the object table (a model built in code without one) holds every key.
     fn key_missing(&self, hop: Hop) -> bool {
-        let held = self.objects.per_bucket.get(hop.bucket as usize);
+        let bucket = hop.bucket as usize;
         matches!(hop.method, Method::Get | Method::Head)
-            && held.is_some_and(|keys| keys.binary_search(&hop.key).is_err())
+            && bucket < self.objects.per_bucket.len()
+            && !self.objects.exists(bucket, hop.key)
     }
 
     /// The answer of the bucket's own region to a request that reached it: 400

@@ -164,10 +164,20 @@ impl Objects {
     }
 
     /// Tell whether `bucket` holds `key`.
+    ///
+    /// Why two paths: generated objects are interned in a row, so a bucket's ids
+    /// usually form one range, and two compares then replace a binary search (eleven
+    /// dependent loads for 2 000 objects, on every GET and HEAD).
     pub fn exists(&self, bucket: usize, key: KeyId) -> bool {
-        self.per_bucket
-            .get(bucket)
-            .is_some_and(|keys| keys.binary_search(&key).is_ok())
+        let Some(keys) = self.per_bucket.get(bucket) else {
+            return false;
+        };
+        match (keys.first(), keys.last()) {
+            (Some(&lo), Some(&hi)) if (hi - lo) as usize == keys.len() - 1 => {
+                (lo..=hi).contains(&key)
+            }
+            _ => keys.binary_search(&key).is_ok(),
+        }
     }
 
     /// The website answer of `bucket` for `key`; `None` if it has no website.
@@ -259,6 +269,29 @@ mod tests {
                 ..Redirect::default()
             },
         }
+    }
+
+    #[test]
+    fn a_bucket_holds_exactly_its_keys_whether_their_ids_form_a_range_or_not() {
+        let names = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        // Bucket 0 interns a, b, c, d (ids 0..=3, one range); bucket 1 holds a and d
+        // (ids 0 and 3, a gap); bucket 2 holds nothing.
+        let objects = Objects::build(
+            vec![names(&["a", "b", "c", "d"]), names(&["a", "d"]), vec![]],
+            &[None, None, None],
+            &names(&["e"]),
+            0,
+        );
+        let held = |bucket: usize| -> Vec<bool> {
+            (0..6).map(|key| objects.exists(bucket, key)).collect()
+        };
+        assert_eq!(held(0), [true, true, true, true, false, false]);
+        assert_eq!(held(1), [true, false, false, true, false, false]);
+        assert_eq!(held(2), [false; 6]);
+        assert!(
+            !objects.exists(3, 0),
+            "a bucket outside the table holds nothing"
+        );
     }
 
     #[test]

@@ -142,6 +142,25 @@ pub enum Popularity {
     Zipf(f64),
 }
 
+impl Popularity {
+    /// The relative weight of each of `n` choices, in list order (not normalised).
+    ///
+    /// Why here: the sampler (`world/arrivals.rs`) and the closed forms
+    /// (`world/query_rates.rs`) must agree on one table of weights.
+    ///
+    /// ```
+    /// use s3sim_model::client::Popularity;
+    /// assert_eq!(Popularity::Zipf(1.0).weights(3), [1.0, 0.5, 1.0 / 3.0]);
+    /// assert_eq!(Popularity::Uniform.weights(2), [1.0, 1.0]);
+    /// ```
+    pub fn weights(self, n: usize) -> Vec<f64> {
+        match self {
+            Popularity::Uniform => vec![1.0; n],
+            Popularity::Zipf(s) => (1..=n).map(|i| (i as f64).powf(-s)).collect(),
+        }
+    }
+}
+
 /// Choose when a client's requests start.
 ///
 /// ```

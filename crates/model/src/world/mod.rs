@@ -263,11 +263,11 @@ impl<'a> World<'a> {
     /// A class's request starts: schedule the class's next one, then send this one.
     fn arrival(&mut self, class: usize, sched: &mut Scheduler<Event>) {
         let now = sched.now();
-        if let Some(next) = self.clients.next_arrival(class, now) {
+        let (request, next) = self.clients.arrive(class, now);
+        if let Some(next) = next {
             let class = class as u16;
             sched.at(next, Event::Arrival { class });
         }
-        let request = self.clients.arrive(class, now);
         let id = self.requests.issue(request);
         self.start_hop(id, sched);
     }

@@ -2,7 +2,7 @@
 //! warm start needs to draw a cache's stationary state (docs/domain.md §6).
 
 use super::config::WorldConfig;
-use crate::client::{Arrivals, ClientClass, DnsCachePolicy, Lifetime, Popularity};
+use crate::client::{Arrivals, ClientClass, DnsCachePolicy, Lifetime};
 use crate::dns::Host;
 use s3sim_engine::{SimDuration, SimTime};
 use std::collections::HashMap;
@@ -116,11 +116,7 @@ impl ClassShare {
 
 /// The share of a class's requests that goes to each of its buckets, in list order.
 fn weights(class: &ClientClass) -> Vec<f64> {
-    let n = class.buckets.len();
-    let raw: Vec<f64> = match class.popularity {
-        Popularity::Uniform => vec![1.0; n],
-        Popularity::Zipf(s) => (1..=n).map(|i| (i as f64).powf(-s)).collect(),
-    };
+    let raw = class.popularity.weights(class.buckets.len());
     let total: f64 = raw.iter().sum();
     raw.into_iter().map(|w| w / total).collect()
 }
