@@ -7,8 +7,10 @@
 //! user of the binary gets. Requests are the summary's `requests_issued` mean times
 //! its replicas. Per round every scenario runs once per binary, the binaries' order
 //! rotating between rounds (and reversed every other full turn); the bench prints each
-//! binary's best CPU seconds, the new binary's ratio of the bests to each other's and
-//! the min–max of the per-round ratios, with the load average before and after.
+//! binary's best CPU seconds, the new binary's ratio of the bests to each other's, and
+//! the median and min–max of the per-round ratios, with the load average before and
+//! after. On a shared machine whose speed drifts over minutes, the median of the
+//! per-round ratios (each from two runs a few seconds apart) is the steadier figure.
 //!
 //! - `STUDY_NEW`: the binary measured (default `target/release/s3sim` of this workspace).
 //! - `STUDY_BASELINE`: the binaries compared against, comma-separated, each optionally
@@ -17,6 +19,7 @@
 //!   (default: `benches/scenarios/reference-study.ron,default`).
 //! - `STUDY_ROUNDS`: interleaved rounds (default 3).
 
+use statrs::statistics::{Data, OrderStatistics};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -127,9 +130,9 @@ fn main() {
     println!("load average after: {}", load_average());
     println!();
     println!(
-        "| scenario | binary | requests | best CPU s | requests / CPU s | new / this (best) | per-round spread |"
+        "| scenario | binary | requests | best CPU s | requests / CPU s | new / this (best) | per-round median | per-round spread |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     for (s, scenario) in scenarios.iter().enumerate() {
         let best = |b: usize| {
             runs[s][b]
@@ -140,7 +143,7 @@ fn main() {
         let requests = |b: usize| runs[s][b][0].requests;
         for (b, (name, _)) in binaries.iter().enumerate() {
             let rate = requests(b) / best(b);
-            let (ratio, spread) = if b > 0 {
+            let (ratio, median, spread) = if b > 0 {
                 let per_round: Vec<f64> = (0..rounds)
                     .map(|k| {
                         let (n, o) = (runs[s][0][k], runs[s][b][k]);
@@ -149,15 +152,17 @@ fn main() {
                     .collect();
                 let lo = per_round.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = per_round.iter().copied().fold(0.0, f64::max);
+                let median = Data::new(per_round).median();
                 (
                     format!("**{:.2}**", rate_ratio(&runs[s], b, best(0), best(b))),
+                    format!("{median:.2}"),
                     format!("{lo:.2}–{hi:.2}"),
                 )
             } else {
-                (String::new(), String::new())
+                (String::new(), String::new(), String::new())
             };
             println!(
-                "| {scenario} | {name} | {:.0} | {:.2} | {:.0} | {ratio} | {spread} |",
+                "| {scenario} | {name} | {:.0} | {:.2} | {:.0} | {ratio} | {median} | {spread} |",
                 requests(b),
                 best(b),
                 rate

@@ -146,6 +146,9 @@ impl<E> EventQueue<E> {
             if earliest > until {
                 return None;
             }
+            if let [_] = self.buckets[b][..] {
+                return Some(self.take_single(b, earliest));
+            }
             self.redistribute(b, earliest);
         } else if self.last > until {
             return None;
@@ -153,6 +156,21 @@ impl<E> EventQueue<E> {
         let entry = self.due.pop_front()?;
         self.len -= 1;
         Some((SimTime::from_nanos(entry.time), entry.event))
+    }
+
+    /// Pop the only entry of bucket `b`, the lowest non-empty one, with `due` empty:
+    /// it is the earliest pending entry, and its time `earliest` the new `last`.
+    ///
+    /// Why a path of its own: in the reference study half the buckets reached hold one
+    /// entry, and moving it through `due` costs more than the pop itself.
+    #[inline]
+    fn take_single(&mut self, b: usize, earliest: u64) -> (SimTime, E) {
+        let entry = self.buckets[b].pop().expect("bucket b holds one entry");
+        self.last = earliest;
+        self.occupied &= !(1 << b);
+        self.mins[b] = u64::MAX;
+        self.len -= 1;
+        (SimTime::from_nanos(entry.time), entry.event)
     }
 
     /// Make `earliest` (the smallest time of bucket `b`, the lowest non-empty one,
