@@ -283,9 +283,7 @@ impl Recorder {
         self.add(bin, class, Counter::Attempts, u64::from(done.attempts));
         self.add(bin, class, Counter::GaveUp, u64::from(done.gave_up));
         let micros = done.latency.as_nanos() / 1_000;
-        for group in [0, class + 1] {
-            self.open[group].saturating_record(micros.max(1));
-        }
+        self.open[class + 1].saturating_record(micros.max(1));
     }
 
     /// Add `n` to a counter of `class` (and of `all`) in the bin of `now`.
@@ -327,6 +325,13 @@ impl Recorder {
     }
 
     fn close_open_bin(&mut self) {
+        // Group 0 (all classes) is the sum of the classes' histograms, added here once
+        // per bin rather than recorded on every request: the same counts, half the
+        // scattered writes (a recorded latency costs a cache miss in a 16 kB array).
+        let (all, classes) = self.open.split_at_mut(1);
+        for class in classes.iter() {
+            all[0].add(class).expect("histograms with the same bounds");
+        }
         for (group, histogram) in self.open.iter_mut().enumerate() {
             if !histogram.is_empty() {
                 let micros = |q| histogram.value_at_quantile(q);
@@ -649,6 +654,39 @@ mod tests {
         );
         assert_eq!(Metric::all().map(Metric::name).collect::<Vec<_>>(), metrics);
         assert_eq!((COUNTERS, Metric::LEN), (49, 80));
+    }
+
+    #[test]
+    fn the_all_classes_quantiles_span_every_class_s_requests() {
+        // Class 0: 60 requests of 100 ms; class 1: 40 of 300 ms. All: p50 100 ms (the
+        // 50th of 100 is a class-0 one), p99 300 ms; each class its own.
+        let min = SimDuration::from_secs(60);
+        let mut r = Recorder::new(min, min, 2);
+        for (class, ms, n) in [(0, 100, 60), (1, 300, 40)] {
+            for _ in 0..n {
+                let done = Completion::ok(Status::Ok, SimDuration::from_millis(ms));
+                r.request_done(class, SimTime::from_secs(10), done);
+            }
+        }
+        let m = r.finish();
+        let near = |(p50, p99): (f64, f64), want: (f64, f64)| {
+            (p50 - want.0).abs() <= want.0 / 100.0 && (p99 - want.1).abs() <= want.1 / 100.0
+        };
+        assert!(
+            near(m.latency_ms(0, 0), (100.0, 300.0)),
+            "{:?}",
+            m.latency_ms(0, 0)
+        );
+        assert!(
+            near(m.latency_ms(0, 1), (100.0, 100.0)),
+            "{:?}",
+            m.latency_ms(0, 1)
+        );
+        assert!(
+            near(m.latency_ms(0, 2), (300.0, 300.0)),
+            "{:?}",
+            m.latency_ms(0, 2)
+        );
     }
 
     #[test]
