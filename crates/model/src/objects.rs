@@ -275,10 +275,15 @@ mod tests {
     fn a_bucket_holds_exactly_its_keys_whether_their_ids_form_a_range_or_not() {
         let names = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>();
         // Bucket 0 interns a, b, c, d (ids 0..=3, one range); bucket 1 holds a and d
-        // (ids 0 and 3, a gap); bucket 2 holds nothing.
+        // (ids 0 and 3, two missing), bucket 3 a and c (one missing); bucket 2 nothing.
         let objects = Objects::build(
-            vec![names(&["a", "b", "c", "d"]), names(&["a", "d"]), vec![]],
-            &[None, None, None],
+            vec![
+                names(&["a", "b", "c", "d"]),
+                names(&["a", "d"]),
+                vec![],
+                names(&["a", "c"]),
+            ],
+            &[None, None, None, None],
             &names(&["e"]),
             0,
         );
@@ -288,8 +293,9 @@ mod tests {
         assert_eq!(held(0), [true, true, true, true, false, false]);
         assert_eq!(held(1), [true, false, false, true, false, false]);
         assert_eq!(held(2), [false; 6]);
+        assert_eq!(held(3), [true, false, true, false, false, false]);
         assert!(
-            !objects.exists(3, 0),
+            !objects.exists(4, 0),
             "a bucket outside the table holds nothing"
         );
     }

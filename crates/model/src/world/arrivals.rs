@@ -15,10 +15,12 @@ use std::sync::Arc;
 
 /// Draw a 0-based rank with probability proportional to its Zipf weight (i+1)^(−s).
 ///
-/// Walker's alias method (rand_distr's `WeightedAliasIndex`): two uniform draws and two
-/// table reads per sample, instead of the rejection-inversion sampler's three `powf`
-/// calls per try (13 % of the reference study's CPU time). The table of n = 2 000
-/// ranks is 24 kB and stays in cache; `benches/benches/popularity.rs` measures both.
+/// Walker's alias method (A. J. Walker, ACM TOMS 3(3), 1977,
+/// <https://doi.org/10.1145/355744.355749>; rand_distr's `WeightedAliasIndex`) is
+/// exact for the weights given and costs two uniform draws and two table reads per
+/// sample; rand_distr's `Zipf` (rejection-inversion) calls `powf` three times per try,
+/// 13 % of the light reference study's CPU time. The table of n = 2 000 ranks is
+/// 24 kB and stays in cache; `benches/README.md` has the measured gain.
 type RankSampler = Arc<WeightedAliasIndex<f64>>;
 
 /// Build each alias table once per world: classes with the same number of choices and
