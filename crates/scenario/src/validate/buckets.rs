@@ -2,8 +2,9 @@
 //! redirect codes.
 
 use super::checker::{Checker, names};
-use super::limits::{MAX_BUCKETS, MAX_KEYS};
+use super::limits::{MAX_ALIAS_ENTRIES, MAX_BUCKETS, MAX_KEYS};
 use crate::schema::{PopularitySpec, S3Spec, Scenario, WebsiteSpec};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Redirect codes a routing rule may use in s3sim (the statuses it models).
 const WEBSITE_CODES: [u16; 3] = [301, 302, 307];
@@ -60,6 +61,41 @@ impl Checker {
         }
     }
 
+    /// Refuse Zipf popularities whose alias tables would take more than
+    /// [`MAX_ALIAS_ENTRIES`]: the model builds one table per distinct (number of
+    /// choices, exponent), an entry per choice, over the classes' buckets and each
+    /// listed bucket's objects (an upper bound: listed keys count too).
+    fn alias_tables(&mut self, s: &Scenario) {
+        let held: BTreeMap<&str, u64> = s
+            .buckets
+            .iter()
+            .map(|b| (b.name.as_str(), u64::from(b.objects) + b.keys.len() as u64))
+            .collect();
+        let mut tables = BTreeSet::new();
+        for c in &s.clients {
+            if let PopularitySpec::Zipf(e) = c.popularity {
+                tables.insert((c.buckets.len() as u64, e.to_bits()));
+            }
+            if let PopularitySpec::Zipf(e) = c.key_popularity {
+                for b in &c.buckets {
+                    let n = held.get(b.as_str()).copied().unwrap_or(0);
+                    tables.insert((n, e.to_bits()));
+                }
+            }
+        }
+        let entries: u64 = tables.iter().map(|&(n, _)| n).sum();
+        if entries > MAX_ALIAS_ENTRIES {
+            let exponents: BTreeSet<u64> = tables.iter().map(|&(_, e)| e).collect();
+            self.issue(
+                "clients",
+                format!(
+                    "Zipf popularity with {} distinct exponents needs {entries} alias-table entries (one per bucket or object, per distinct exponent and size); at most {MAX_ALIAS_ENTRIES}: give the classes fewer distinct popularity exponents, or the buckets fewer objects",
+                    exponents.len()
+                ),
+            );
+        }
+    }
+
     /// Check bucket objects, websites and client keys; returns the number of keys
     /// (an upper bound: objects, requested keys, and what website chains can reach).
     pub(crate) fn objects(&mut self, s: &Scenario) -> u64 {
@@ -104,6 +140,7 @@ impl Checker {
                 ),
             );
         }
+        self.alias_tables(s);
         if !WEBSITE_CODES.contains(&s.s3.website_redirect_code) {
             self.issue(
                 "s3.website_redirect_code",

@@ -38,6 +38,10 @@ pub const MAX_ATTEMPTS: u8 = 20;
 pub const MAX_EVENTS: usize = 10_000;
 /// Largest number of object keys over all buckets and clients.
 pub const MAX_KEYS: u64 = 1_000_000;
+/// Most entries over the alias tables of Zipf popularity (one table per distinct number
+/// of choices and exponent, over buckets and keys; each entry 12 bytes per replica:
+/// 240 MB).
+pub const MAX_ALIAS_ENTRIES: u64 = 20_000_000;
 /// Largest edge cache, in objects.
 pub const MAX_EDGE_CAPACITY: u32 = 10_000_000;
 /// Largest number of edge locations (ids are 16-bit).

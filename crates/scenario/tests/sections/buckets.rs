@@ -232,3 +232,39 @@ fn s3_website_redirect_code_303_is_rejected() {
         "s3.website_redirect_code: must be 301, 302 or 307, not 303"
     );
 }
+
+#[test]
+fn zipf_alias_tables_beyond_the_limit_are_refused_before_any_is_built() {
+    // 21 classes with distinct key exponents over one bucket of 999 978 objects: one
+    // alias table each, 20 999 538 entries in all (12 bytes per entry per replica).
+    let classes: String = (0..21)
+        .map(|i| {
+            format!(
+                r#"(name: "z{i}", count: 1, arrivals: poisson("1/min"), buckets: ["photos"],
+                   key_popularity: zipf({})),
+                "#,
+                0.5 + f64::from(i) / 100.0
+            )
+        })
+        .collect();
+    let text = base_with(&[
+        (
+            r#"created_at: "5m")"#,
+            r#"created_at: "5m", objects: 999978)"#,
+        ),
+        (
+            r#"(name: "viewer","#,
+            &format!(r#"{classes}(name: "viewer","#),
+        ),
+    ]);
+    let issues = quickly(Duration::from_secs(2), || invalid(&text));
+    assert_eq!(
+        issues,
+        [
+            "clients: Zipf popularity with 21 distinct exponents needs 20999538 alias-table \
+             entries (one per bucket or object, per distinct exponent and size); at most \
+             20000000: give the classes fewer distinct popularity exponents, or the buckets \
+             fewer objects"
+        ]
+    );
+}
