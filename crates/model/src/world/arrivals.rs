@@ -327,7 +327,9 @@ mod tests {
         let mut got = Vec::new();
         let mut at = ahead.first(&c, &objects);
         while let Some(t) = at {
+            let scheduled = ahead.scheduled();
             let (choice, next) = ahead.advance(&c, &objects);
+            assert_eq!(scheduled, Some(choice), "what was scheduled is what starts");
             got.push((t, choice));
             at = next;
         }
