@@ -166,9 +166,7 @@ impl<E> EventQueue<E> {
     #[inline]
     fn take_single(&mut self, b: usize, earliest: u64) -> (SimTime, E) {
         let entry = self.buckets[b].pop().expect("bucket b holds one entry");
-        self.last = earliest;
-        self.occupied &= !(1 << b);
-        self.mins[b] = u64::MAX;
+        self.advance_to(b, earliest);
         self.len -= 1;
         (SimTime::from_nanos(entry.time), entry.event)
     }
@@ -176,9 +174,7 @@ impl<E> EventQueue<E> {
     /// Make `earliest` (the smallest time of bucket `b`, the lowest non-empty one,
     /// with `due` empty) the new `last` and spread bucket `b` below it.
     fn redistribute(&mut self, b: usize, earliest: u64) {
-        self.last = earliest;
-        self.occupied &= !(1 << b);
-        self.mins[b] = u64::MAX;
+        self.advance_to(b, earliest);
         // Every entry goes to a lower bucket (its times agree with `earliest` above
         // bit `b`), and those are empty, so each receives bucket `b`'s order.
         let mut moving = std::mem::take(&mut self.buckets[b]);
@@ -187,6 +183,15 @@ impl<E> EventQueue<E> {
         }
         // Give the allocation back: the bucket will fill up again.
         self.buckets[b] = moving;
+    }
+
+    /// Make `earliest` the new `last` and mark bucket `b`, whose entries the caller
+    /// takes, empty: the bookkeeping both ways of emptying the lowest bucket share.
+    #[inline]
+    fn advance_to(&mut self, b: usize, earliest: u64) {
+        self.last = earliest;
+        self.occupied &= !(1 << b);
+        self.mins[b] = u64::MAX;
     }
 
     /// Put an entry due at or after `last` where it belongs, after those already there.
