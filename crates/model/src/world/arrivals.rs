@@ -148,7 +148,7 @@ impl Source {
 
     /// When the class's first request starts: at its start for periodic arrivals, else
     /// the first arrival after it.
-    pub(crate) fn first_arrival(&mut self, class: &ClientClass) -> SimTime {
+    fn first_arrival(&mut self, class: &ClientClass) -> SimTime {
         match class.arrivals {
             Arrivals::Periodic { .. } => class.start,
             _ => self.next_arrival(class, class.start),
@@ -157,7 +157,7 @@ impl Source {
 
     /// The class's next arrival after `now`; a ramp is sampled by thinning a Poisson
     /// process at its peak rate (Lewis and Shedler).
-    pub(crate) fn next_arrival(&mut self, class: &ClientClass, now: SimTime) -> SimTime {
+    fn next_arrival(&mut self, class: &ClientClass, now: SimTime) -> SimTime {
         let clients = f64::from(class.count);
         let rng = &mut self.arrivals;
         let exp_gap = |rate: f64, rng: &mut SimRng| {
@@ -195,7 +195,7 @@ impl Source {
     }
 
     /// Choose the client, the bucket and the key of a new request, in that order.
-    pub(crate) fn choose(&mut self, class: &ClientClass, objects: &Objects) -> Choice {
+    fn choose(&mut self, class: &ClientClass, objects: &Objects) -> Choice {
         let client = self.pick_client(class);
         let (slot, bucket) = self.pick_bucket(class);
         let key = self.pick_key(class, objects, slot, bucket);
