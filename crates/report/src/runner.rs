@@ -134,6 +134,20 @@ impl RunResult {
         result
     }
 
+    /// Aggregate the `replicas` spooled outputs of one world held from slot `first` on.
+    fn from_spool(
+        world: &WorldConfig,
+        probes: &[Probe],
+        spool: &Spool,
+        first: usize,
+        replicas: usize,
+    ) -> Self {
+        let spooled =
+            |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(first + k)));
+        let Ok(result) = Self::reduce(world, probes, replicas, spooled);
+        result
+    }
+
     /// Aggregate `replicas` outputs of one world, asking `output` for replica k twice
     /// per chunk of bins (once per pass of [`Reducer::reduce`]), in replica order; stops
     /// at its first error.
@@ -176,10 +190,7 @@ pub fn run_points(loaded: &LoadedScenario, options: RunOptions) -> Vec<RunResult
         .iter()
         .map(|point| {
             let first = point.index * replicas;
-            let spooled =
-                |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(first + k)));
-            let Ok(result) = RunResult::reduce(&point.world(), &probes, replicas, spooled);
-            result
+            RunResult::from_spool(&point.world(), &probes, &spool, first, replicas)
         })
         .collect()
 }
@@ -203,7 +214,5 @@ pub fn run(world: &WorldConfig, options: RunOptions) -> RunResult {
         spool.put(k, run_job(world, job, options.seed, &bar));
     });
     bar.finish_and_clear();
-    let spooled = |k: usize| Ok::<_, std::convert::Infallible>(Cow::Owned(spool.get(k)));
-    let Ok(result) = RunResult::reduce(world, &[], jobs.len(), spooled);
-    result
+    RunResult::from_spool(world, &[], &spool, 0, jobs.len())
 }
