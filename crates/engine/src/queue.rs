@@ -2,8 +2,9 @@
 //!
 //! Why a radix heap: simulated time is an integer and the run loop is monotone (no
 //! event is scheduled before the one being handled), the two conditions under which
-//! a radix heap beats a comparison heap. Each entry moves through at most 64 buckets,
-//! always towards the current time, in sequential passes over a `Vec`, instead of
+//! a radix heap beats a comparison heap. Each entry moves at most once per base-16
+//! digit of its time (16 times), always towards the current time, in sequential
+//! passes over a `Vec`, instead of
 //! the O(log n) scattered compare-and-swap steps of a binary heap, which at a million
 //! pending events miss the cache on every level. Source: R. K. Ahuja, K. Mehlhorn,
 //! J. B. Orlin, R. E. Tarjan, "Faster algorithms for the shortest path problem",
@@ -16,17 +17,32 @@
 use crate::time::SimTime;
 use std::collections::VecDeque;
 
-/// Bits of a time, hence the number of buckets above the current time.
-const BITS: usize = 64;
+/// Bits per digit: a time is read as base-2^`DIGIT_BITS` digits.
+const DIGIT_BITS: u32 = 4;
+/// Values a digit takes, hence buckets per digit position.
+const DIGITS: usize = 1 << DIGIT_BITS;
+/// Digit positions of a 64-bit time.
+const POSITIONS: usize = 64usize.div_ceil(DIGIT_BITS as usize);
+/// Buckets above the current time: one per (digit position, digit value).
+const BUCKETS: usize = POSITIONS * DIGITS;
+/// 64-bit words of the occupancy bitmap.
+const WORDS: usize = BUCKETS.div_ceil(64);
 
 /// Hold pending events in time order, ties in insertion order (FIFO).
 ///
-/// A radix heap keyed by the time in nanoseconds. `last` is the time of the most
-/// recent pop; an entry due at `last` waits in `due`, a queue in insertion order;
-/// any later entry waits in the bucket of the highest bit in which its time differs
-/// from `last`. A pop that finds `due` empty takes the lowest non-empty bucket,
-/// makes its earliest time the new `last` and redistributes it (in order) into the
-/// lower buckets and `due`.
+/// A radix heap keyed by the time in nanoseconds, read in base 16. `last` is the
+/// time of the most recent pop; an entry due at `last` waits in `due`, a queue in
+/// insertion order; any later entry waits in the bucket named by the highest digit
+/// position in which its time differs from `last` and by its own digit there. The
+/// buckets' order (position, then digit) is the order of their times, so the lowest
+/// non-empty bucket holds the earliest entries. A pop that finds `due` empty takes
+/// that bucket, makes its earliest time the new `last`, returns its first entry of
+/// that time and redistributes the rest (in order) into lower positions and `due`.
+///
+/// Why base 16 rather than the textbook base 2: an entry moves at most once per
+/// digit position, 16 times instead of 64, and a redistribution takes only the
+/// entries sharing the lowest digit, so fewer entries move per pop (measured in the
+/// reference study: 2.3 moves per entry in base 2; `benches/README.md`).
 ///
 /// Ties need no sequence number: equal times always share a bucket, a push appends
 /// (it is the newest entry) and a redistribution keeps the bucket's order, so equal
@@ -52,18 +68,34 @@ const BITS: usize = 64;
 pub struct EventQueue<E> {
     /// Entries due exactly at `last`, oldest first.
     due: VecDeque<Entry<E>>,
-    /// `buckets[b]`: entries whose time's highest bit differing from `last` is bit `b`,
-    /// each bucket's equal times in insertion order.
-    buckets: [Vec<Entry<E>>; BITS],
-    /// `mins[b]`: the earliest time in `buckets[b]` (`u64::MAX` when empty), kept on
-    /// every push so that a pop finds the next `last` without scanning the bucket.
-    mins: [u64; BITS],
-    /// Bit `b` set when `buckets[b]` is not empty.
-    occupied: u64,
+    /// `buckets[p * DIGITS + d]`: entries whose time's highest digit position differing
+    /// from `last` is `p`, with digit `d` there. Boxed: the array is 8 kB.
+    buckets: Box<[Bucket<E>; BUCKETS]>,
+    /// Bit `i % 64` of word `i / 64` set when `buckets[i]` is not empty.
+    occupied: [u64; WORDS],
     /// The time of the last pop (0 before the first), in nanoseconds.
     last: u64,
     /// Number of pending entries.
     len: usize,
+}
+
+/// The entries of one bucket and their earliest time, side by side so that a push
+/// touches one line of bookkeeping.
+struct Bucket<E> {
+    /// The earliest time of `entries` (`u64::MAX` when empty), kept on every push so
+    /// that a pop finds the next `last` without scanning the bucket.
+    min: u64,
+    /// The entries, equal times in insertion order.
+    entries: Vec<Entry<E>>,
+}
+
+impl<E> Default for Bucket<E> {
+    fn default() -> Self {
+        Bucket {
+            min: u64::MAX,
+            entries: Vec::new(),
+        }
+    }
 }
 
 /// One pending event and when it is due (nanoseconds).
@@ -72,11 +104,14 @@ struct Entry<E> {
     event: E,
 }
 
-/// The bucket of a time later than `last`: its highest bit that differs.
+/// The bucket of a time later than `last`: its highest differing digit position
+/// and its digit there.
 #[inline]
 fn bucket_of(time: u64, last: u64) -> usize {
     debug_assert!(time > last);
-    (BITS - 1) - (time ^ last).leading_zeros() as usize
+    let position = (63 - (time ^ last).leading_zeros()) / DIGIT_BITS;
+    let digit = (time >> (position * DIGIT_BITS)) as usize & (DIGITS - 1);
+    position as usize * DIGITS + digit
 }
 
 impl<E> Default for EventQueue<E> {
@@ -90,9 +125,8 @@ impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             due: VecDeque::new(),
-            buckets: std::array::from_fn(|_| Vec::new()),
-            mins: [u64::MAX; BITS],
-            occupied: 0,
+            buckets: Box::new(std::array::from_fn(|_| Bucket::default())),
+            occupied: [0; WORDS],
             last: 0,
             len: 0,
         }
@@ -112,10 +146,7 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, time: SimTime, event: E) {
         let time = time.as_nanos();
         if time > self.last {
-            let b = bucket_of(time, self.last);
-            self.buckets[b].push(Entry { time, event });
-            self.mins[b] = self.mins[b].min(time);
-            self.occupied |= 1 << b;
+            self.file(bucket_of(time, self.last), Entry { time, event });
         } else {
             if time < self.last {
                 self.rebase(time);
@@ -137,61 +168,65 @@ impl<E> EventQueue<E> {
     /// `until` may still push events between `until` and that event cheaply.
     #[inline]
     pub(crate) fn pop_due(&mut self, until: u64) -> Option<(SimTime, E)> {
-        if self.due.is_empty() {
-            if self.occupied == 0 {
-                return None;
-            }
-            let b = self.occupied.trailing_zeros() as usize;
-            let earliest = self.mins[b];
+        let entry = if self.due.is_empty() {
+            let b = self.lowest_bucket()?;
+            let earliest = self.buckets[b].min;
             if earliest > until {
                 return None;
             }
-            if let [_] = self.buckets[b][..] {
-                return Some(self.take_single(b, earliest));
+            self.advance_to(b, earliest);
+            if let [_] = self.buckets[b].entries[..] {
+                // Half the pops of the reference study: nothing to redistribute.
+                let single = self.buckets[b].entries.pop();
+                single.expect("bucket b holds one entry")
+            } else {
+                self.redistribute(b, earliest)
             }
-            self.redistribute(b, earliest);
         } else if self.last > until {
             return None;
-        }
-        let entry = self.due.pop_front()?;
+        } else {
+            self.due.pop_front()?
+        };
         self.len -= 1;
         Some((SimTime::from_nanos(entry.time), entry.event))
     }
 
-    /// Pop the only entry of bucket `b`, the lowest non-empty one, with `due` empty:
-    /// it is the earliest pending entry, and its time `earliest` the new `last`.
-    ///
-    /// Why a path of its own: in the reference study half the buckets reached hold one
-    /// entry, and moving it through `due` costs more than the pop itself.
+    /// The lowest non-empty bucket, if any: the one holding the earliest entries
+    /// when `due` is empty.
     #[inline]
-    fn take_single(&mut self, b: usize, earliest: u64) -> (SimTime, E) {
-        let entry = self.buckets[b].pop().expect("bucket b holds one entry");
-        self.advance_to(b, earliest);
-        self.len -= 1;
-        (SimTime::from_nanos(entry.time), entry.event)
+    fn lowest_bucket(&self) -> Option<usize> {
+        let (word, bits) = self.occupied.iter().enumerate().find(|(_, w)| **w != 0)?;
+        Some(word * 64 + bits.trailing_zeros() as usize)
     }
 
-    /// Make `earliest` (the smallest time of bucket `b`, the lowest non-empty one,
-    /// with `due` empty) the new `last` and spread bucket `b` below it.
-    fn redistribute(&mut self, b: usize, earliest: u64) {
-        self.advance_to(b, earliest);
-        // Every entry goes to a lower bucket (its times agree with `earliest` above
-        // bit `b`), and those are empty, so each receives bucket `b`'s order.
-        let mut moving = std::mem::take(&mut self.buckets[b]);
+    /// Spread bucket `b`, just emptied by [`advance_to`](Self::advance_to), below the
+    /// new `last` (its earliest time), and return its first entry due then.
+    fn redistribute(&mut self, b: usize, earliest: u64) -> Entry<E> {
+        // Every entry goes to a lower position (its time agrees with `earliest` at
+        // and above bucket `b`'s position), where no bucket is filled, so each
+        // receives bucket `b`'s order; the first entry due at `earliest` is the pop,
+        // and any later ones of that time go to `due` after it.
+        let mut moving = std::mem::take(&mut self.buckets[b].entries);
+        let mut first = None;
         for entry in moving.drain(..) {
-            self.place(entry);
+            if first.is_none() && entry.time == earliest {
+                first = Some(entry);
+            } else {
+                self.place(entry);
+            }
         }
         // Give the allocation back: the bucket will fill up again.
-        self.buckets[b] = moving;
+        self.buckets[b].entries = moving;
+        first.expect("the bucket's minimum is one of its entries")
     }
 
-    /// Make `earliest` the new `last` and mark bucket `b`, whose entries the caller
-    /// takes, empty: the bookkeeping both ways of emptying the lowest bucket share.
+    /// Make `earliest` the new `last` and mark bucket `b`, the lowest non-empty one
+    /// with `due` empty, whose entries the caller takes, empty.
     #[inline]
     fn advance_to(&mut self, b: usize, earliest: u64) {
         self.last = earliest;
-        self.occupied &= !(1 << b);
-        self.mins[b] = u64::MAX;
+        self.occupied[b / 64] &= !(1 << (b % 64));
+        self.buckets[b].min = u64::MAX;
     }
 
     /// Put an entry due at or after `last` where it belongs, after those already there.
@@ -200,11 +235,17 @@ impl<E> EventQueue<E> {
         if entry.time == self.last {
             self.due.push_back(entry);
         } else {
-            let b = bucket_of(entry.time, self.last);
-            self.mins[b] = self.mins[b].min(entry.time);
-            self.buckets[b].push(entry);
-            self.occupied |= 1 << b;
+            self.file(bucket_of(entry.time, self.last), entry);
         }
+    }
+
+    /// Append an entry to bucket `b`, keeping its minimum and occupancy.
+    #[inline]
+    fn file(&mut self, b: usize, entry: Entry<E>) {
+        let bucket = &mut self.buckets[b];
+        bucket.min = bucket.min.min(entry.time);
+        bucket.entries.push(entry);
+        self.occupied[b / 64] |= 1 << (b % 64);
     }
 
     /// Make `time`, earlier than `last`, the new `last`: re-place every pending entry.
@@ -215,14 +256,16 @@ impl<E> EventQueue<E> {
     fn rebase(&mut self, time: u64) {
         self.last = time;
         let due = std::mem::take(&mut self.due);
-        let mut buckets = std::mem::replace(&mut self.buckets, std::array::from_fn(|_| Vec::new()));
-        self.occupied = 0;
-        self.mins = [u64::MAX; BITS];
+        let mut buckets = std::mem::replace(
+            &mut self.buckets,
+            Box::new(std::array::from_fn(|_| Bucket::default())),
+        );
+        self.occupied = [0; WORDS];
         for entry in due {
             self.place(entry);
         }
-        for bucket in &mut buckets {
-            for entry in bucket.drain(..) {
+        for bucket in buckets.iter_mut() {
+            for entry in bucket.entries.drain(..) {
                 self.place(entry);
             }
         }
@@ -235,11 +278,8 @@ impl<E> EventQueue<E> {
         if !self.due.is_empty() {
             return Some(SimTime::from_nanos(self.last));
         }
-        if self.occupied == 0 {
-            return None;
-        }
-        let b = self.occupied.trailing_zeros() as usize;
-        Some(SimTime::from_nanos(self.mins[b]))
+        let b = self.lowest_bucket()?;
+        Some(SimTime::from_nanos(self.buckets[b].min))
     }
 
     /// Number of pending events.
