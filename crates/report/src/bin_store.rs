@@ -58,18 +58,32 @@ impl BinStore {
 
     /// Append the next bin's estimates.
     ///
+    /// If the temporary file stops taking writes (a full disk), the store moves what it
+    /// holds into memory and goes on there: the run completes, with the memory the file
+    /// was saving.
+    ///
     /// # Panics
     ///
-    /// If `estimates` is not `width` long, or the temporary file cannot be written.
+    /// If `estimates` is not `width` long, or the file fails a write and then cannot
+    /// be read back.
     pub fn push(&mut self, estimates: &[Estimate]) {
         assert_eq!(estimates.len(), self.width, "one estimate per cell");
-        let bytes: Vec<u8> = estimates.iter().flat_map(encode).collect();
-        match self.backing.get_mut().unwrap_or_else(|e| e.into_inner()) {
-            Backing::Disk(file) => file
-                .seek(SeekFrom::End(0))
-                .and_then(|_| file.write_all(&bytes))
-                .expect("the estimates file takes what is written"),
-            Backing::Memory(all) => all.extend_from_slice(&bytes),
+        let mut bytes = Vec::with_capacity(estimates.len() * RECORD);
+        for e in estimates {
+            encode_into(&mut bytes, e);
+        }
+        let stored = self.bins * self.width * RECORD;
+        let backing = self.backing.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Backing::Disk(file) = backing {
+            let appended = file
+                .seek(SeekFrom::Start(stored as u64))
+                .and_then(|_| file.write_all(&bytes));
+            if appended.is_err() {
+                *backing = Backing::Memory(read_back(file, stored));
+            }
+        }
+        if let Backing::Memory(all) = backing {
+            all.extend_from_slice(&bytes);
         }
         self.bins += 1;
     }
@@ -134,9 +148,26 @@ impl PartialEq for BinStore {
     }
 }
 
-fn encode(e: &Estimate) -> impl Iterator<Item = u8> {
-    let floats = [e.mean, e.low, e.high].map(f64::to_le_bytes);
-    floats.into_iter().flatten().chain(e.n.to_le_bytes())
+/// The first `len` bytes of `file`: what was stored before a write failed (a failed
+/// write may have left part of its bytes after them).
+fn read_back(file: &mut std::fs::File, len: usize) -> Vec<u8> {
+    let mut bytes = vec![0; len];
+    file.seek(SeekFrom::Start(0))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .expect("the estimates file reads back what it took");
+    bytes
+}
+
+/// Append the `RECORD` bytes of `e`.
+///
+/// Whole slices rather than a byte iterator: the byte-wise `flat_map` this replaces
+/// cost 0.75 G of the 8.73 G instructions of a 1.4 M-request run of the light reference
+/// study at a sixth of its rates (cachegrind), all of it in the report.
+fn encode_into(bytes: &mut Vec<u8>, e: &Estimate) {
+    for x in [e.mean, e.low, e.high] {
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    bytes.extend_from_slice(&e.n.to_le_bytes());
 }
 
 fn decode(bytes: &[u8]) -> Estimate {
@@ -146,5 +177,49 @@ fn decode(bytes: &[u8]) -> Estimate {
         low: float(1),
         high: float(2),
         n: u32::from_le_bytes(bytes[24..RECORD].try_into().expect("4 bytes")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimate(mean: f64) -> Estimate {
+        Estimate {
+            mean,
+            low: mean - 1.0,
+            high: mean + 1.0,
+            n: 2,
+        }
+    }
+
+    #[test]
+    fn a_file_that_stops_taking_writes_hands_its_bins_over_to_memory() {
+        // One bin already on disk, then the file refuses writes (opened read-only, as
+        // a full disk refuses them): the next pushes go on in memory, nothing lost.
+        let mut path = tempfile::NamedTempFile::new().expect("a temporary file");
+        let mut first = Vec::new();
+        for e in [estimate(1.0), estimate(2.0)] {
+            encode_into(&mut first, &e);
+        }
+        path.write_all(&first).expect("the first bin written");
+        let read_only = std::fs::File::open(path.path()).expect("reopened read-only");
+        let mut store = BinStore {
+            width: 2,
+            bins: 1,
+            backing: Mutex::new(Backing::Disk(read_only)),
+        };
+        store.push(&[estimate(3.0), estimate(4.0)]);
+        store.push(&[estimate(5.0), estimate(6.0)]);
+        assert!(matches!(
+            *store.backing.lock().expect("not poisoned"),
+            Backing::Memory(_)
+        ));
+        let means: Vec<f64> = (0..3)
+            .flat_map(|bin| store.bin(bin))
+            .map(|e| e.mean)
+            .collect();
+        assert_eq!(means, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(store.get(1, 1), estimate(4.0));
     }
 }
