@@ -25,6 +25,10 @@ const DIGITS: usize = 1 << DIGIT_BITS;
 const POSITIONS: usize = 64usize.div_ceil(DIGIT_BITS as usize);
 /// Buckets above the current time: one per (digit position, digit value).
 const BUCKETS: usize = POSITIONS * DIGITS;
+const _: () = assert!(
+    BUCKETS.is_power_of_two(),
+    "bucket_of masks with BUCKETS - 1"
+);
 /// 64-bit words of the occupancy bitmap.
 const WORDS: usize = BUCKETS.div_ceil(64);
 
@@ -111,7 +115,9 @@ fn bucket_of(time: u64, last: u64) -> usize {
     debug_assert!(time > last);
     let position = (63 - (time ^ last).leading_zeros()) / DIGIT_BITS;
     let digit = (time >> (position * DIGIT_BITS)) as usize & (DIGITS - 1);
-    position as usize * DIGITS + digit
+    // The mask changes nothing (position < POSITIONS, digit < DIGITS) but tells the
+    // compiler that the index is in range, so indexing by it needs no bounds check.
+    (position as usize * DIGITS + digit) & (BUCKETS - 1)
 }
 
 impl<E> Default for EventQueue<E> {
