@@ -138,15 +138,6 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// An empty queue; kept from the binary-heap version for its callers.
-    ///
-    /// The radix heap's buckets grow on demand and share the pending events in
-    /// proportions nobody knows beforehand, so `capacity` reserves nothing.
-    pub fn with_capacity(capacity: usize) -> Self {
-        let _ = capacity;
-        Self::new()
-    }
-
     /// Add an event due at `time`; among equal times it comes after those already queued.
     #[inline]
     pub fn push(&mut self, time: SimTime, event: E) {
@@ -231,7 +222,7 @@ impl<E> EventQueue<E> {
     #[inline]
     fn advance_to(&mut self, b: usize, earliest: u64) {
         self.last = earliest;
-        self.occupied[b / 64] &= !(1 << (b % 64));
+        self.occupied[b / 64] &= !(1 << (b & 63));
         self.buckets[b].min = u64::MAX;
     }
 
@@ -251,7 +242,7 @@ impl<E> EventQueue<E> {
         let bucket = &mut self.buckets[b];
         bucket.min = bucket.min.min(entry.time);
         bucket.entries.push(entry);
-        self.occupied[b / 64] |= 1 << (b % 64);
+        self.occupied[b / 64] |= 1 << (b & 63);
     }
 
     /// Make `time`, earlier than `last`, the new `last`: re-place every pending entry.
