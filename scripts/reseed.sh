@@ -5,11 +5,11 @@
 # report closed forms take minutes per seed on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --tests -p s3sim-model -p s3sim-report >/dev/null
+cargo build --profile release-tests --tests -p s3sim-model -p s3sim-report >/dev/null
 for k in $(seq 1 "${SEEDS:-4}"); do
     echo "== S3SIM_RESEED=$k"
-    S3SIM_RESEED=$k cargo test --release -q -p s3sim-model \
+    S3SIM_RESEED=$k cargo test --profile release-tests -q -p s3sim-model \
         --test edge_cache_closed_forms --test cdn -- closed_form lru fixed_ttl
-    S3SIM_RESEED=$k cargo test --release -q -p s3sim-report --test closed_forms
+    S3SIM_RESEED=$k cargo test --profile release-tests -q -p s3sim-report --test closed_forms
 done
 echo "every closed-form check passed on ${SEEDS:-4} more seeds"
