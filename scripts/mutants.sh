@@ -18,7 +18,7 @@
 # every run then reuses one build of the workspace's own crates).
 # Equivalent mutants are excluded in .cargo/mutants.toml, each with its reason.
 #
-# Each mutant rebuilds the model crate and its test binaries: with the release profile
+# Each mutant rebuilds the model crate and its test binaries: with the `release-tests` profile
 # at opt-level 1, incremental, no debug info, in one build directory shared by every
 # mutant and every run (with JOBS=1; not a copy of target/ per run), that is 20-30 s a
 # mutant instead of about 4 min on two busy cores; the tests still run optimised.
@@ -64,9 +64,9 @@ for f in "${files[@]}"; do
     args+=(--file "$f")
 done
 out=${OUT:-$(mktemp -d)}
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=${CARGO_PROFILE_RELEASE_OPT_LEVEL:-1}
-export CARGO_PROFILE_RELEASE_INCREMENTAL=${CARGO_PROFILE_RELEASE_INCREMENTAL:-true}
-export CARGO_PROFILE_RELEASE_DEBUG=${CARGO_PROFILE_RELEASE_DEBUG:-0}
+export CARGO_PROFILE_RELEASE_TESTS_OPT_LEVEL=${CARGO_PROFILE_RELEASE_TESTS_OPT_LEVEL:-1}
+export CARGO_PROFILE_RELEASE_TESTS_INCREMENTAL=${CARGO_PROFILE_RELEASE_TESTS_INCREMENTAL:-true}
+export CARGO_PROFILE_RELEASE_TESTS_DEBUG=${CARGO_PROFILE_RELEASE_TESTS_DEBUG:-0}
 shared=()
 if [ "${JOBS:-1}" = 1 ]; then
     # One build directory for every mutant (parallel jobs each need their own copy).
