@@ -5,9 +5,10 @@
 //! a radix heap beats a comparison heap. Each entry moves at most once per base-16
 //! digit of its time (16 times), always towards the current time, in sequential
 //! passes over a `Vec`, instead of the O(log n) scattered compare-and-swap steps of a
-//! binary heap, which at a million pending events miss the cache on every level. Source: R. K. Ahuja, K. Mehlhorn,
-//! J. B. Orlin, R. E. Tarjan, "Faster algorithms for the shortest path problem",
-//! Journal of the ACM 37(2), 1990, <https://doi.org/10.1145/77600.77615>. The
+//! binary heap, which at a million pending events miss the cache on every level.
+//! Source: R. K. Ahuja, K. Mehlhorn, J. B. Orlin, R. E. Tarjan, "Faster algorithms for
+//! the shortest path problem", Journal of the ACM 37(2), 1990,
+//! <https://doi.org/10.1145/77600.77615>. The
 //! `radix-heap` crate (<https://crates.io/crates/radix-heap>) implements the same
 //! structure, but pops ties last-in first-out and panics on a non-monotone push; the
 //! engine needs ties first-in first-out and must accept any time, so it keeps its
